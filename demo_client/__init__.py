@@ -1,0 +1,3 @@
+"""The reference MCP client: declares every client capability and survives expired sessions."""
+
+__all__: list[str] = []

@@ -1,0 +1,178 @@
+"""The stateful preset over real HTTP, against a real server process."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from wire import headers, initialize, initialize_payload, messages, parse_sse, request
+
+import toolkit
+from toolkit.server import ServerSettings
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def preset(spawn_server, test_server_script):
+    return spawn_server(test_server_script("preset_server"))
+
+
+@pytest.fixture
+def http():
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+def test_initialize_returns_session_id_and_declares_logging(preset, http):
+    response = http.post(preset.url, json=initialize_payload(), headers=headers())
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert len(response.headers["mcp-session-id"]) >= 16
+    result = messages(response)[0]["result"]
+    assert "logging" in result["capabilities"]
+    assert result["protocolVersion"] == "2025-11-25"
+
+
+def test_set_level_returns_empty_result_and_filters_toolkit_logs(preset, http):
+    session = initialize(http, preset.url)
+    response = http.post(
+        preset.url, json=request("logging/setLevel", {"level": "warning"}, id=5), headers=headers(session)
+    )
+    assert messages(response) == [{"jsonrpc": "2.0", "id": 5, "result": {}}]
+
+    response = http.post(
+        preset.url,
+        json=request("tools/call", {"name": "log_levels", "arguments": {}}, id=6),
+        headers=headers(session),
+    )
+    sent = messages(response)
+    logs = [m["params"]["level"] for m in sent if m.get("method") == "notifications/message"]
+    assert logs == ["warning", "error"]
+    assert sent[-1]["result"]["content"][0]["text"] == "warning,error"
+
+
+def test_set_level_rejects_unknown_level(preset, http):
+    session = initialize(http, preset.url)
+    response = http.post(
+        preset.url, json=request("logging/setLevel", {"level": "loud"}, id=2), headers=headers(session)
+    )
+    assert "error" in messages(response)[0]
+
+
+def test_unknown_session_gets_404(preset, http):
+    initialize(http, preset.url)
+    response = http.post(
+        preset.url, json=request("tools/list", id=2), headers=headers("0123456789abcdef0123456789abcdef")
+    )
+    assert response.status_code == 404
+
+
+def test_delete_ends_session(preset, http):
+    session = initialize(http, preset.url)
+    assert http.delete(preset.url, headers=headers(session)).status_code == 200
+    response = http.post(preset.url, json=request("tools/list", id=3), headers=headers(session))
+    assert response.status_code == 404
+
+
+def test_agentcore_headers_are_served(preset, http):
+    agentcore = {"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": "a" * 33}
+    response = http.post(preset.url, json=initialize_payload(), headers=headers(**agentcore))
+    session = response.headers["mcp-session-id"]
+    response = http.post(
+        preset.url,
+        json=request("tools/call", {"name": "echo", "arguments": {"text": "hi"}}, id=4),
+        headers=headers(session, **agentcore),
+    )
+    assert response.status_code == 200
+    assert messages(response)[-1]["result"]["content"][0]["text"] == "hi"
+
+
+def test_foreign_host_header_is_refused_on_localhost(preset, http):
+    response = http.post(preset.url, json=initialize_payload(), headers=headers(Host="evil.example:80"))
+    assert response.status_code == 421
+
+
+def test_cut_sse_stream_resumes_with_last_event_id(preset, http):
+    session = initialize(http, preset.url)
+    call = request("tools/call", {"name": "slow_progress", "arguments": {"steps": 8, "delay": 0.1}}, id=9)
+    call["params"]["_meta"] = {"progressToken": "p"}
+
+    seen: list[str] = []
+    with http.stream("POST", preset.url, json=call, headers=headers(session)) as response:
+        assert response.status_code == 200
+        lines = []
+        for line in response.iter_lines():
+            lines.append(line)
+            events = [e for e in parse_sse(lines) if e.data]
+            if len(events) >= 3:
+                break
+        # Leaving the block closes the connection in the middle of the call.
+    first = parse_sse(lines)
+    assert first[0].retry is not None, "the priming event carries the retry interval"
+    seen = [e.data for e in first if e.data]
+    last_id = [e.id for e in first if e.id][-1]
+
+    replayed: list[str] = []
+    with http.stream("GET", preset.url, headers=headers(session, **{"Last-Event-ID": last_id})) as resumed:
+        assert resumed.status_code == 200
+        lines = []
+        for line in resumed.iter_lines():
+            lines.append(line)
+            replayed = [e.data for e in parse_sse(lines) if e.data]
+            if replayed and '"result"' in replayed[-1]:
+                break
+
+    import json
+
+    everything = [json.loads(d) for d in seen + replayed]
+    progress = [m["params"]["progress"] for m in everything if m.get("method") == "notifications/progress"]
+    assert progress == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert everything[-1]["result"]["content"][0]["text"] == "done after 8 steps"
+
+
+def test_last_event_id_of_another_session_replays_nothing(preset, http):
+    owner = initialize(http, preset.url)
+    response = http.post(
+        preset.url,
+        json=request("tools/call", {"name": "echo", "arguments": {"text": "secret"}}, id=1),
+        headers=headers(owner),
+    )
+    event_ids = [e.id for e in parse_sse(response.text.splitlines()) if e.id]
+    intruder = initialize(http, preset.url)
+    replay = http.get(preset.url, headers=headers(intruder, **{"Last-Event-ID": event_ids[0]}))
+    assert "secret" not in replay.text
+
+
+def test_settings_resolve_arguments_over_environment():
+    env = {"MCP_PORT": "9001", "MCP_HOST": "127.0.0.1", "MCP_SESSION_IDLE_TIMEOUT": "60"}
+    settings = ServerSettings.resolve(env, port=9002)
+    assert (settings.host, settings.port, settings.session_idle_timeout) == ("127.0.0.1", 9002, 60.0)
+    assert ServerSettings.resolve({}).port == 8000
+    assert ServerSettings.resolve({}).host == "0.0.0.0"
+    assert ServerSettings.resolve({}).path == "/mcp"
+    assert ServerSettings.resolve({}).session_idle_timeout == 900
+
+
+def test_bad_environment_value_names_the_variable():
+    with pytest.raises(toolkit.ConfigurationError, match="MCP_PORT"):
+        ServerSettings.resolve({"MCP_PORT": "eighty"})
+    with pytest.raises(toolkit.ConfigurationError, match="MCP_EVENT_STORE"):
+        ServerSettings.resolve({"MCP_EVENT_STORE": "maybe"})
+
+
+def test_dns_rebinding_protection_settings():
+    assert ServerSettings.resolve({}, host="127.0.0.1").transport_security().enable_dns_rebinding_protection
+    assert not ServerSettings.resolve({}).transport_security().enable_dns_rebinding_protection
+    deployed = ServerSettings.resolve({"MCP_ALLOWED_HOSTS": "mcp.example.com"}).transport_security()
+    assert deployed.enable_dns_rebinding_protection
+    assert deployed.allowed_hosts == ["mcp.example.com"]
+
+
+def test_preset_defaults():
+    server = toolkit.stateful_server("defaults")
+    assert server.settings.stateless_http is False
+    assert server.settings.json_response is False
+    assert server.settings.session_idle_timeout == 900
+    assert server.settings.streamable_http_path == "/mcp"
+    assert isinstance(server.event_store, toolkit.BoundedEventStore)
+    assert toolkit.stateful_server("off", event_store=False).event_store is None

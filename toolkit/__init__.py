@@ -1,0 +1,61 @@
+"""Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
+
+from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .errors import (
+    CapabilityError,
+    ConfigurationError,
+    ElicitationAttemptsExhausted,
+    ElicitationError,
+    ElicitationUnsupported,
+    InvalidElicitationResponse,
+    InvalidHeader,
+    InvalidTaskId,
+    NonTextSamplingContent,
+    SamplingError,
+    SamplingRejected,
+    SamplingTimeout,
+    SamplingUnsupported,
+    StructuredOutputInvalid,
+    TaskError,
+    TaskNotFound,
+    TaskStoreError,
+    ToolkitError,
+    UnsupportedFieldType,
+)
+from .event_store import BoundedEventStore, SessionEventStore
+from .logs import LOG_LEVELS, client_log_level, send_log
+from .server import ServerSettings, StatefulFastMCP, stateful_server
+
+__all__ = [
+    "LOG_LEVELS",
+    "BoundedEventStore",
+    "CapabilityError",
+    "ClientFeatures",
+    "ConfigurationError",
+    "ElicitationAttemptsExhausted",
+    "ElicitationError",
+    "ElicitationUnsupported",
+    "InvalidElicitationResponse",
+    "InvalidHeader",
+    "InvalidTaskId",
+    "NonTextSamplingContent",
+    "SamplingError",
+    "SamplingRejected",
+    "SamplingTimeout",
+    "SamplingUnsupported",
+    "ServerSettings",
+    "SessionEventStore",
+    "StatefulFastMCP",
+    "StructuredOutputInvalid",
+    "TaskError",
+    "TaskNotFound",
+    "TaskStoreError",
+    "ToolkitError",
+    "UnsupportedFieldType",
+    "client_features",
+    "client_log_level",
+    "require_elicitation",
+    "require_sampling",
+    "send_log",
+    "stateful_server",
+]
