@@ -1,5 +1,6 @@
 """Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
 
+from .bedrock_sampler import BedrockSampler
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
 from .errors import (
     CapabilityError,
@@ -9,10 +10,13 @@ from .errors import (
     ElicitationUnsupported,
     InvalidElicitationResponse,
     InvalidHeader,
+    InvalidSamplingRequest,
     InvalidTaskId,
     NonTextSamplingContent,
+    SamplerFailed,
     SamplingError,
     SamplingRejected,
+    SamplingRequestFailed,
     SamplingTimeout,
     SamplingUnsupported,
     StructuredOutputInvalid,
@@ -24,10 +28,12 @@ from .errors import (
 )
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import LOG_LEVELS, client_log_level, send_log
+from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
 from .server import ServerSettings, StatefulFastMCP, stateful_server
 
 __all__ = [
     "LOG_LEVELS",
+    "BedrockSampler",
     "BoundedEventStore",
     "CapabilityError",
     "ClientFeatures",
@@ -37,10 +43,17 @@ __all__ = [
     "ElicitationUnsupported",
     "InvalidElicitationResponse",
     "InvalidHeader",
+    "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
+    "OfflineSampler",
+    "Sampler",
+    "SamplerFailed",
     "SamplingError",
     "SamplingRejected",
+    "SamplingRequest",
+    "SamplingRequestFailed",
+    "SamplingResult",
     "SamplingTimeout",
     "SamplingUnsupported",
     "ServerSettings",
@@ -54,6 +67,7 @@ __all__ = [
     "UnsupportedFieldType",
     "client_features",
     "client_log_level",
+    "prefer_models",
     "require_elicitation",
     "require_sampling",
     "send_log",

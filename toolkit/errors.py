@@ -13,7 +13,10 @@
     │   ├── SamplingRejected          the user rejected the request (client error -1)
     │   ├── SamplingTimeout           no answer in time; the request was cancelled on the wire
     │   ├── NonTextSamplingContent    the LLM answered with something other than text
-    │   └── StructuredOutputInvalid   structured output stayed invalid after every retry
+    │   ├── StructuredOutputInvalid   structured output stayed invalid after every retry
+    │   ├── InvalidSamplingRequest    (also a ValueError) a prompt or option that cannot be sent
+    │   ├── SamplingRequestFailed     the client answered with an error other than a rejection
+    │   └── SamplerFailed             a server-side sampler (e.g. Bedrock) failed
     └── TaskError
         ├── TaskNotFound              unknown id, or a task owned by someone else
         ├── InvalidTaskId             the id is not a well-formed task id
@@ -34,10 +37,13 @@ __all__ = [
     "ElicitationUnsupported",
     "InvalidElicitationResponse",
     "InvalidHeader",
+    "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
+    "SamplerFailed",
     "SamplingError",
     "SamplingRejected",
+    "SamplingRequestFailed",
     "SamplingTimeout",
     "SamplingUnsupported",
     "StructuredOutputInvalid",
@@ -158,6 +164,30 @@ class StructuredOutputInvalid(SamplingError):
         self.attempts = attempts
         self.errors = errors
         super().__init__(f"The LLM's output did not match the expected structure after {attempts} attempt(s): {errors}")
+
+
+class InvalidSamplingRequest(SamplingError, ValueError):
+    """A prompt or sampling option is invalid, so nothing was sent."""
+
+
+class SamplingRequestFailed(SamplingError):
+    """The client answered the sampling request with an error that is not a user rejection.
+
+    Attributes:
+        code: The JSON-RPC error code the client sent, or None for a malformed result.
+    """
+
+    def __init__(self, code: int | None, detail: str) -> None:
+        self.code = code
+        source = f"error {code}" if code is not None else "a malformed result"
+        super().__init__(
+            f"The client answered the sampling request with {source}: {detail}. "
+            "Check the client's sampling handler or configure a fallback sampler."
+        )
+
+
+class SamplerFailed(SamplingError):
+    """A server-side sampler (such as the Bedrock sampler) could not produce text."""
 
 
 class TaskError(ToolkitError):

@@ -1,0 +1,352 @@
+"""Samplers: anything that turns a `SamplingRequest` into a `SamplingResult`.
+
+The protocol is transport-free on purpose. A server uses a sampler as its fallback when
+the client cannot sample; a client can wrap the same sampler in its `sampling_callback`
+with `SamplingRequest.from_mcp` and `SamplingResult.to_mcp`.
+
+Two samplers ship: `OfflineSampler`, a deterministic extractive summariser for local runs
+and tests, and `BedrockSampler` (in `toolkit.bedrock_sampler`), which calls Amazon Bedrock's
+Converse API.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from mcp.types import (
+    CreateMessageRequestParams,
+    CreateMessageResult,
+    ModelHint,
+    ModelPreferences,
+    SamplingMessage,
+    StopReason,
+    TextContent,
+)
+
+from .errors import InvalidSamplingRequest
+
+__all__ = [
+    "Message",
+    "OfflineSampler",
+    "Prompt",
+    "Sampler",
+    "SamplingRequest",
+    "SamplingResult",
+    "prefer_models",
+]
+
+#: One message of a prompt: an MCP `SamplingMessage` or a plain `(role, text)` pair.
+Message = SamplingMessage | tuple[str, str]
+#: A prompt: a single user message as a string, or a conversation.
+Prompt = str | Sequence[Message]
+
+_ROLES = ("user", "assistant")
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingRequest:
+    """What a sampler is asked: the conversation and the generation options.
+
+    Build one with `SamplingRequest.build`, which validates every field, or from an incoming
+    MCP request with `SamplingRequest.from_mcp`.
+
+    Attributes:
+        messages: The conversation, oldest first; never empty.
+        max_tokens: Upper bound on the length of the answer, in tokens.
+        system_prompt: Instructions for the model, or None.
+        temperature: Sampling temperature, or None for the model's default.
+        stop_sequences: Strings that end the answer when generated.
+        model_preferences: Hints and priorities for choosing a model; advisory.
+    """
+
+    messages: tuple[SamplingMessage, ...]
+    max_tokens: int
+    system_prompt: str | None = None
+    temperature: float | None = None
+    stop_sequences: tuple[str, ...] = ()
+    model_preferences: ModelPreferences | None = None
+
+    @classmethod
+    def build(
+        cls,
+        prompt: Prompt,
+        *,
+        max_tokens: int,
+        system_prompt: str | None = None,
+        temperature: float | None = None,
+        stop_sequences: Sequence[str] | None = None,
+        model_preferences: ModelPreferences | Sequence[str] | None = None,
+    ) -> SamplingRequest:
+        """Validate the inputs and build a request.
+
+        Args:
+            prompt: A user message as a string, or a list of `SamplingMessage`s and
+                `(role, text)` pairs with role "user" or "assistant".
+            max_tokens: A positive token limit.
+            system_prompt: Optional instructions for the model.
+            temperature: Optional non-negative temperature.
+            stop_sequences: Optional non-empty strings (a list, not a single string).
+            model_preferences: A `ModelPreferences`, or a list of model-name hints.
+
+        Raises:
+            InvalidSamplingRequest: An input cannot be sent; the message says which and why.
+        """
+        return cls(
+            messages=to_messages(prompt),
+            max_tokens=_check_max_tokens(max_tokens),
+            system_prompt=system_prompt,
+            temperature=_check_temperature(temperature),
+            stop_sequences=_check_stop_sequences(stop_sequences),
+            model_preferences=_to_preferences(model_preferences),
+        )
+
+    @classmethod
+    def from_mcp(cls, params: CreateMessageRequestParams) -> SamplingRequest:
+        """The request a client received in `sampling/createMessage`, as a `SamplingRequest`."""
+        return cls.build(
+            params.messages,
+            max_tokens=params.maxTokens,
+            system_prompt=params.systemPrompt,
+            temperature=params.temperature,
+            stop_sequences=params.stopSequences,
+            model_preferences=params.modelPreferences,
+        )
+
+    def texts(self, role: str = "user") -> list[str]:
+        """The text blocks of all messages with `role`, in order."""
+        return [
+            block.text
+            for message in self.messages
+            if message.role == role
+            for block in message.content_as_list
+            if isinstance(block, TextContent)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingResult:
+    """What a sampler (or the client's LLM) answered.
+
+    Attributes:
+        text: The generated text.
+        model: Name of the model that generated it.
+        stop_reason: Why generation stopped: "endTurn", "stopSequence", "maxTokens",
+            "toolUse", a provider-specific string, or None when unknown.
+        via_fallback: True when the server's fallback sampler answered instead of the client.
+    """
+
+    text: str
+    model: str
+    stop_reason: StopReason | None = "endTurn"
+    via_fallback: bool = False
+
+    def to_mcp(self) -> CreateMessageResult:
+        """This result as the `sampling/createMessage` answer a client sends back."""
+        return CreateMessageResult(
+            role="assistant",
+            content=TextContent(type="text", text=self.text),
+            model=self.model,
+            stopReason=self.stop_reason,
+        )
+
+
+@runtime_checkable
+class Sampler(Protocol):
+    """Turns a request into text. One method, so a plain class or a wrapper suffices."""
+
+    async def sample(self, request: SamplingRequest) -> SamplingResult:
+        """Generate an answer for `request`.
+
+        Raises:
+            SamplingError: A subclass naming what went wrong (e.g. `SamplerFailed`).
+        """
+        ...
+
+
+def prefer_models(
+    *hints: str, cost: float | None = None, speed: float | None = None, intelligence: float | None = None
+) -> ModelPreferences:
+    """Model preferences from name hints (first match wins) and 0-1 priorities.
+
+    Example:
+        `prefer_models("claude-3-5-sonnet", "claude", intelligence=0.8, speed=0.3)`
+
+    Raises:
+        InvalidSamplingRequest: A priority is outside 0-1 or a hint is empty.
+    """
+    if any(not isinstance(hint, str) or not hint.strip() for hint in hints):
+        raise InvalidSamplingRequest("Model hints must be non-empty strings such as 'claude'.")
+    for name, value in (("cost", cost), ("speed", speed), ("intelligence", intelligence)):
+        if value is not None and not 0 <= value <= 1:
+            raise InvalidSamplingRequest(f"The {name} priority must be between 0 and 1, got {value!r}.")
+    return ModelPreferences(
+        hints=[ModelHint(name=hint) for hint in hints] or None,
+        costPriority=cost,
+        speedPriority=speed,
+        intelligencePriority=intelligence,
+    )
+
+
+def to_messages(prompt: Prompt) -> tuple[SamplingMessage, ...]:
+    """Normalise a prompt to `SamplingMessage`s.
+
+    Raises:
+        InvalidSamplingRequest: The prompt is empty or a message is malformed.
+    """
+    if isinstance(prompt, str):
+        if not prompt.strip():
+            raise InvalidSamplingRequest("The prompt is empty; pass the text the LLM should answer.")
+        return (_text_message("user", prompt),)
+    messages = tuple(_to_message(index, item) for index, item in enumerate(prompt))
+    if not messages:
+        raise InvalidSamplingRequest("The prompt has no messages; pass a string or at least one message.")
+    return messages
+
+
+def _to_message(index: int, item: object) -> SamplingMessage:
+    if isinstance(item, SamplingMessage):
+        return item
+    if isinstance(item, tuple) and len(item) == 2 and all(isinstance(part, str) for part in item):
+        role, text = item
+        if role not in _ROLES:
+            raise InvalidSamplingRequest(f"Message {index} has role {role!r}; use 'user' or 'assistant'.")
+        return _text_message(role, text)
+    raise InvalidSamplingRequest(
+        f"Message {index} is {type(item).__name__}; use a SamplingMessage or a (role, text) pair of strings."
+    )
+
+
+def _text_message(role: str, text: str) -> SamplingMessage:
+    return SamplingMessage(role=role, content=TextContent(type="text", text=text))  # type: ignore[arg-type]
+
+
+def _check_max_tokens(max_tokens: object) -> int:
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+        raise InvalidSamplingRequest(f"max_tokens must be a positive integer, got {max_tokens!r}.")
+    return max_tokens
+
+
+def _check_temperature(temperature: float | None) -> float | None:
+    if temperature is None:
+        return None
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not math.isfinite(temperature):
+        raise InvalidSamplingRequest(f"temperature must be a number, got {temperature!r}.")
+    if temperature < 0:
+        raise InvalidSamplingRequest(f"temperature must not be negative, got {temperature!r}.")
+    return float(temperature)
+
+
+def _check_stop_sequences(stop_sequences: Sequence[str] | None) -> tuple[str, ...]:
+    if stop_sequences is None:
+        return ()
+    if isinstance(stop_sequences, str):
+        # A bare string would silently become one stop sequence per character.
+        raise InvalidSamplingRequest(f"stop_sequences must be a list of strings, e.g. [{stop_sequences!r}].")
+    if any(not isinstance(stop, str) or not stop for stop in stop_sequences):
+        raise InvalidSamplingRequest("Every stop sequence must be a non-empty string.")
+    return tuple(stop_sequences)
+
+
+def _to_preferences(preferences: ModelPreferences | Sequence[str] | None) -> ModelPreferences | None:
+    if preferences is None or isinstance(preferences, ModelPreferences):
+        if preferences is not None:
+            _check_priorities(preferences)
+        return preferences
+    if isinstance(preferences, str):
+        raise InvalidSamplingRequest(f"Model hints must be a list of names, e.g. [{preferences!r}].")
+    return prefer_models(*preferences)
+
+
+def _check_priorities(preferences: ModelPreferences) -> None:
+    prefer_models(
+        cost=preferences.costPriority,
+        speed=preferences.speedPriority,
+        intelligence=preferences.intelligencePriority,
+    )
+
+
+# --- the offline sampler --------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:])\s+|\s*\n+\s*")
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_TOKEN = re.compile(r"\S+")
+# Common words that say little about what a text is about.
+_STOPWORD_TEXT = (
+    "a about above after again all also am an and any are as at be been before being below between both but by "
+    "can could did do does doing down during each few for from further had has have having he her here hers him "
+    "his how i if in into is it its just me more most my no nor not now of off on once only or other our out over "
+    "own please same she should so some such than that the their them then there these they this those through "
+    "to too under until up very was we were what when where which while who whom why will with would you your "
+    "summarize summarise summary following given text below write give brief short"
+)
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineSampler:
+    """A deterministic sampler for local runs and tests: an extractive summary of the prompt.
+
+    It picks the sentences of the user messages that carry the most frequent content words,
+    keeps their order, and adds the key terms. The same request always gives the same text.
+    Answers are cut to about three words per four tokens of `max_tokens` and at the first
+    stop sequence, with the matching stop reason.
+
+    Attributes:
+        model: The model name reported in results.
+        max_sentences: How many sentences the summary keeps at most.
+    """
+
+    model: str = "offline-extractive"
+    max_sentences: int = 3
+
+    async def sample(self, request: SamplingRequest) -> SamplingResult:
+        """Summarise the user messages of `request`; see the class docstring."""
+        return self.reply(request)
+
+    def reply(self, request: SamplingRequest) -> SamplingResult:
+        """The synchronous core of `sample`, for callers without an event loop."""
+        draft = summarize(" \n".join(request.texts("user")), self.max_sentences)
+        text, reason = _apply_limits(draft, request.max_tokens, request.stop_sequences)
+        return SamplingResult(text=text, model=self.model, stop_reason=reason)
+
+
+def summarize(text: str, max_sentences: int = 3) -> str:
+    """An extractive summary of `text`: its most representative sentences and key terms."""
+    sentences = [s for s in (part.strip() for part in _SENTENCE_BREAK.split(text)) if s and not s.endswith(":")]
+    weights = Counter(word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS)
+    if not sentences:
+        return "Summary: there is nothing to summarise."
+    ranked = sorted(range(len(sentences)), key=lambda i: (-_sentence_score(sentences[i], weights), i))
+    chosen = [_end_sentence(sentences[i]) for i in sorted(ranked[:max_sentences])]
+    summary = "Summary: " + " ".join(chosen)
+    terms = [word for word, _ in weights.most_common(5)]
+    return summary + (f"\nKey terms: {', '.join(terms)}." if terms else "")
+
+
+def _sentence_score(sentence: str, weights: Counter[str]) -> float:
+    words = _WORD.findall(sentence.lower())
+    if not words:
+        return 0.0
+    # Divide by sqrt(length) so long sentences do not win on length alone.
+    return sum(weights[word] for word in words) / math.sqrt(len(words))
+
+
+def _end_sentence(sentence: str) -> str:
+    return sentence if sentence[-1] in ".!?" else sentence + "."
+
+
+def _apply_limits(text: str, max_tokens: int, stop_sequences: Sequence[str]) -> tuple[str, StopReason]:
+    reason: StopReason = "endTurn"
+    cuts = [text.find(stop) for stop in stop_sequences if stop in text]
+    if cuts:
+        text, reason = text[: min(cuts)].rstrip(), "stopSequence"
+    budget = max(1, max_tokens * 3 // 4)
+    words = list(_TOKEN.finditer(text))
+    if len(words) > budget:
+        text, reason = text[: words[budget - 1].end()], "maxTokens"
+    return text, reason
