@@ -1,0 +1,1 @@
+"""The interactive expense tracker demo server: `python -m demo_servers.expenses`."""

@@ -1,0 +1,69 @@
+"""Errors of the expense tracker, in one tree.
+
+    ExpenseError
+    ├── InvalidExpense          a field of an expense or budget failed validation
+    └── StoreError              the expense store cannot be opened or used
+        ├── UnsupportedStoreUrl the store URL names no known store, or is malformed
+        ├── ExpenseTableMissing the DynamoDB table does not exist yet
+        └── StoreUnavailable    the database or endpoint failed; nothing was stored
+
+Every message says what to do next. Errors from sqlite3 and botocore are translated in the
+store modules and re-raised `from` the original.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ExpenseError",
+    "ExpenseTableMissing",
+    "InvalidExpense",
+    "StoreError",
+    "StoreUnavailable",
+    "UnsupportedStoreUrl",
+]
+
+
+class ExpenseError(Exception):
+    """Root of every error the expense tracker raises on purpose."""
+
+
+class InvalidExpense(ExpenseError, ValueError):
+    """A field failed validation; nothing was stored.
+
+    Attributes:
+        field: The name of the offending field, e.g. ``"amount"``.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(f"Invalid {field}: {problem}. Nothing was stored.")
+
+
+class StoreError(ExpenseError):
+    """The expense store could not be opened or used."""
+
+
+class UnsupportedStoreUrl(StoreError, ValueError):
+    """The store URL is not `sqlite:///PATH` or `dynamodb://TABLE`."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        super().__init__(
+            f"Store URL {url!r} {problem}. Use sqlite:///relative/path.db, sqlite:////absolute/path.db "
+            "or dynamodb://TABLE (optionally ?region=REGION&endpoint_url=URL)."
+        )
+
+
+class ExpenseTableMissing(StoreError):
+    """The DynamoDB table named in the store URL does not exist."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        super().__init__(
+            f"DynamoDB table {table!r} does not exist. Create it once with "
+            f"`python -m demo_servers.expenses --store dynamodb://{table} --create-table`."
+        )
+
+
+class StoreUnavailable(StoreError):
+    """The database or endpoint failed; the message names the store and the cause."""
