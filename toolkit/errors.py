@@ -17,6 +17,8 @@
     │   ├── InvalidSamplingRequest    (also a ValueError) a prompt or option that cannot be sent
     │   ├── SamplingRequestFailed     the client answered with an error other than a rejection
     │   └── SamplerFailed             a server-side sampler (e.g. Bedrock) failed
+    ├── ProgressError
+    │   └── InvalidProgressArgument   (also a ValueError) a progress value, total or interval out of range
     └── TaskError
         ├── TaskNotFound              unknown id, or a task owned by someone else
         ├── InvalidTaskId             the id is not a well-formed task id
@@ -37,9 +39,11 @@ __all__ = [
     "ElicitationUnsupported",
     "InvalidElicitationResponse",
     "InvalidHeader",
+    "InvalidProgressArgument",
     "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
+    "ProgressError",
     "SamplerFailed",
     "SamplingError",
     "SamplingRejected",
@@ -222,3 +226,21 @@ class InvalidHeader(TaskError, ValueError):
     def __init__(self, header: str, reason: str) -> None:
         self.header = header
         super().__init__(f"Header '{header}' is invalid: {reason}.")
+
+
+class ProgressError(ToolkitError):
+    """Progress or a heartbeat could not be reported as asked."""
+
+
+class InvalidProgressArgument(ProgressError, ValueError):
+    """A progress value, amount, total or interval is not a number the helper can use.
+
+    Attributes:
+        name: The argument that was rejected, e.g. ``"total"``.
+        value: The rejected value.
+    """
+
+    def __init__(self, name: str, value: object, rule: str) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(f"{name}={value!r} cannot be used for progress: {rule}.")
