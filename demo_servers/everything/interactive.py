@@ -1,0 +1,72 @@
+"""Tools that talk back mid-call: logging, progress, sampling, and closing the SSE stream.
+
+These are the `tools-call-with-logging`, `tools-call-with-progress`, `tools-call-sampling`
+and `server-sse-polling` scenarios. The elicitation tools live in `forms`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+from mcp.server.fastmcp import Context
+from mcp.types import SamplingMessage, TextContent
+
+import toolkit
+
+if TYPE_CHECKING:
+    from mcp.server.fastmcp import FastMCP
+
+__all__ = ["register_interactive_tools"]
+
+STEP_DELAY = 0.05
+
+
+async def test_tool_with_logging(ctx: Context) -> str:
+    """Send three info log notifications, 50 ms apart, then answer."""
+    for text in ("Tool execution started", "Tool processing data", "Tool execution completed"):
+        if text != "Tool execution started":
+            await anyio.sleep(STEP_DELAY)
+        await toolkit.send_log(ctx, "info", text)
+    return "Tool with logging executed successfully"
+
+
+async def test_tool_with_progress(ctx: Context) -> str:
+    """Report progress 0, 50 and 100 of 100, 50 ms apart, when the request asked for progress."""
+    for step, value in enumerate((0, 50, 100)):
+        if step:
+            await anyio.sleep(STEP_DELAY)
+        await ctx.report_progress(value, 100, f"Completed step {value} of 100")
+    return "Tool with progress executed successfully"
+
+
+async def test_sampling(prompt: str, ctx: Context) -> str:
+    """Ask the client's LLM to answer `prompt` (at most 100 tokens) and return its text."""
+    toolkit.require_sampling(ctx)
+    result = await ctx.session.create_message(
+        [SamplingMessage(role="user", content=TextContent(type="text", text=prompt))],
+        max_tokens=100,
+        related_request_id=ctx.request_id,
+    )
+    text = result.content.text if isinstance(result.content, TextContent) else f"<{result.content.type}>"
+    return f"LLM response: {text}"
+
+
+async def test_reconnection(ctx: Context) -> str:
+    """Close this call's SSE stream mid-call, then answer once the client has reconnected.
+
+    The answer is stored in the event store and replayed to a client that resumes with
+    `Last-Event-ID`. Clients older than 2025-11-25 get no priming event, so the stream
+    stays open for them and the answer arrives on it as usual.
+    """
+    await toolkit.send_log(ctx, "info", "Before disconnect")
+    await ctx.close_sse_stream()
+    await anyio.sleep(0.2)
+    await toolkit.send_log(ctx, "info", "After reconnect")
+    return "Reconnection test completed"
+
+
+def register_interactive_tools(server: FastMCP) -> None:
+    """Add the logging, progress, sampling and reconnection tools to `server`."""
+    for tool in (test_tool_with_logging, test_tool_with_progress, test_sampling, test_reconnection):
+        server.add_tool(tool, structured_output=False)

