@@ -191,7 +191,8 @@ def _npm_install(cache: Path) -> None:
 def read_results(out_dir: Path, prefix: str = "") -> dict[str, ScenarioResult]:
     """Every scenario result saved under `out_dir` by `-o`, keyed by scenario name."""
     results: dict[str, ScenarioResult] = {}
-    for checks_file in sorted(out_dir.rglob("checks.json")):
+    # Oldest first: the order in which the suite ran the scenarios.
+    for checks_file in sorted(out_dir.rglob("checks.json"), key=lambda path: path.stat().st_mtime_ns):
         relative = checks_file.parent.relative_to(out_dir).as_posix()
         match = _RESULT_DIR.match(relative.removeprefix(prefix))
         if match:
