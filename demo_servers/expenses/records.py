@@ -49,7 +49,7 @@ CENT = Decimal("0.01")
 ALIAS_PATTERN = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Expense:
     """One stored expense.
 
@@ -72,7 +72,7 @@ class Expense:
     recorded_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Budget:
     """A monthly spending limit for one category, or for all spending when `category` is None."""
 

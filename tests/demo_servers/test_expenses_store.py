@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -184,9 +185,10 @@ def test_dynamodb_missing_table_is_a_clear_error(dynamodb_endpoint):
 
 
 def test_dynamodb_unreachable_endpoint_is_a_clear_error(dynamodb_endpoint):
-    from conftest import free_port
-
-    store = open_expense_store(f"dynamodb://t-unreachable?endpoint_url=http://127.0.0.1:{free_port()}")
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = open_expense_store(f"dynamodb://t-unreachable?endpoint_url=http://127.0.0.1:{port}")
 
     with pytest.raises(StoreUnavailable, match="unreachable"):
         store.list_budgets("alice")

@@ -1,0 +1,48 @@
+"""Run the expense tracker: `python -m demo_servers.expenses [--host H] [--port P] [--store URL]`.
+
+`--store` (or `EXPENSES_STORE`) picks the storage: `sqlite:///path.db` (default, in the user's
+data directory) or `dynamodb://TABLE`. `--create-table` creates that DynamoDB table and exits.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import toolkit
+
+from ..cli import server_parser
+from .dynamodb_store import DynamoDBExpenseStore, create_expense_table
+from .errors import StoreError
+from .server import create_server
+from .store import STORE_ENV, default_store_url, open_expense_store
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line, open the store and serve until interrupted."""
+    parser = server_parser("python -m demo_servers.expenses", "Interactive expense tracker MCP server.")
+    parser.add_argument(
+        "--store", help=f"sqlite:///PATH or dynamodb://TABLE (default: {STORE_ENV}, else a SQLite file)"
+    )
+    parser.add_argument("--create-table", action="store_true", help="create the DynamoDB table of --store, then exit")
+    args = parser.parse_args(argv)
+    try:
+        store = open_expense_store(args.store or default_store_url())
+        if args.create_table:
+            _create_table(store)
+            return
+        server = create_server(store)
+    except (StoreError, toolkit.ConfigurationError) as exc:
+        parser.exit(2, f"error: {exc}\n")
+    print(f"expenses: storing in {store.describe()}", file=sys.stderr)
+    server.serve(args.host, args.port)
+
+
+def _create_table(store: object) -> None:
+    if not isinstance(store, DynamoDBExpenseStore):
+        raise StoreError("--create-table needs a dynamodb://TABLE store; SQLite files are created on first use.")
+    created = create_expense_table(store.table, store.client)
+    print(f"table {store.table} {'created' if created else 'already exists'}")
+
+
+if __name__ == "__main__":
+    main()
