@@ -1,0 +1,89 @@
+"""The everything server beyond what the conformance suite checks: resumption, subscriptions, media."""
+
+from __future__ import annotations
+
+import io
+import struct
+import wave
+import zlib
+
+import anyio
+import httpx
+import pytest
+from conftest import in_memory_client
+from mcp import types
+from pydantic import AnyUrl
+from wire import headers, initialize, parse_sse, request
+
+from demo_servers.everything import build_server
+from demo_servers.everything.resources import WATCHED_URI
+from demo_servers.everything.samples import pixel_png, silence_wav
+
+
+def test_pixel_png_is_a_valid_one_pixel_png():
+    png = pixel_png((1, 2, 3))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1, 1)
+    idat_length = struct.unpack(">I", png[33:37])[0]
+    assert zlib.decompress(png[41 : 41 + idat_length]) == b"\x00\x01\x02\x03"
+
+
+def test_silence_wav_reads_back():
+    with wave.open(io.BytesIO(silence_wav(frames=4, rate=8000))) as clip:
+        assert (clip.getnchannels(), clip.getsampwidth(), clip.getframerate(), clip.getnframes()) == (1, 2, 8000, 4)
+
+
+@pytest.mark.anyio
+async def test_subscribed_session_hears_updates_until_it_unsubscribes():
+    updates: list[str] = []
+
+    async def on_message(message: object) -> None:
+        if isinstance(message, types.ServerNotification) and isinstance(
+            message.root, types.ResourceUpdatedNotification
+        ):
+            updates.append(str(message.root.params.uri))
+
+    async with in_memory_client(build_server(), message_handler=on_message) as client:
+        capabilities = client.get_server_capabilities()
+        assert capabilities is not None and capabilities.resources is not None
+        assert capabilities.resources.subscribe is True
+        await client.subscribe_resource(AnyUrl(WATCHED_URI))
+        await client.call_tool("update_watched_resource", {"text": "new"})
+        read = await client.read_resource(AnyUrl(WATCHED_URI))
+        await client.unsubscribe_resource(AnyUrl(WATCHED_URI))
+        result = await client.call_tool("update_watched_resource", {"text": "newer"})
+        await anyio.sleep(0.05)
+    assert updates == [WATCHED_URI]
+    assert read.contents[0].text == "new"  # type: ignore[union-attr]
+    assert "notified 0" in result.content[0].text  # type: ignore[union-attr]
+
+
+@pytest.mark.anyio
+async def test_sampling_without_the_capability_is_a_tool_error():
+    async with in_memory_client(build_server()) as client:
+        result = await client.call_tool("test_sampling", {"prompt": "hello"})
+    assert result.isError
+    assert "sampling" in result.content[0].text  # type: ignore[union-attr]
+
+
+@pytest.mark.e2e
+def test_reconnection_tool_closes_its_stream_and_the_answer_is_replayed(spawn_server):
+    server = spawn_server("demo_servers.everything")
+    with httpx.Client(timeout=10) as http:
+        session = initialize(http, server.url)
+        call = request("tools/call", {"name": "test_reconnection", "arguments": {}}, id=7)
+        with http.stream("POST", server.url, json=call, headers=headers(session)) as response:
+            cut = parse_sse(list(response.iter_lines()))
+        assert cut[0].data == "" and cut[0].retry == 1000, "the stream opens with a priming event"
+        assert not any('"id":7' in event.data for event in cut), "the answer came before the stream was cut"
+        resume = headers(session, **{"Last-Event-ID": cut[-1].id or "", "Accept": "text/event-stream"})
+        with http.stream("GET", server.url, headers=resume) as response:
+            assert response.status_code == 200
+            replayed: list[str] = []
+            for line in response.iter_lines():
+                replayed.append(line)
+                if '"id":7' in line:
+                    break
+    answers = [event.json() for event in parse_sse(replayed) if '"id":7' in event.data]
+    assert answers[0]["result"]["content"][0]["text"] == "Reconnection test completed"
