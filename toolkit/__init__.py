@@ -29,7 +29,9 @@ from .errors import (
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import LOG_LEVELS, client_log_level, send_log
 from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
+from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
 from .server import ServerSettings, StatefulFastMCP, stateful_server
+from .structured_sampling import sample_structured
 
 __all__ = [
     "LOG_LEVELS",
@@ -50,6 +52,7 @@ __all__ = [
     "Sampler",
     "SamplerFailed",
     "SamplingError",
+    "SamplingOptions",
     "SamplingRejected",
     "SamplingRequest",
     "SamplingRequestFailed",
@@ -70,6 +73,10 @@ __all__ = [
     "prefer_models",
     "require_elicitation",
     "require_sampling",
+    "sample",
+    "sample_structured",
+    "sample_text",
     "send_log",
     "stateful_server",
+    "use_fallback_sampler",
 ]

@@ -21,11 +21,14 @@ from typing import Protocol, runtime_checkable
 from mcp.types import (
     CreateMessageRequestParams,
     CreateMessageResult,
+    CreateMessageResultWithTools,
     ModelHint,
     ModelPreferences,
     SamplingMessage,
+    SamplingMessageContentBlock,
     StopReason,
     TextContent,
+    ToolUseContent,
 )
 
 from .errors import InvalidSamplingRequest
@@ -138,20 +141,23 @@ class SamplingResult:
         stop_reason: Why generation stopped: "endTurn", "stopSequence", "maxTokens",
             "toolUse", a provider-specific string, or None when unknown.
         via_fallback: True when the server's fallback sampler answered instead of the client.
+        tool_uses: The tool calls the LLM asked for, when the request offered tools.
     """
 
     text: str
     model: str
     stop_reason: StopReason | None = "endTurn"
     via_fallback: bool = False
+    tool_uses: tuple[ToolUseContent, ...] = ()
 
-    def to_mcp(self) -> CreateMessageResult:
+    def to_mcp(self) -> CreateMessageResult | CreateMessageResultWithTools:
         """This result as the `sampling/createMessage` answer a client sends back."""
-        return CreateMessageResult(
-            role="assistant",
-            content=TextContent(type="text", text=self.text),
-            model=self.model,
-            stopReason=self.stop_reason,
+        text = TextContent(type="text", text=self.text)
+        if not self.tool_uses:
+            return CreateMessageResult(role="assistant", content=text, model=self.model, stopReason=self.stop_reason)
+        blocks: list[SamplingMessageContentBlock] = [text] if self.text else []
+        return CreateMessageResultWithTools(
+            role="assistant", content=[*blocks, *self.tool_uses], model=self.model, stopReason=self.stop_reason
         )
 
 
