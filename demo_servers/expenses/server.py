@@ -17,6 +17,7 @@ from pydantic import Field
 
 import toolkit
 
+from .analysis import SpendingAnalysis, analyze
 from .capability_report import CapabilityReport, capability_report
 from .records import Budget, Category, Expense, check_alias, new_budget, new_expense
 from .store import ExpenseStore
@@ -43,9 +44,23 @@ class ExpenseList:
     expenses: list[Expense]
 
 
-def create_server(store: ExpenseStore) -> toolkit.StatefulFastMCP:
-    """Build the expense tracker server on `store`; run it with `.serve(host, port)`."""
+def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | None = None) -> toolkit.StatefulFastMCP:
+    """Build the expense tracker server on `store`; run it with `.serve(host, port)`.
+
+    Args:
+        store: Where expenses and budgets live.
+        fallback_sampler: Answers `analyze_spending` when the client cannot sample (for
+            example a `toolkit.BedrockSampler`); without one a computed summary answers.
+    """
     server = toolkit.stateful_server("expenses", instructions=INSTRUCTIONS)
+    if fallback_sampler is not None:
+        toolkit.use_fallback_sampler(server, fallback_sampler)
+
+    async def month_of_user(user_alias: str, month: str | None) -> tuple[MonthSummary, list[Expense]]:
+        chosen = check_month(month) if month is not None else month_of(datetime.now(UTC).date())
+        expenses = await anyio.to_thread.run_sync(store.list_expenses, check_alias(user_alias))
+        budgets = await anyio.to_thread.run_sync(store.list_budgets, user_alias)
+        return summarize_month(user_alias, expenses, budgets, chosen), expenses
 
     @server.tool()
     async def add_expense(
@@ -80,11 +95,14 @@ def create_server(store: ExpenseStore) -> toolkit.StatefulFastMCP:
     @server.tool()
     async def get_balance(user_alias: Alias, month: Month = None) -> MonthSummary:
         """Spending of one month per category, and what is left of each budget."""
-        chosen = check_month(month) if month is not None else month_of(datetime.now(UTC).date())
-        check_alias(user_alias)
-        expenses = await anyio.to_thread.run_sync(store.list_expenses, user_alias)
-        budgets = await anyio.to_thread.run_sync(store.list_budgets, user_alias)
-        return summarize_month(user_alias, expenses, budgets, chosen)
+        summary, _ = await month_of_user(user_alias, month)
+        return summary
+
+    @server.tool()
+    async def analyze_spending(user_alias: Alias, ctx: Context, month: Month = None) -> SpendingAnalysis:
+        """Ask the client's LLM for advice on a user's spending; without sampling, a computed summary."""
+        summary, expenses = await month_of_user(user_alias, month)
+        return await analyze(ctx, summary, expenses)
 
     @server.tool()
     async def client_capabilities(ctx: Context) -> CapabilityReport:
