@@ -148,7 +148,8 @@ async def sample(
             The calls come back in `SamplingResult.tool_uses`.
         tool_choice: How the LLM should use `tools`.
         metadata: Provider-specific data passed through to the client.
-        timeout: Seconds to wait for the client; None waits for ever.
+        timeout: Seconds to wait for the client; None waits for ever. When it runs out, or
+            when the call is cancelled from outside, the request is cancelled on the wire.
         use_fallback: Whether the server's fallback sampler may answer this call.
 
     Returns:
