@@ -27,9 +27,10 @@ from mcp.types import (
     Tool,
     ToolUseContent,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 import toolkit
+from toolkit.structured_sampling import parse_structured
 
 pytestmark = pytest.mark.anyio
 
@@ -218,6 +219,23 @@ async def test_structured_output_keeps_the_callers_system_prompt(probe):
     assert await probe.run(action, llm) == Split(people=3, share=10.0)
     assert llm.requests[0].systemPrompt.startswith("Be exact.\n\nAnswer with a single JSON object")
     assert llm.requests[0].maxTokens == 50
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"people": 3, "share": 10}',
+        '{"people": 3, "share": 10} Hope this helps!',
+        '```\n{"people": 3, "share": 10}\n```',
+    ],
+)
+def test_parse_structured_tolerates_fences_and_prose(answer):
+    assert parse_structured(answer, Split) == Split(people=3, share=10.0)
+
+
+def test_parse_structured_raises_validation_errors():
+    with pytest.raises(ValidationError):
+        parse_structured("[1, 2]", Split)
 
 
 async def test_negative_max_retries_is_rejected(probe):

@@ -103,9 +103,7 @@ def _json_part(text: str) -> str:
         return fenced.group(1)
     start, end = stripped.find("{"), stripped.rfind("}")
     # LLMs often wrap the object in a sentence; the outermost braces hold the answer.
-    if start > 0 and end > start:
-        return stripped[start : end + 1]
-    return stripped
+    return stripped[start : end + 1] if 0 <= start < end else stripped
 
 
 def _describe(exc: ValidationError, result: SamplingResult) -> str:
