@@ -10,9 +10,11 @@ from .errors import (
     ElicitationUnsupported,
     InvalidElicitationResponse,
     InvalidHeader,
+    InvalidProgressArgument,
     InvalidSamplingRequest,
     InvalidTaskId,
     NonTextSamplingContent,
+    ProgressError,
     SamplerFailed,
     SamplingError,
     SamplingRejected,
@@ -27,7 +29,9 @@ from .errors import (
     UnsupportedFieldType,
 )
 from .event_store import BoundedEventStore, SessionEventStore
+from .heartbeat import Heartbeat, heartbeat, run_blocking
 from .logs import LOG_LEVELS, client_log_level, send_log
+from .progress import Progress, track
 from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
 from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
 from .server import ServerSettings, StatefulFastMCP, stateful_server
@@ -43,12 +47,16 @@ __all__ = [
     "ElicitationAttemptsExhausted",
     "ElicitationError",
     "ElicitationUnsupported",
+    "Heartbeat",
     "InvalidElicitationResponse",
     "InvalidHeader",
+    "InvalidProgressArgument",
     "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
     "OfflineSampler",
+    "Progress",
+    "ProgressError",
     "Sampler",
     "SamplerFailed",
     "SamplingError",
@@ -70,13 +78,16 @@ __all__ = [
     "UnsupportedFieldType",
     "client_features",
     "client_log_level",
+    "heartbeat",
     "prefer_models",
     "require_elicitation",
     "require_sampling",
+    "run_blocking",
     "sample",
     "sample_structured",
     "sample_text",
     "send_log",
     "stateful_server",
+    "track",
     "use_fallback_sampler",
 ]

@@ -1,0 +1,306 @@
+"""`heartbeat` and `run_blocking` over in-memory sessions: beats flow, stop, and never hide errors."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any
+
+import anyio
+import pytest
+from conftest import in_memory_client
+from mcp import types
+from mcp.server.fastmcp import Context, FastMCP
+
+import toolkit
+from toolkit import Heartbeat, InvalidProgressArgument, ProgressError, heartbeat, run_blocking
+
+pytestmark = pytest.mark.anyio
+
+BEAT = 0.01
+WAIT_LIMIT = 10.0
+
+
+class Recorder:
+    """Everything the client receives, by kind."""
+
+    def __init__(self) -> None:
+        self.progress: list[tuple[float, float | None, str | None]] = []
+        self.logs: list[types.LoggingMessageNotificationParams] = []
+        self.notifications: list[Any] = []
+
+    async def on_progress(self, value: float, total: float | None, message: str | None) -> None:
+        self.progress.append((value, total, message))
+
+    async def on_log(self, params: types.LoggingMessageNotificationParams) -> None:
+        self.logs.append(params)
+
+    async def on_message(self, message: Any) -> None:
+        if isinstance(message, types.ServerNotification):
+            self.notifications.append(message.root)
+
+
+async def wait_for(condition: Any) -> None:
+    for _ in range(int(WAIT_LIMIT / (BEAT / 2))):
+        if condition():
+            return
+        await anyio.sleep(BEAT / 2)
+    raise AssertionError("the condition did not come true in time")
+
+
+async def test_beats_are_increasing_progress_with_a_message():
+    server = FastMCP("beats")
+
+    @server.tool()
+    async def work(ctx: Context) -> int:
+        async with heartbeat(ctx, every=BEAT, message="Training") as beat:
+            await wait_for(lambda: beat.beats >= 3)
+        return beat.beats
+
+    seen = Recorder()
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("work", {}, progress_callback=seen.on_progress)
+    values = [value for value, _, _ in seen.progress]
+    assert len(values) == result.structuredContent["result"] >= 3
+    assert all(a < b for a, b in itertools.pairwise(values))
+    assert all(total is None and message.startswith("Training (") for _, total, message in seen.progress)
+    assert seen.progress[0][2].endswith("s elapsed)")
+
+
+async def test_without_a_token_beats_are_log_notifications():
+    server = toolkit.stateful_server("beats-log")
+
+    @server.tool()
+    async def work(ctx: Context) -> int:
+        async with heartbeat(ctx, every=BEAT, message=lambda s: f"alive after {s:.2f}s", log_level="notice") as beat:
+            await wait_for(lambda: beat.beats >= 2)
+        return beat.beats
+
+    seen = Recorder()
+    async with in_memory_client(server, logging_callback=seen.on_log, message_handler=seen.on_message) as client:
+        result = await client.call_tool("work", {})
+    beats = result.structuredContent["result"]
+    assert [(log.level, log.logger) for log in seen.logs] == [("notice", "progress")] * beats
+    assert all(str(log.data).startswith("alive after ") for log in seen.logs)
+    assert not any(isinstance(n, types.ProgressNotification) for n in seen.notifications)
+
+
+async def test_via_log_keeps_the_token_free_for_a_progress():
+    server = toolkit.stateful_server("beats-beside-progress")
+
+    @server.tool()
+    async def work(ctx: Context) -> int:
+        async with (
+            toolkit.Progress(ctx, total=2, min_interval=0) as progress,
+            heartbeat(ctx, every=BEAT, via="log") as beat,
+        ):
+            await progress.advance()
+            await wait_for(lambda: beat.beats >= 2)
+            await progress.advance()
+        return beat.beats
+
+    seen = Recorder()
+    async with in_memory_client(server, logging_callback=seen.on_log) as client:
+        result = await client.call_tool("work", {}, progress_callback=seen.on_progress)
+    assert seen.progress == [(1, 2, None), (2, 2, None)]
+    assert len(seen.logs) == result.structuredContent["result"] >= 2
+
+
+async def test_an_error_in_the_block_propagates_unchanged_and_stops_the_beats():
+    server = FastMCP("beats-error")
+    kept: dict[str, Any] = {}
+
+    class TrainingFailed(Exception):
+        pass
+
+    @server.tool()
+    async def work(ctx: Context) -> str:
+        error = TrainingFailed("diverged")
+        try:
+            async with heartbeat(ctx, every=BEAT) as beat:
+                kept["beat"] = beat
+                await wait_for(lambda: beat.beats >= 1)
+                raise error
+        except TrainingFailed as caught:
+            kept["same"] = caught is error
+        kept["beats"] = beat.beats
+        await anyio.sleep(BEAT * 5)
+        return "recovered"
+
+    seen = Recorder()
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("work", {}, progress_callback=seen.on_progress)
+    assert result.structuredContent["result"] == "recovered"
+    assert kept["same"], "the very exception, not an ExceptionGroup"
+    assert not kept["beat"].running
+    assert kept["beat"].beats == kept["beats"] == len(seen.progress)
+
+
+async def test_an_error_that_escapes_the_tool_is_reported_as_the_tools_error():
+    server = FastMCP("beats-tool-error")
+
+    @server.tool()
+    async def work(ctx: Context) -> str:
+        async with heartbeat(ctx, every=BEAT):
+            raise LookupError("no such dataset: cifar-11")
+
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("work", {})
+    assert result.isError
+    assert "no such dataset: cifar-11" in result.content[0].text
+
+
+async def test_a_cancelled_block_stops_its_beats():
+    server = FastMCP("beats-cancel")
+    kept: dict[str, Any] = {}
+
+    @server.tool()
+    async def work(ctx: Context) -> str:
+        with anyio.CancelScope() as scope:
+            async with heartbeat(ctx, every=BEAT) as beat:
+                kept["beat"] = beat
+                await wait_for(lambda: beat.beats >= 2)
+                scope.cancel()
+                await anyio.sleep_forever()
+        stopped_at = beat.beats
+        await anyio.sleep(BEAT * 5)
+        kept["unchanged"] = beat.beats == stopped_at
+        return "stopped"
+
+    seen = Recorder()
+    async with in_memory_client(server) as client:
+        await client.call_tool("work", {}, progress_callback=seen.on_progress)
+    assert kept["unchanged"]
+    assert not kept["beat"].running
+    assert len(seen.progress) == kept["beat"].beats
+
+
+async def test_run_blocking_keeps_beating_while_the_thread_blocks():
+    server = FastMCP("beats-thread")
+    unblock = threading.Event()
+
+    @server.tool()
+    async def work(ctx: Context) -> bool:
+        # The worker blocks until the client has received two beats; on a frozen loop it never would.
+        return await run_blocking(ctx, unblock.wait, WAIT_LIMIT, every=BEAT, message="Waiting")
+
+    seen = Recorder()
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        await seen.on_progress(value, total, message)
+        if len(seen.progress) >= 2:
+            unblock.set()
+
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("work", {}, progress_callback=on_progress)
+    assert result.structuredContent["result"] is True
+    assert len(seen.progress) >= 2
+
+
+async def test_client_cancellation_stops_the_beats_and_abandons_the_thread():
+    server = FastMCP("beats-client-cancel")
+    release = threading.Event()
+    state: dict[str, Any] = {}
+
+    @server.tool()
+    async def work(ctx: Context) -> str:
+        try:
+            async with heartbeat(ctx, every=BEAT) as beat:
+                state["beat"] = beat
+                await beat.run_sync(release.wait, WAIT_LIMIT)
+        finally:
+            state["tool_ended"] = True
+        return "finished"
+
+    seen = Recorder()
+
+    async def call(client: Any) -> None:
+        with pytest.raises(Exception, match="Request cancelled"):
+            await client.call_tool("work", {}, progress_callback=seen.on_progress)
+
+    try:
+        async with in_memory_client(server, message_handler=seen.on_message) as client:
+            async with anyio.create_task_group() as group:
+                group.start_soon(call, client)
+                await wait_for(lambda: len(seen.notifications) >= 2)
+                token = seen.notifications[0].params.progressToken  # the SDK client uses the request id
+                cancel = types.CancelledNotification(params=types.CancelledNotificationParams(requestId=token))
+                await client.send_notification(types.ClientNotification(cancel))
+                await wait_for(lambda: state.get("tool_ended"))
+            assert not state["beat"].running
+            assert not release.is_set(), "the tool ended while its thread still blocked"
+            beats = state["beat"].beats
+            await anyio.sleep(BEAT * 5)
+            assert state["beat"].beats == beats
+    finally:
+        release.set()
+
+
+async def test_a_heartbeat_that_outlives_its_call_sends_nothing_after_the_response():
+    server = FastMCP("beats-late")
+    kept: dict[str, Heartbeat] = {}
+
+    async with anyio.create_task_group() as background:
+
+        async def beat_forever(ctx: Context, started: anyio.Event) -> None:
+            async with heartbeat(ctx, every=BEAT) as beat:
+                kept["beat"] = beat
+                started.set()
+                await anyio.sleep_forever()
+
+        @server.tool()
+        async def work(ctx: Context) -> str:
+            # Misuse on purpose: the heartbeat runs in a task that outlives the call.
+            started = anyio.Event()
+            background.start_soon(beat_forever, ctx, started)
+            await started.wait()
+            await wait_for(lambda: kept["beat"].beats >= 1)
+            return "answered"
+
+        seen = Recorder()
+        async with in_memory_client(server, message_handler=seen.on_message) as client:
+            await client.call_tool("work", {}, progress_callback=seen.on_progress)
+            at_response = len(seen.notifications)
+            beats = kept["beat"].beats
+            await anyio.sleep(BEAT * 10)
+            await client.send_ping()
+            assert len(seen.notifications) == at_response
+            assert kept["beat"].beats == beats
+        background.cancel_scope.cancel()
+
+
+async def test_a_heartbeat_runs_once():
+    server = FastMCP("beats-once")
+
+    @server.tool()
+    async def work(ctx: Context) -> str:
+        beat = heartbeat(ctx, every=BEAT)
+        async with beat:
+            pass
+        with pytest.raises(ProgressError, match="runs once"):
+            async with beat:
+                pass
+        return "ok"
+
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("work", {})
+    assert not result.isError, result.content
+
+
+@pytest.mark.parametrize("every", [0, -1, float("nan"), float("inf"), "5"])
+def test_a_bad_interval_is_refused(every):
+    with pytest.raises(InvalidProgressArgument, match="every="):
+        heartbeat(Context(), every=every)
+
+
+def test_a_bad_log_level_is_refused():
+    with pytest.raises(InvalidProgressArgument, match="log_level='chatty'"):
+        heartbeat(Context(), log_level="chatty")
+
+
+async def test_outside_a_request_the_block_just_runs():
+    async with heartbeat(Context(), every=BEAT) as beat:
+        await anyio.sleep(BEAT * 3)
+        assert beat.running
+    assert beat.beats == 0
+    assert not beat.running

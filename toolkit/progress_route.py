@@ -1,0 +1,189 @@
+"""Where a tool call's progress goes, and whether it may still go there.
+
+A route sends to the request's progress token, or as log notifications when the request
+carried no token, and refuses anything once the call's response has gone out. Every reporter
+on one request shares a channel, so the token's values increase even when a `Progress` and a
+heartbeat report on the same call.
+
+The SDK does not say publicly whether a request still awaits its response; the session's
+in-flight table does. When a future SDK drops that table, routes stay open until their owner
+closes them, which `Progress` and `heartbeat` do when their block ends.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+import anyio
+from mcp.types import LoggingLevel, ProgressToken, RequestId
+
+from .errors import InvalidProgressArgument
+from .logs import LOG_LEVELS, send_log
+
+if TYPE_CHECKING:
+    from mcp.server.fastmcp import Context
+    from mcp.shared.context import RequestContext
+
+__all__ = ["LogText", "ProgressRoute", "Via", "checked_level", "progress_text", "route_for"]
+
+#: How a reporter sends: the request's progress token, log notifications, or None for
+#: "the token when there is one, else log notifications".
+Via = Literal["progress", "log"]
+#: Builds the text of a log notification from (value, total, message).
+LogText = Callable[[float, float | None, str | None], str]
+Sender = Callable[[float, float | None, str | None], Awaitable[None]]
+
+_SEND_FAILURES = (anyio.ClosedResourceError, anyio.BrokenResourceError)
+
+
+@dataclass(slots=True, eq=False)
+class _Channel:
+    """The highest value sent on one progress token; a lock keeps sends in claim order."""
+
+    last: float | None = None
+    lock: anyio.Lock = field(default_factory=anyio.Lock)
+
+    def claim(self, value: float) -> bool:
+        if self.last is not None and value <= self.last:
+            return False
+        self.last = value
+        return True
+
+
+@dataclass(slots=True, eq=False)
+class ProgressRoute:
+    """One reporter's way to the client for one request.
+
+    Attributes:
+        closed: True once the owner closed it, the response went out, or the client left.
+    """
+
+    send: Sender
+    channel: _Channel
+    is_open: Callable[[], bool]
+    closed: bool = False
+
+    async def deliver(self, value: float, total: float | None, message: str | None) -> bool:
+        """Send `value` unless the call is over or the token already carried as much.
+
+        Returns:
+            True if a notification went out.
+        """
+        if self.closed or not self.is_open():
+            self.closed = True
+            return False
+        async with self.channel.lock:
+            if not self.channel.claim(value):
+                return False
+            try:
+                await self.send(value, total, message)
+            except _SEND_FAILURES:
+                # The client went away mid-call: the work may go on, but nothing more can reach it.
+                self.closed = True
+                return False
+        return True
+
+
+def route_for(
+    ctx: Context[Any, Any, Any],
+    *,
+    via: Via | None = None,
+    log_level: LoggingLevel | None = None,
+    log_text: LogText | None = None,
+) -> ProgressRoute | None:
+    """The route for the request of `ctx`, or None when nothing can or should be sent.
+
+    Args:
+        ctx: The tool's context; outside a request there is no route.
+        via: "progress" for the token only, "log" for log notifications only, None for the
+            token when the request has one and log notifications otherwise.
+        log_level: Level of log notifications; None sends none.
+        log_text: Text of a log notification; `progress_text` by default.
+    """
+    request = _request_of(ctx)
+    if request is None:
+        return None
+    is_open = partial(_request_open, request.session, request.request_id)
+    token = request.meta.progressToken if request.meta is not None else None
+    if token is not None and via != "log":
+        return ProgressRoute(partial(_send_progress, request, token), _shared_channel(request), is_open)
+    if log_level is not None and via != "progress":
+        send = partial(_send_log_line, ctx, log_level, log_text or progress_text)
+        return ProgressRoute(send, _Channel(), is_open)
+    return None
+
+
+def checked_level(name: str, level: LoggingLevel | None) -> LoggingLevel | None:
+    """`level` itself if it is None or a protocol log level; otherwise a clear error."""
+    if level is not None and level not in LOG_LEVELS:
+        raise InvalidProgressArgument(name, level, f"use one of {', '.join(LOG_LEVELS)}, or None")
+    return level
+
+
+def progress_text(value: float, total: float | None, message: str | None) -> str:
+    """`"message (3/10)"`, or just the numbers without a message."""
+    amount = f"{value:g}/{total:g}" if total is not None else f"{value:g}"
+    return f"{message} ({amount})" if message else amount
+
+
+def _request_of(ctx: Context[Any, Any, Any]) -> RequestContext[Any, Any, Any] | None:
+    try:
+        return ctx.request_context
+    except ValueError:
+        # A Context built outside a request, e.g. a tool function called directly in a test.
+        return None
+
+
+def _request_open(session: Any, request_id: RequestId) -> bool:
+    in_flight = getattr(session, "_in_flight", None)
+    if in_flight is None:
+        return True
+    responder = in_flight.get(request_id)
+    # `in_flight` turns False the moment the response (or the cancellation error) is sent.
+    return responder is not None and bool(responder.in_flight)
+
+
+# Per session, per request id. A request's entry outlives it only until the next request of
+# the same session asks for a channel; the whole table goes with the session.
+_channels: weakref.WeakKeyDictionary[Any, dict[RequestId, _Channel]] = weakref.WeakKeyDictionary()
+
+
+def _shared_channel(request: RequestContext[Any, Any, Any]) -> _Channel:
+    by_id = _channels.setdefault(request.session, {})
+    channel = by_id.get(request.request_id)
+    if channel is None:
+        for finished in [rid for rid in by_id if not _request_open(request.session, rid)]:
+            del by_id[finished]
+        channel = by_id[request.request_id] = _Channel()
+    return channel
+
+
+async def _send_progress(
+    request: RequestContext[Any, Any, Any],
+    token: ProgressToken,
+    value: float,
+    total: float | None,
+    message: str | None,
+) -> None:
+    await request.session.send_progress_notification(
+        progress_token=token,
+        progress=value,
+        total=total,
+        message=message,
+        related_request_id=str(request.request_id),
+    )
+
+
+async def _send_log_line(
+    ctx: Context[Any, Any, Any],
+    level: LoggingLevel,
+    text: LogText,
+    value: float,
+    total: float | None,
+    message: str | None,
+) -> None:
+    await send_log(ctx, level, text(value, total, message), logger="progress")
