@@ -2,18 +2,23 @@
 
 from .bedrock_sampler import BedrockSampler
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .elicitation import Accepted, Cancelled, Declined, ElicitationOutcome, elicit
 from .errors import (
     CapabilityError,
     ConfigurationError,
     ElicitationAttemptsExhausted,
     ElicitationError,
+    ElicitationRequestFailed,
     ElicitationUnsupported,
     InvalidElicitationResponse,
+    InvalidFormContent,
     InvalidHeader,
     InvalidProgressArgument,
+    InvalidRequestedSchema,
     InvalidSamplingRequest,
     InvalidTaskId,
     NonTextSamplingContent,
+    NotAFormModel,
     ProgressError,
     SamplerFailed,
     SamplingError,
@@ -26,34 +31,57 @@ from .errors import (
     TaskNotFound,
     TaskStoreError,
     ToolkitError,
+    UnknownElicitation,
     UnsupportedFieldType,
+    UrlElicitationRequired,
 )
 from .event_store import BoundedEventStore, SessionEventStore
+from .flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
+from .form_fields import Titles
+from .form_schema import FieldProblem, check_requested_schema, form_content_problems, requested_schema_problems
+from .forms import Form, parse_form_content, requested_schema
 from .heartbeat import Heartbeat, heartbeat, run_blocking
 from .logs import LOG_LEVELS, client_log_level, send_log
 from .progress import Progress, track
+from .questions import Confirmation, ask, choose, confirm
 from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
 from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
 from .server import ServerSettings, StatefulFastMCP, stateful_server
 from .structured_sampling import sample_structured
+from .url_elicitation import UrlAccepted, UrlElicitations, elicit_url, url_elicitation_required, user_identity
 
 __all__ = [
     "LOG_LEVELS",
+    "Accepted",
     "BedrockSampler",
     "BoundedEventStore",
+    "Cancelled",
     "CapabilityError",
     "ClientFeatures",
     "ConfigurationError",
+    "Confirmation",
+    "Declined",
     "ElicitationAttemptsExhausted",
     "ElicitationError",
+    "ElicitationOutcome",
+    "ElicitationRequestFailed",
     "ElicitationUnsupported",
+    "FieldProblem",
+    "Flow",
+    "FlowAnswers",
+    "FlowCompleted",
+    "FlowStopped",
+    "Form",
     "Heartbeat",
     "InvalidElicitationResponse",
+    "InvalidFormContent",
     "InvalidHeader",
     "InvalidProgressArgument",
+    "InvalidRequestedSchema",
     "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
+    "NotAFormModel",
     "OfflineSampler",
     "Progress",
     "ProgressError",
@@ -70,16 +98,32 @@ __all__ = [
     "ServerSettings",
     "SessionEventStore",
     "StatefulFastMCP",
+    "Step",
     "StructuredOutputInvalid",
     "TaskError",
     "TaskNotFound",
     "TaskStoreError",
+    "Titles",
     "ToolkitError",
+    "UnknownElicitation",
     "UnsupportedFieldType",
+    "UrlAccepted",
+    "UrlElicitationRequired",
+    "UrlElicitations",
+    "ask",
+    "check_requested_schema",
+    "choose",
     "client_features",
     "client_log_level",
+    "confirm",
+    "elicit",
+    "elicit_url",
+    "form_content_problems",
     "heartbeat",
+    "parse_form_content",
     "prefer_models",
+    "requested_schema",
+    "requested_schema_problems",
     "require_elicitation",
     "require_sampling",
     "run_blocking",
@@ -89,5 +133,7 @@ __all__ = [
     "send_log",
     "stateful_server",
     "track",
+    "url_elicitation_required",
     "use_fallback_sampler",
+    "user_identity",
 ]

@@ -7,8 +7,14 @@
     │   └── SamplingUnsupported       no `sampling` capability, or not `context` / `tools`
     ├── ElicitationError
     │   ├── UnsupportedFieldType      (also a TypeError) a form field the protocol cannot carry
+    │   ├── NotAFormModel             (also a TypeError) a form that is not a Pydantic model class
+    │   ├── InvalidRequestedSchema    (also a ValueError) a requestedSchema the protocol does not allow
+    │   ├── InvalidFormContent        (also a ValueError) an answer that does not fit its form
     │   ├── ElicitationAttemptsExhausted   the user kept sending invalid answers
-    │   └── InvalidElicitationResponse     the client's answer is malformed beyond re-asking
+    │   ├── InvalidElicitationResponse     the client's answer is malformed beyond re-asking
+    │   ├── ElicitationRequestFailed  the client answered the request with a JSON-RPC error
+    │   ├── UnknownElicitation        (also a LookupError) no pending URL elicitation with this id for this user
+    │   └── UrlElicitationRequired    (also the SDK's UrlElicitationRequiredError) answer -32042 from a tool
     ├── SamplingError
     │   ├── SamplingRejected          the user rejected the request (client error -1)
     │   ├── SamplingTimeout           no answer in time; the request was cancelled on the wire
@@ -31,18 +37,31 @@ boundaries and re-raised `from` the original, so callers only need these types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from mcp.shared.exceptions import UrlElicitationRequiredError
+from mcp.types import ElicitRequestURLParams
+
+if TYPE_CHECKING:
+    from .form_schema import FieldProblem
+
 __all__ = [
     "CapabilityError",
     "ConfigurationError",
     "ElicitationAttemptsExhausted",
     "ElicitationError",
+    "ElicitationRequestFailed",
     "ElicitationUnsupported",
     "InvalidElicitationResponse",
+    "InvalidFormContent",
     "InvalidHeader",
     "InvalidProgressArgument",
+    "InvalidRequestedSchema",
     "InvalidSamplingRequest",
     "InvalidTaskId",
     "NonTextSamplingContent",
+    "NotAFormModel",
     "ProgressError",
     "SamplerFailed",
     "SamplingError",
@@ -55,7 +74,9 @@ __all__ = [
     "TaskNotFound",
     "TaskStoreError",
     "ToolkitError",
+    "UnknownElicitation",
     "UnsupportedFieldType",
+    "UrlElicitationRequired",
 ]
 
 
@@ -124,6 +145,85 @@ class ElicitationAttemptsExhausted(ElicitationError):
 
 class InvalidElicitationResponse(ElicitationError):
     """The client answered an elicitation with something the protocol does not allow."""
+
+
+class NotAFormModel(ElicitationError, TypeError):
+    """Something other than a Pydantic model class was given where a form is expected."""
+
+    def __init__(self, given: object) -> None:
+        super().__init__(
+            f"{given!r} is not a form: pass a pydantic.BaseModel subclass (or a toolkit.Form) "
+            "whose fields are the questions to ask."
+        )
+
+
+class InvalidRequestedSchema(ElicitationError, ValueError):
+    """A `requestedSchema` breaks the protocol's rules for form-mode elicitation.
+
+    Attributes:
+        problems: Every rule the schema breaks, one per entry.
+    """
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        self.problems = list(problems)
+        detail = "; ".join(str(problem) for problem in self.problems)
+        super().__init__(
+            f"The requestedSchema is not a valid form-mode schema: {detail}. "
+            "Forms must be flat objects whose properties are strings, numbers, booleans or enums."
+        )
+
+
+class InvalidFormContent(ElicitationError, ValueError):
+    """An accepted answer does not fit its form: wrong fields, types or values.
+
+    Attributes:
+        problems: What is wrong, one entry per field (or for the whole answer).
+        kept: The answer's values that were fine, by wire name, so a new attempt can prefill them.
+    """
+
+    def __init__(self, problems: Sequence[FieldProblem], kept: dict[str, Any] | None = None) -> None:
+        self.problems = list(problems)
+        self.kept = dict(kept or {})
+        detail = "; ".join(str(problem) for problem in self.problems)
+        super().__init__(f"The answer does not fit the form: {detail}.")
+
+
+class ElicitationRequestFailed(ElicitationError):
+    """The client answered `elicitation/create` with a JSON-RPC error instead of a result.
+
+    Attributes:
+        code: The JSON-RPC error code the client sent.
+    """
+
+    def __init__(self, code: int, detail: str) -> None:
+        self.code = code
+        super().__init__(
+            f"The client could not show the elicitation: {detail} (error {code}). "
+            "Check that the client supports elicitation, or ask again later."
+        )
+
+
+class UnknownElicitation(ElicitationError, LookupError):
+    """No pending URL elicitation has this id for this user (it never existed, finished or is not theirs)."""
+
+    def __init__(self, elicitation_id: str) -> None:
+        self.elicitation_id = elicitation_id
+        shown = repr(elicitation_id)[:80]
+        super().__init__(
+            f"No pending URL elicitation {shown} belongs to this user. "
+            "Start a new one; ids are single-use and bound to the user who started them."
+        )
+
+
+class UrlElicitationRequired(ElicitationError, UrlElicitationRequiredError):
+    """Raised from a tool to answer with -32042: the user must finish URL elicitations first.
+
+    FastMCP passes this error through as a JSON-RPC error, so the client sees the
+    elicitations in `error.data` and can retry the tool call once they are complete.
+    """
+
+    def __init__(self, elicitations: list[ElicitRequestURLParams], message: str | None = None) -> None:
+        UrlElicitationRequiredError.__init__(self, elicitations, message)
 
 
 class SamplingError(ToolkitError):

@@ -1,0 +1,225 @@
+"""`elicit`: ask the user to fill in a form, re-ask on bad answers, and return a typed outcome.
+
+```python
+match await elicit(ctx, "What did you spend?", Expense):
+    case Accepted(data=expense):
+        ...  # an Expense instance, validated
+    case Declined():
+        ...  # the user said no
+    case Cancelled(reason=reason):
+        ...  # dismissed, or unanswered within `timeout`
+```
+
+Content that does not fit the form is never an exception on the first try: the user is
+asked again with a message naming each wrong field and why, and with the fields they got
+right prefilled as defaults. Only after `max_attempts` does `ElicitationAttemptsExhausted`
+end the tool call.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
+
+from mcp import types
+from mcp.shared.exceptions import McpError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .capabilities import require_elicitation
+from .client_requests import send_client_request
+from .errors import (
+    ConfigurationError,
+    ElicitationAttemptsExhausted,
+    ElicitationRequestFailed,
+    InvalidElicitationResponse,
+    InvalidFormContent,
+)
+from .forms import parse_form_content, requested_schema
+
+if TYPE_CHECKING:
+    from mcp.server.fastmcp import Context
+
+    from .form_schema import FieldProblem
+
+__all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
+    "Accepted",
+    "Cancelled",
+    "Declined",
+    "ElicitAnswer",
+    "ElicitationOutcome",
+    "elicit",
+    "send_elicitation",
+]
+
+T = TypeVar("T")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+#: How often `elicit` asks before giving up on invalid answers.
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted(Generic[T]):
+    """The user submitted the form; `data` is the validated answer."""
+
+    data: T
+    action: Literal["accept"] = field(default="accept", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """The user explicitly said no."""
+
+    action: Literal["decline"] = field(default="decline", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """The user dismissed the request, or it went unanswered and was cancelled.
+
+    Attributes:
+        reason: Why, in words a tool can pass on to the user.
+        timed_out: True when the server gave up waiting (and cancelled the request on the wire).
+    """
+
+    reason: str = "the user cancelled"
+    timed_out: bool = False
+    action: Literal["cancel"] = field(default="cancel", init=False)
+
+
+#: What `elicit` returns: `ElicitationOutcome[Expense]` is `Accepted[Expense] | Declined | Cancelled`.
+ElicitationOutcome: TypeAlias = Accepted[T] | Declined | Cancelled
+
+
+class ElicitAnswer(BaseModel):
+    """The client's result for `elicitation/create`, read loosely so bad content can be re-asked."""
+
+    model_config = ConfigDict(extra="allow")
+
+    action: str
+    content: Any = None
+
+
+async def elicit(
+    ctx: Context[Any, Any, Any],
+    message: str,
+    model: type[ModelT],
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    # Unlike a caller's fail_after, this timeout ends in Cancelled and cancels on the wire.
+    timeout: float | None = None,  # noqa: ASYNC109
+) -> Accepted[ModelT] | Declined | Cancelled:
+    """Ask the user to fill in `model` as a form and return what they did.
+
+    The form is checked and the client's `elicitation.form` capability verified before
+    anything is sent. Invalid content (accept without content, extra keys, wrong JSON
+    types, values the model rejects) is re-asked, naming each problem.
+
+    Args:
+        ctx: The tool's context.
+        message: What to ask, shown above the form.
+        model: A Pydantic model (ideally a `toolkit.Form`) whose fields are the questions.
+        max_attempts: How many times to ask in total before giving up on invalid answers.
+        timeout: Seconds to wait for each answer; when they pass, the request is cancelled
+            on the wire and the outcome is `Cancelled(timed_out=True)`. None waits for as
+            long as the tool call lives.
+
+    Returns:
+        `Accepted(data)` with a validated `model` instance, `Declined()` or `Cancelled(reason)`.
+
+    Raises:
+        UnsupportedFieldType: `model` has a field the protocol's forms cannot carry.
+        ElicitationUnsupported: The client did not declare `elicitation.form`.
+        ElicitationAttemptsExhausted: Every attempt came back invalid.
+        ElicitationRequestFailed: The client answered with a JSON-RPC error.
+        InvalidElicitationResponse: The client's result is not a valid elicitation result.
+    """
+    schema = requested_schema(model)
+    check_limits(max_attempts, timeout)
+    require_elicitation(ctx, "form")
+    prompt, asked = message, schema
+    problems: Sequence[FieldProblem] = ()
+    for attempt in range(1, max_attempts + 1):
+        answer = await _ask_form(ctx, prompt, asked, timeout)
+        if not isinstance(answer, ElicitAnswer):
+            return answer
+        try:
+            return Accepted(parse_form_content(model, answer.content))
+        except InvalidFormContent as exc:
+            problems = exc.problems
+            prompt = retry_message(message, exc.problems, attempt + 1, max_attempts)
+            asked = prefilled(schema, exc.kept)
+    raise ElicitationAttemptsExhausted(max_attempts, [str(problem) for problem in problems])
+
+
+def check_limits(max_attempts: int, timeout: float | None) -> None:
+    """Reject an attempt count below one or a timeout that is not positive."""
+    if max_attempts < 1:
+        raise ConfigurationError(f"max_attempts must be at least 1, not {max_attempts}.")
+    if timeout is not None and not timeout > 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds or None, not {timeout}.")
+
+
+def retry_message(message: str, problems: Sequence[FieldProblem], attempt: int, max_attempts: int) -> str:
+    """The message for asking again: what was wrong with the last answer, then the question."""
+    listed = "\n".join(f"- {problem}" for problem in problems)
+    return (
+        f"Your last answer could not be used:\n{listed}\n"
+        f"Please correct it (attempt {attempt} of {max_attempts}).\n\n{message}"
+    )
+
+
+def prefilled(schema: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` whose defaults are the answer's values that were fine."""
+    refilled = copy.deepcopy(schema)
+    for key, value in kept.items():
+        refilled["properties"][key]["default"] = value
+    return refilled
+
+
+async def send_elicitation(
+    ctx: Context[Any, Any, Any], params: types.ElicitRequestParams, seconds: float | None
+) -> ElicitAnswer | Declined | Cancelled:
+    """Send one `elicitation/create` and sort the answer; errors become toolkit errors.
+
+    Returns:
+        The raw answer when the user accepted, else `Declined()` or `Cancelled(...)`.
+    """
+    reason = f"no answer within {seconds:g} s" if seconds is not None else ""
+    try:
+        answer = await send_client_request(
+            ctx, types.ElicitRequest(params=params), ElicitAnswer, seconds=seconds, timeout_reason=reason
+        )
+    except TimeoutError:
+        return Cancelled(reason=reason, timed_out=True)
+    except McpError as exc:
+        raise ElicitationRequestFailed(exc.error.code, exc.error.message) from exc
+    except ValidationError as exc:
+        raise InvalidElicitationResponse(
+            f"The client's answer to the elicitation is not an elicitation result: {exc.errors()[0]['msg']}. "
+            "The client must answer with an 'action' of accept, decline or cancel."
+        ) from exc
+    return _sorted(answer)
+
+
+async def _ask_form(
+    ctx: Context[Any, Any, Any], message: str, schema: dict[str, Any], seconds: float | None
+) -> ElicitAnswer | Declined | Cancelled:
+    params = types.ElicitRequestFormParams(message=message, requestedSchema=schema)
+    return await send_elicitation(ctx, params, seconds)
+
+
+def _sorted(answer: ElicitAnswer) -> ElicitAnswer | Declined | Cancelled:
+    if answer.action == "accept":
+        return answer
+    if answer.action == "decline":
+        return Declined()
+    if answer.action == "cancel":
+        return Cancelled()
+    raise InvalidElicitationResponse(
+        f"The client answered the elicitation with action {answer.action!r}; "
+        "the protocol allows only accept, decline or cancel."
+    )

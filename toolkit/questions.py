@@ -1,0 +1,144 @@
+"""One-question helpers on top of `elicit`: confirm yes/no, choose one option, ask for one value.
+
+Each builds a one-field form, so answers are checked and re-asked exactly like any other
+form, and each returns the same outcomes with the bare value in `Accepted.data`:
+
+```python
+match await choose(ctx, "Which category?", {"food": "Food & drink", "bills": "Bills"}):
+    case Accepted(data=category):
+        ...  # "food" or "bills"
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field, create_model
+from pydantic_core import PydanticUndefined
+
+from .elicitation import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, elicit
+from .errors import ConfigurationError
+from .form_fields import Titles
+from .forms import Form
+
+if TYPE_CHECKING:
+    from mcp.server.fastmcp import Context
+
+__all__ = ["Confirmation", "ask", "choose", "confirm"]
+
+ValueT = TypeVar("ValueT")
+
+
+class Confirmation(Form):
+    """A one-checkbox form: did the user confirm?"""
+
+    confirmed: bool = Field(default=False, title="Confirm")
+
+
+async def confirm(
+    ctx: Context[Any, Any, Any],
+    message: str,
+    *,
+    label: str = "Confirm",
+    default: bool = False,
+    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+) -> Accepted[bool] | Declined | Cancelled:
+    """Ask a yes/no question as one checkbox.
+
+    Args:
+        ctx: The tool's context.
+        message: The question, e.g. "Delete all 12 expenses from March?".
+        label: The checkbox's title.
+        default: Whether the box starts ticked.
+        timeout: Seconds to wait for the answer (see `elicit`).
+
+    Returns:
+        `Accepted(True)` only when the user ticked the box and submitted; `Accepted(False)`
+        when they submitted it unticked; else `Declined()` or `Cancelled(...)`.
+    """
+    form = _one_field("Confirmation", bool, Field(default=default, title=label))
+    return _unwrapped(await elicit(ctx, message, form, timeout=timeout))
+
+
+async def choose(
+    ctx: Context[Any, Any, Any],
+    message: str,
+    options: Sequence[str] | Mapping[str, str],
+    *,
+    label: str = "Choice",
+    default: str | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+) -> Accepted[str] | Declined | Cancelled:
+    """Ask the user to pick one of several options.
+
+    Args:
+        ctx: The tool's context.
+        message: The question.
+        options: The option values, or a mapping from value to display title.
+        label: The field's title.
+        default: The option selected at first, if any.
+        max_attempts: How many times to ask before giving up on invalid answers.
+        timeout: Seconds to wait for each answer (see `elicit`).
+
+    Returns:
+        `Accepted(value)` with the chosen option's value, `Declined()` or `Cancelled(...)`.
+    """
+    values = list(options)
+    if not values:
+        raise ConfigurationError("choose() needs at least one option to offer.")
+    choice: Any = Literal[tuple(values)]
+    if isinstance(options, Mapping):
+        choice = Annotated[choice, Titles(options)]
+    form = _one_field("Choice", choice, Field(default=default if default is not None else ..., title=label))
+    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout))
+
+
+async def ask(
+    ctx: Context[Any, Any, Any],
+    message: str,
+    value_type: type[ValueT],
+    *,
+    label: str | None = None,
+    description: str | None = None,
+    default: Any = PydanticUndefined,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+    **constraints: Any,
+) -> Accepted[ValueT] | Declined | Cancelled:
+    """Ask for one value of any supported field type.
+
+    Args:
+        ctx: The tool's context.
+        message: The question.
+        value_type: The answer's type: `str`, `int`, `Decimal`, `date`, a `Literal`, ...
+        label: The field's title.
+        description: The field's description.
+        default: The value the field starts with; without one, an answer is required.
+        max_attempts: How many times to ask before giving up on invalid answers.
+        timeout: Seconds to wait for each answer (see `elicit`).
+        **constraints: Pydantic `Field` constraints, e.g. `gt=0` or `max_length=80`.
+
+    Returns:
+        `Accepted(value)` with the validated value, `Declined()` or `Cancelled(...)`.
+
+    Example:
+        ```python
+        outcome = await ask(ctx, "How much did it cost?", Decimal, gt=0, label="Amount")
+        ```
+    """
+    spec = Field(default=default, title=label, description=description, **constraints)
+    form = _one_field("Answer", value_type, spec)
+    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout))
+
+
+def _one_field(name: str, annotation: Any, spec: Any) -> type[BaseModel]:
+    return create_model(name, __base__=Form, value=(annotation, spec))
+
+
+def _unwrapped(outcome: Accepted[BaseModel] | Declined | Cancelled) -> Any:
+    if isinstance(outcome, Accepted):
+        return Accepted(outcome.data.value)  # type: ignore[attr-defined]
+    return outcome
