@@ -1,7 +1,9 @@
 """Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
 
+from .agentcore_ids import MEMORY_IDS_HEADER, MemoryIds, parse_memory_ids
 from .bedrock_sampler import BedrockSampler
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .dynamodb_task_store import DynamoDBTaskStore, create_task_table
 from .elicitation import Accepted, Cancelled, Declined, ElicitationOutcome, elicit
 from .errors import (
     CapabilityError,
@@ -16,6 +18,7 @@ from .errors import (
     InvalidProgressArgument,
     InvalidRequestedSchema,
     InvalidSamplingRequest,
+    InvalidTaskArguments,
     InvalidTaskId,
     NonTextSamplingContent,
     NotAFormModel,
@@ -28,9 +31,11 @@ from .errors import (
     SamplingUnsupported,
     StructuredOutputInvalid,
     TaskError,
+    TaskNotFinished,
     TaskNotFound,
     TaskStoreError,
     ToolkitError,
+    TooManyTasks,
     UnknownElicitation,
     UnsupportedFieldType,
     UrlElicitationRequired,
@@ -42,17 +47,27 @@ from .form_schema import FieldProblem, check_requested_schema, form_content_prob
 from .forms import Form, parse_form_content, requested_schema
 from .heartbeat import Heartbeat, heartbeat, run_blocking
 from .logs import LOG_LEVELS, client_log_level, send_log
+from .memory_sink import AgentCoreMemorySink, describe_result
+from .owners import OwnerPolicy, owner_of
 from .progress import Progress, track
 from .questions import Confirmation, ask, choose, confirm
 from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
 from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
 from .server import ServerSettings, StatefulFastMCP, stateful_server
+from .sqlite_task_store import SQLiteTaskStore
 from .structured_sampling import sample_structured
+from .task_jobs import Job
+from .task_record import TaskRecord, TaskStatus
+from .task_store import MemoryTaskStore, TaskStore, open_task_store
+from .task_tools import register_task_tools, run_with_app
+from .tasks import ResultSink, TaskContext, TaskManager
 from .url_elicitation import UrlAccepted, UrlElicitations, elicit_url, url_elicitation_required, user_identity
 
 __all__ = [
     "LOG_LEVELS",
+    "MEMORY_IDS_HEADER",
     "Accepted",
+    "AgentCoreMemorySink",
     "BedrockSampler",
     "BoundedEventStore",
     "Cancelled",
@@ -61,6 +76,7 @@ __all__ = [
     "ConfigurationError",
     "Confirmation",
     "Declined",
+    "DynamoDBTaskStore",
     "ElicitationAttemptsExhausted",
     "ElicitationError",
     "ElicitationOutcome",
@@ -79,12 +95,19 @@ __all__ = [
     "InvalidProgressArgument",
     "InvalidRequestedSchema",
     "InvalidSamplingRequest",
+    "InvalidTaskArguments",
     "InvalidTaskId",
+    "Job",
+    "MemoryIds",
+    "MemoryTaskStore",
     "NonTextSamplingContent",
     "NotAFormModel",
     "OfflineSampler",
+    "OwnerPolicy",
     "Progress",
     "ProgressError",
+    "ResultSink",
+    "SQLiteTaskStore",
     "Sampler",
     "SamplerFailed",
     "SamplingError",
@@ -100,10 +123,17 @@ __all__ = [
     "StatefulFastMCP",
     "Step",
     "StructuredOutputInvalid",
+    "TaskContext",
     "TaskError",
+    "TaskManager",
+    "TaskNotFinished",
     "TaskNotFound",
+    "TaskRecord",
+    "TaskStatus",
+    "TaskStore",
     "TaskStoreError",
     "Titles",
+    "TooManyTasks",
     "ToolkitError",
     "UnknownElicitation",
     "UnsupportedFieldType",
@@ -116,17 +146,24 @@ __all__ = [
     "client_features",
     "client_log_level",
     "confirm",
+    "create_task_table",
+    "describe_result",
     "elicit",
     "elicit_url",
     "form_content_problems",
     "heartbeat",
+    "open_task_store",
+    "owner_of",
     "parse_form_content",
+    "parse_memory_ids",
     "prefer_models",
+    "register_task_tools",
     "requested_schema",
     "requested_schema_problems",
     "require_elicitation",
     "require_sampling",
     "run_blocking",
+    "run_with_app",
     "sample",
     "sample_structured",
     "sample_text",

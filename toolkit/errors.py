@@ -29,7 +29,10 @@
         ├── TaskNotFound              unknown id, or a task owned by someone else
         ├── InvalidTaskId             the id is not a well-formed task id
         ├── TaskStoreError            the task store (SQLite, DynamoDB) failed
-        └── InvalidHeader             a header value failed validation
+        ├── InvalidHeader             a header value failed validation
+        ├── InvalidTaskArguments      (also a ValueError) arguments the job's signature does not accept
+        ├── TaskNotFinished           results asked for while the task is still pending or running
+        └── TooManyTasks              the manager already holds as many tasks as it may
 
 Errors from the layers below (the MCP SDK, sqlite3, botocore) are translated at our
 boundaries and re-raised `from` the original, so callers only need these types.
@@ -59,6 +62,7 @@ __all__ = [
     "InvalidProgressArgument",
     "InvalidRequestedSchema",
     "InvalidSamplingRequest",
+    "InvalidTaskArguments",
     "InvalidTaskId",
     "NonTextSamplingContent",
     "NotAFormModel",
@@ -71,8 +75,10 @@ __all__ = [
     "SamplingUnsupported",
     "StructuredOutputInvalid",
     "TaskError",
+    "TaskNotFinished",
     "TaskNotFound",
     "TaskStoreError",
+    "TooManyTasks",
     "ToolkitError",
     "UnknownElicitation",
     "UnsupportedFieldType",
@@ -326,6 +332,44 @@ class InvalidHeader(TaskError, ValueError):
     def __init__(self, header: str, reason: str) -> None:
         self.header = header
         super().__init__(f"Header '{header}' is invalid: {reason}.")
+
+
+class InvalidTaskArguments(TaskError, ValueError):
+    """The arguments do not fit the job's signature, so no task was started."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        self.kind = kind
+        super().__init__(f"Cannot start '{kind}': {detail}. Fix the arguments and start it again.")
+
+
+class TaskNotFinished(TaskError):
+    """Results were asked for while the task is still pending or running.
+
+    Attributes:
+        task_id: The task asked about.
+        status: Its status, ``"pending"`` or ``"running"``.
+        progress: The fraction done that the job last reported.
+    """
+
+    def __init__(self, task_id: str, status: str, progress: float) -> None:
+        self.task_id = task_id
+        self.status = status
+        self.progress = progress
+        super().__init__(
+            f"Task '{task_id}' is still {status} ({progress:.0%} done), so it has no results yet. "
+            "Check its status later and ask again once it reads completed."
+        )
+
+
+class TooManyTasks(TaskError):
+    """The manager already holds as many pending and running tasks as it may."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"{limit} tasks are already pending or running on this server, its limit. "
+            "Wait for some to finish, or cancel tasks you no longer need, then start again."
+        )
 
 
 class ProgressError(ToolkitError):

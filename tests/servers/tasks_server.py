@@ -1,0 +1,60 @@
+"""A server with durable background tasks, for the end-to-end and restart tests.
+
+Jobs: `hold` reports half progress and then waits until cancelled (a task to kill the server
+under), `echo` returns at once, `fail` raises, and `rerun_once` is resumable: its first
+attempt holds like `hold`, a rerun completes.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import anyio
+
+import toolkit
+
+
+async def hold(task: toolkit.TaskContext, label: str = "held") -> str:
+    """Report half progress, then wait until cancelled."""
+    await task.report_progress(0.5, f"holding {label}")
+    await anyio.sleep_forever()
+    return label
+
+
+async def echo(task: toolkit.TaskContext, text: str, repeat: int = 1) -> dict[str, object]:
+    """Return the text, repeated."""
+    return {"text": text * repeat, "attempt": task.attempt}
+
+
+async def fail(task: toolkit.TaskContext, reason: str) -> None:
+    """Raise with the reason."""
+    raise RuntimeError(reason)
+
+
+async def rerun_once(task: toolkit.TaskContext, label: str) -> dict[str, object]:
+    """Hold on the first attempt; complete on a rerun."""
+    if task.attempt == 1:
+        await task.report_progress(0.5, "first attempt holding")
+        await anyio.sleep_forever()
+    return {"label": label, "attempt": task.attempt}
+
+
+def build(store_url: str, lease: float, actor_header: str | None, max_running: int) -> toolkit.StatefulFastMCP:
+    server = toolkit.stateful_server("tasks-test")
+    manager = toolkit.TaskManager(toolkit.open_task_store(store_url), lease=lease, max_running=max_running)
+    resumable = manager.add_job(rerun_once, resumable=True)
+    owners = toolkit.OwnerPolicy(actor_header=actor_header)
+    toolkit.register_task_tools(server, manager, hold, echo, fail, resumable, owners=owners)
+    return server
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--task-store", required=True)
+    parser.add_argument("--lease", type=float, default=30.0)
+    parser.add_argument("--actor-header")
+    parser.add_argument("--max-running", type=int, default=16)
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    opts = parser.parse_args()
+    build(opts.task_store, opts.lease, opts.actor_header, opts.max_running).serve(opts.host, opts.port)

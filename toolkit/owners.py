@@ -1,0 +1,110 @@
+"""Who owns a request's tasks: the authenticated user, a configured actor header, or the session.
+
+An owner is a string with a kind prefix, so ids from different sources never collide:
+
+| owner | when | stable across server restarts |
+| --- | --- | --- |
+| `user:<subject or client id>` | the server authenticates requests (FastMCP `auth=`) | yes |
+| `actor:<actor id>` | `OwnerPolicy(actor_header=...)` and the header is present | yes |
+| `session:<Mcp-Session-Id>` | otherwise | no: a client gets a new session id after a restart |
+
+An actor header is what the client claims, so only configure one where something in front of
+the server authenticates callers (an AgentCore Runtime JWT authorizer, a gateway); anyone who
+can send the header can read that actor's tasks. Its value is validated before use: a plain
+AgentCore actor id, or the seed's `session@@@memory@@@actor` packing whose actor part is used.
+"""
+
+from __future__ import annotations
+
+import uuid
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mcp.server.auth.middleware.auth_context import get_access_token
+
+from .agentcore_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_memory_ids
+from .errors import InvalidHeader
+
+if TYPE_CHECKING:
+    from mcp.server.fastmcp import Context
+    from mcp.server.session import ServerSession
+
+__all__ = ["OwnerPolicy", "authenticated_user", "owner_of", "request_header"]
+
+SESSION_HEADER = "mcp-session-id"
+MAX_SESSION_ID_LENGTH = 256
+
+# Requests without HTTP (in-memory and stdio transports) have no session id header; each
+# session object gets a random id that lives exactly as long as the session.
+_local_sessions: weakref.WeakKeyDictionary[ServerSession, str] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerPolicy:
+    """How to find the owner of a request when no user is authenticated.
+
+    Attributes:
+        actor_header: A header holding the caller's actor id (or the packed
+            `session@@@memory@@@actor` form). None means tasks belong to the session.
+    """
+
+    actor_header: str | None = None
+
+    def owner_of(self, ctx: Context[Any, Any, Any]) -> str:
+        """The owner of the request in `ctx`; see the module table for the order."""
+        user = authenticated_user()
+        if user is not None:
+            return f"user:{user}"
+        if self.actor_header is not None:
+            raw = request_header(ctx, self.actor_header)
+            if raw is not None:
+                return f"actor:{actor_from_header(self.actor_header, raw)}"
+        return f"session:{session_id(ctx)}"
+
+
+def owner_of(ctx: Context[Any, Any, Any], policy: OwnerPolicy | None = None) -> str:
+    """The owner of the request in `ctx` under `policy` (by default: user, else session)."""
+    return (policy or OwnerPolicy()).owner_of(ctx)
+
+
+def authenticated_user() -> str | None:
+    """The user the SDK's auth middleware authenticated for this request, if any.
+
+    The token's subject (`sub`) names the user; a token without one (a client-credentials
+    grant) is owned by its OAuth client id.
+    """
+    token = get_access_token()
+    if token is None:
+        return None
+    return token.subject or token.client_id
+
+
+def actor_from_header(header: str, raw: str) -> str:
+    """The validated actor id in a header value, plain or packed."""
+    if len(raw) > MAX_HEADER_LENGTH:
+        raise InvalidHeader(header, f"the value is longer than {MAX_HEADER_LENGTH} characters")
+    if PACKED_SEPARATOR in raw:
+        return parse_memory_ids(raw, header).actor_id
+    return ACTOR_ID.check(raw.strip(), header)
+
+
+def request_header(ctx: Context[Any, Any, Any], name: str) -> str | None:
+    """A header of the HTTP request behind `ctx`, or None (also when there is no HTTP request)."""
+    request = getattr(ctx.request_context, "request", None)
+    headers = getattr(request, "headers", None)
+    return None if headers is None else headers.get(name)
+
+
+def session_id(ctx: Context[Any, Any, Any]) -> str:
+    """The MCP session id of the request, or a per-session random id off HTTP."""
+    raw = request_header(ctx, SESSION_HEADER)
+    if raw is not None:
+        # The SDK only routes requests whose session id it issued; check the shape anyway.
+        if not 0 < len(raw) <= MAX_SESSION_ID_LENGTH or not all("\x21" <= c <= "\x7e" for c in raw):
+            raise InvalidHeader("Mcp-Session-Id", "it must be 1-256 visible ASCII characters")
+        return raw
+    session = ctx.session
+    if session not in _local_sessions:
+        _local_sessions[session] = uuid.uuid4().hex
+    return _local_sessions[session]
