@@ -102,7 +102,9 @@ class Progress:
         """
         if not (_is_number(amount) and math.isfinite(amount) and amount >= 0):
             raise InvalidProgressArgument("amount", amount, "use a finite number, 0 or more")
-        return await self.set(self._value + amount, message)
+        if self._record(self._value + amount, message):
+            return await self._flush()
+        return False
 
     async def set(self, value: float, message: str | None = None) -> bool:
         """Move the value to `value` and report it; a value that is not higher is dropped.
@@ -115,23 +117,14 @@ class Progress:
         """
         if not (_is_number(value) and math.isfinite(value)):
             raise InvalidProgressArgument("value", value, "use a finite number")
-        if self.total is not None:
-            value = min(value, self.total)
-        if value <= self._value:
-            return False
-        self._value, self._message = value, message
-        if self._route is None or self._route.closed:
-            return False
-        now = self._clock()
-        if self._held_back(now):
-            self._pending = True
-            return False
-        return await self._flush(now)
+        if self._record(value, message):
+            return await self._flush()
+        return False
 
     async def aclose(self) -> None:
         """Send the value throttling held back, if any, then stop reporting."""
         if self._pending and self.active:
-            await self._flush(self._clock())
+            await self._flush()
         self._close()
 
     async def __aenter__(self) -> Progress:
@@ -149,18 +142,29 @@ class Progress:
             return
         await self.aclose()
 
-    def _held_back(self, now: float) -> bool:
-        if self._last_sent_at is None or self._value == self.total:
+    def _record(self, value: float, message: str | None) -> bool:
+        """Take an update in; True when it should be sent now, False when dropped or held back."""
+        total = self.total
+        if total is not None and value > total:
+            value = total
+        if value <= self._value:
             return False
-        return now - self._last_sent_at < self.min_interval
+        self._value, self._message = value, message
+        route = self._route
+        if route is None or route.closed:
+            return False
+        last = self._last_sent_at
+        due = last is None or value == total or self._clock() - last >= self.min_interval
+        self._pending = not due
+        return due
 
-    async def _flush(self, now: float) -> bool:
+    async def _flush(self) -> bool:
         assert self._route is not None
         self._pending = False
-        sent = await self._route.deliver(self._value, self.total, self._message)
-        if sent:
-            self._last_sent_at = now
-        return sent
+        # An attempt the channel refuses counts too, so a reporter behind another one on the
+        # same token does not retry on every update.
+        self._last_sent_at = self._clock()
+        return await self._route.deliver(self._value, self.total, self._message)
 
     def _close(self) -> None:
         self._pending = False
@@ -240,4 +244,8 @@ def _constant(message: str | None) -> Callable[[object], str | None]:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # The exact-type test first: it is the hot path of every update.
+    return type(value) in _PLAIN_NUMBERS or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+_PLAIN_NUMBERS = frozenset({int, float})
