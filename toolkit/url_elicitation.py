@@ -15,6 +15,7 @@ mode; `requested_schema` refuses `SecretStr` fields for that reason. Instead:
 from __future__ import annotations
 
 import secrets
+import time
 import weakref
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -138,6 +139,7 @@ def url_elicitation_required(
 class _Pending:
     owner: str | None
     session: weakref.ref[ServerSession]
+    started: float = field(default_factory=time.monotonic)
     done: anyio.Event = field(default_factory=anyio.Event)
     waiting_request: str | None = None
 
@@ -149,13 +151,19 @@ class UrlElicitations:
     State lives in memory, so a deployment needs session affinity (AgentCore Runtime
     routes a session to one microVM). Without MCP authorization a user has no identity:
     then the unguessable id is the only binding, which suits local development only.
+
+    Args:
+        max_age: Seconds an elicitation stays known after `start`, finished or not; older
+            ones are forgotten so abandoned links cannot pile up.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_age: float = 3600.0) -> None:
+        self.max_age = max_age
         self._pending: dict[str, _Pending] = {}
 
     def start(self, ctx: Context[Any, Any, Any]) -> str:
         """Open a new elicitation id, bound to the calling user and their session."""
+        self._forget_old()
         elicitation_id = new_elicitation_id()
         owner = user_identity(ctx.request_context.request)
         self._pending[elicitation_id] = _Pending(owner, weakref.ref(ctx.session))
@@ -183,10 +191,11 @@ class UrlElicitations:
         Raises:
             UnknownElicitation: No open elicitation has this id for `user`; nothing changes.
         """
+        self._forget_old()
         pending = self._pending.get(elicitation_id)
-        if pending is None or pending.owner != user:
+        if pending is None or pending.owner != user or pending.done.is_set():
             raise UnknownElicitation(elicitation_id)
-        del self._pending[elicitation_id]
+        # Kept until the tool's `wait` collects it: the page may finish before the tool waits.
         pending.done.set()
         await _notify_complete(pending, elicitation_id)
 
@@ -202,8 +211,9 @@ class UrlElicitations:
         While a tool waits, the completion notification goes on that tool call's stream.
 
         Returns:
-            True when the step completed, False when `timeout` passed first (the
-            elicitation is then closed, so a late `complete` raises `UnknownElicitation`).
+            True when the step completed (perhaps before the wait began), False when
+            `timeout` passed first; either way the elicitation is then forgotten, so a
+            late `complete` raises `UnknownElicitation`.
 
         Raises:
             UnknownElicitation: No open elicitation has this id for the calling user.
@@ -220,6 +230,11 @@ class UrlElicitations:
     def discard(self, elicitation_id: str) -> None:
         """Forget an elicitation the user declined or that is no longer wanted."""
         self._pending.pop(elicitation_id, None)
+
+    def _forget_old(self) -> None:
+        oldest = time.monotonic() - self.max_age
+        for elicitation_id in [key for key, pending in self._pending.items() if pending.started < oldest]:
+            del self._pending[elicitation_id]
 
 
 def _started_by(pending: _Pending, ctx: Context[Any, Any, Any]) -> bool:

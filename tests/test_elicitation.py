@@ -1,0 +1,303 @@
+"""Elicitation over in-memory streams: one-question helpers, outcomes, flows, client errors, URL-mode bookkeeping."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import in_memory_client
+from mcp import types
+from mcp.server.fastmcp import Context, FastMCP
+from pydantic import BaseModel, Field
+
+import toolkit
+from toolkit import (
+    Accepted,
+    Cancelled,
+    ConfigurationError,
+    Confirmation,
+    Declined,
+    Flow,
+    Form,
+    Step,
+    UnsupportedFieldType,
+    UrlAccepted,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+@dataclass
+class ScriptedUser:
+    """An elicitation callback that answers from a script and records every request."""
+
+    replies: list[types.ElicitResult | types.ErrorData] = field(default_factory=list)
+    asked: list[types.ElicitRequestParams] = field(default_factory=list)
+
+    async def __call__(self, context: Any, params: types.ElicitRequestParams) -> types.ElicitResult | types.ErrorData:
+        self.asked.append(params)
+        return self.replies.pop(0)
+
+
+def accept(content: dict[str, Any] | None = None) -> types.ElicitResult:
+    return types.ElicitResult(action="accept", content=content)
+
+
+def describe(outcome: Any) -> str:
+    match outcome:
+        case Accepted(data=value):
+            return f"accepted {value!r}"
+        case UrlAccepted(elicitation_id=elicitation_id):
+            return f"opened {elicitation_id}"
+        case Declined():
+            return "declined"
+        case Cancelled(reason=reason):
+            return f"cancelled: {reason}"
+    raise AssertionError(outcome)
+
+
+server = FastMCP("elicitation-unit")
+links = toolkit.UrlElicitations(max_age=60)
+
+
+@server.tool()
+async def question(ctx: Context, kind: str) -> str:
+    if kind == "confirm":
+        return describe(await toolkit.confirm(ctx, "Really?", label="Yes", default=True))
+    if kind == "choose":
+        return describe(await toolkit.choose(ctx, "Which?", ["red", "green"]))
+    if kind == "choose_titled":
+        return describe(await toolkit.choose(ctx, "Which?", {"r": "Red", "g": "Green"}, default="g", label="Colour"))
+    return describe(await toolkit.ask(ctx, "How much?", Decimal, gt=0, label="Amount", description="EUR"))
+
+
+@server.tool()
+async def bad_limits(ctx: Context, max_attempts: int, seconds: float | None = None) -> str:
+    outcome = await toolkit.elicit(ctx, "x", Confirmation, max_attempts=max_attempts, timeout=seconds)
+    return describe(outcome)
+
+
+@server.tool()
+async def url(ctx: Context, target: str) -> str:
+    return describe(await toolkit.elicit_url(ctx, "Open the page.", target, elicitation_id="fixed-id"))
+
+
+@server.tool()
+async def required_url(ctx: Context) -> str:
+    raise toolkit.url_elicitation_required(ctx, "Authorize first.", "https://example.com/connect")
+
+
+@server.tool()
+async def bookkeeping(ctx: Context) -> str:
+    """Exercise the registry's refusals in one session."""
+    results: dict[str, Any] = {}
+    try:
+        await links.complete("never-started", user=None)
+    except toolkit.UnknownElicitation as exc:
+        results["unknown"] = str(exc)
+    elicitation_id = links.start(ctx)
+    try:
+        await links.complete(elicitation_id, user="mallory")
+    except toolkit.UnknownElicitation:
+        results["other_user"] = "refused"
+    results["owner"] = links.owner(elicitation_id)
+    results["waited_too_long"] = await links.wait(ctx, elicitation_id, timeout=0.05)
+    try:
+        await links.complete(elicitation_id, user=None)
+    except toolkit.UnknownElicitation:
+        results["after_timeout"] = "refused"
+    finished = links.start(ctx)
+    await links.complete(finished, user=None)
+    try:
+        await links.complete(finished, user=None)
+    except toolkit.UnknownElicitation:
+        results["twice"] = "refused"
+    results["finished_before_wait"] = await links.wait(ctx, finished, timeout=0.05)
+    return json.dumps(results)
+
+
+async def call(tool: str, user: ScriptedUser | None = None, **arguments: Any) -> types.CallToolResult:
+    callbacks = {"elicitation_callback": user} if user is not None else {}
+    async with in_memory_client(server, **callbacks) as session:
+        return await session.call_tool(tool, arguments)
+
+
+def text(result: types.CallToolResult) -> str:
+    return result.content[0].text  # type: ignore[union-attr]
+
+
+# --- one-question helpers ---------------------------------------------------------------------------
+
+
+async def test_confirm_sends_one_checkbox_and_returns_a_bool():
+    user = ScriptedUser([accept({"value": False})])
+    assert text(await call("question", user, kind="confirm")) == "accepted False"
+    (asked,) = user.asked
+    assert asked.requestedSchema == {
+        "type": "object",
+        "properties": {"value": {"type": "boolean", "title": "Yes", "default": True}},
+        "required": [],
+    }
+
+
+async def test_choose_returns_the_value_and_reasks_for_an_unknown_option():
+    user = ScriptedUser([accept({"value": "blue"}), accept({"value": "green"})])
+    assert text(await call("question", user, kind="choose")) == "accepted 'green'"
+    first, second = user.asked
+    assert first.requestedSchema["properties"]["value"] == {
+        "type": "string",
+        "title": "Choice",
+        "enum": ["red", "green"],
+    }
+    assert "- value: must be one of 'red', 'green', not 'blue'" in second.message
+
+
+async def test_choose_with_titles_and_default():
+    user = ScriptedUser([accept({"value": "g"})])
+    assert text(await call("question", user, kind="choose_titled")) == "accepted 'g'"
+    assert user.asked[0].requestedSchema["properties"]["value"] == {
+        "type": "string",
+        "title": "Colour",
+        "oneOf": [{"const": "r", "title": "Red"}, {"const": "g", "title": "Green"}],
+        "default": "g",
+    }
+
+
+async def test_ask_for_one_value_with_constraints():
+    user = ScriptedUser([accept({"value": 0}), accept({"value": 3.5})])
+    assert text(await call("question", user, kind="ask")) == "accepted Decimal('3.5')"
+    first, second = user.asked
+    assert first.requestedSchema["properties"]["value"] == {
+        "type": "number",
+        "title": "Amount",
+        "description": "EUR",
+        "minimum": 0,
+    }
+    assert first.requestedSchema["required"] == ["value"]
+    assert "- value: should be greater than 0 (you sent 0)" in second.message
+
+
+async def test_declined_and_cancelled_pass_through_the_helpers():
+    assert text(await call("question", ScriptedUser([types.ElicitResult(action="decline")]), kind="ask")) == "declined"
+    cancelled = ScriptedUser([types.ElicitResult(action="cancel")])
+    assert text(await call("question", cancelled, kind="confirm")) == "cancelled: the user cancelled"
+
+
+# --- errors before and after sending -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [({"max_attempts": 0}, "max_attempts must be at least 1"), ({"max_attempts": 1, "seconds": 0}, "timeout must be")],
+)
+async def test_bad_limits_fail_before_anything_is_sent(arguments, says):
+    user = ScriptedUser()
+    result = await call("bad_limits", user, **arguments)
+    assert result.isError and says in text(result)
+    assert user.asked == []
+
+
+async def test_a_client_error_reply_becomes_elicitation_request_failed():
+    user = ScriptedUser([types.ErrorData(code=-32603, message="no display attached")])
+    result = await call("question", user, kind="confirm")
+    assert result.isError
+    assert "The client could not show the elicitation: no display attached (error -32603)" in text(result)
+
+
+# --- outcomes ----------------------------------------------------------------------------------------
+
+
+def test_outcomes_match_and_carry_their_action():
+    assert [outcome.action for outcome in (Accepted(1), Declined(), Cancelled())] == ["accept", "decline", "cancel"]
+    assert describe(Accepted(Decimal(2))) == "accepted Decimal('2')"
+    assert describe(Cancelled("no answer within 5 s", timed_out=True)) == "cancelled: no answer within 5 s"
+    match Accepted("x"):
+        case Accepted("x"):
+            pass
+        case _:
+            raise AssertionError("positional match on data")
+
+
+# --- flows -------------------------------------------------------------------------------------------
+
+
+class Name(Form):
+    name: str = Field(min_length=1)
+
+
+class Age(Form):
+    age: int = Field(ge=0)
+
+
+def test_a_flow_checks_every_form_when_defined():
+    class Loose(BaseModel):
+        extra: dict[str, str]
+
+    with pytest.raises(UnsupportedFieldType, match=r"Loose\.extra"):
+        Flow(Step(Name, "Name?"), Step(Loose, "More?"))
+
+
+@pytest.mark.parametrize(
+    ("steps", "says"),
+    [
+        ((), "at least one Step"),
+        ((Step(Name, "a"), Step(Name, "b", name="again")), "only one step"),
+        ((Step(Name, "a", name="same"), Step(Age, "b", name="same")), "['same'] repeat"),
+    ],
+)
+def test_flow_definition_errors(steps, says):
+    with pytest.raises(ConfigurationError, match=None) as caught:
+        Flow(*steps)
+    assert says in str(caught.value)
+
+
+def test_answers_are_typed_by_form_and_named_by_step():
+    answers = toolkit.FlowAnswers()
+    answers.record(Step(Name, "Name?"), Name(name="Ana"))
+    assert answers[Name].name == "Ana"
+    assert answers.step("Name") == Name(name="Ana")
+    assert list(answers) == ["Name"] and len(answers) == 1 and Name in answers
+    with pytest.raises(KeyError, match="no answer for Age yet"):
+        answers[Age]
+
+
+# --- URL mode ----------------------------------------------------------------------------------------
+
+
+async def test_url_mode_sends_the_id_and_returns_it():
+    user = ScriptedUser([accept()])
+    assert text(await call("url", user, target="https://example.com/link")) == "opened fixed-id"
+    (asked,) = user.asked
+    assert isinstance(asked, types.ElicitRequestURLParams)
+    assert (asked.mode, asked.url, asked.elicitationId) == ("url", "https://example.com/link", "fixed-id")
+
+
+async def test_url_mode_refuses_a_relative_url_before_sending():
+    user = ScriptedUser()
+    result = await call("url", user, target="/link")
+    assert result.isError and "needs an absolute URL" in text(result)
+    assert user.asked == []
+
+
+async def test_url_elicitation_required_needs_a_client_that_can_act_on_it():
+    result = await call("required_url")
+    assert result.isError and "'elicitation.url'" in text(result)
+
+
+async def test_registry_refuses_unknown_foreign_expired_and_repeated_ids():
+    results = json.loads(text(await call("bookkeeping")))
+    assert results == {
+        "unknown": (
+            "No pending URL elicitation 'never-started' belongs to this user. "
+            "Start a new one; ids are single-use and bound to the user who started them."
+        ),
+        "other_user": "refused",
+        "owner": None,
+        "waited_too_long": False,
+        "after_timeout": "refused",
+        "twice": "refused",
+        "finished_before_wait": True,
+    }
