@@ -73,11 +73,11 @@ class ProgressRoute:
         Returns:
             True if a notification went out.
         """
-        if self.closed or not self.is_open():
-            self.closed = True
+        if self._over():
             return False
         async with self.channel.lock:
-            if not self.channel.claim(value):
+            # Again under the lock: the response may have gone out while this send waited.
+            if self._over() or not self.channel.claim(value):
                 return False
             try:
                 await self.send(value, total, message)
@@ -86,6 +86,11 @@ class ProgressRoute:
                 self.closed = True
                 return False
         return True
+
+    def _over(self) -> bool:
+        if not self.closed and not self.is_open():
+            self.closed = True
+        return self.closed
 
 
 def route_for(
