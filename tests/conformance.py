@@ -264,7 +264,7 @@ def _main_server(suite: Suite, url: str | None, out_dir: Path, which: str) -> di
         return run_server_suite(suite, url, out_dir, which)
     from conftest import ServerProcess
 
-    process = ServerProcess("demo_servers.everything").start()
+    process = ServerProcess("demo_servers.everything", log_path=out_dir / "server.log").start()
     try:
         return run_server_suite(suite, process.url, out_dir, which)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import struct
 import wave
 import zlib
@@ -16,6 +17,7 @@ from pydantic import AnyUrl
 from wire import headers, initialize, parse_sse, request
 
 from demo_servers.everything import build_server
+from demo_servers.everything.forms import choices_schema
 from demo_servers.everything.resources import WATCHED_URI
 from demo_servers.everything.samples import pixel_png, silence_wav
 
@@ -87,3 +89,74 @@ def test_reconnection_tool_closes_its_stream_and_the_answer_is_replayed(spawn_se
                     break
     answers = [event.json() for event in parse_sse(replayed) if '"id":7' in event.data]
     assert answers[0]["result"]["content"][0]["text"] == "Reconnection test completed"
+
+
+class ScriptedUser:
+    """An elicitation callback that always answers `action` (with `content`), recording each request."""
+
+    def __init__(self, action: str, content: dict | None = None) -> None:
+        self.action, self.content = action, content
+        self.asked: list[types.ElicitRequestParams] = []
+
+    async def __call__(self, context, params: types.ElicitRequestParams) -> types.ElicitResult:
+        self.asked.append(params)
+        return types.ElicitResult(action=self.action, content=self.content)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_enum_form_is_the_toolkit_schema_plus_legacy_titles_and_answers_read_back():
+    choices = {
+        "untitledSingle": "option2",
+        "titledSingle": "value3",
+        "legacyEnum": "opt1",
+        "untitledMulti": ["option1"],
+        "titledMulti": ["value1", "value2"],
+    }
+    user = ScriptedUser("accept", choices)
+    async with in_memory_client(build_server(), elicitation_callback=user) as client:
+        result = await client.call_tool("test_elicitation_sep1330_enums", {})
+    schema = user.asked[0].requestedSchema
+    assert schema == {**choices_schema(), "required": schema["required"]}
+    assert schema["properties"]["legacyEnum"]["enumNames"] == ["Option One", "Option Two", "Option Three"]
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert text == f"Elicitation completed: action=accept, content={json.dumps(choices)}"
+
+
+@pytest.mark.anyio
+async def test_enum_form_answer_outside_the_options_is_a_tool_error():
+    wrong = {
+        "untitledSingle": "nope",
+        "titledSingle": "value1",
+        "legacyEnum": "opt1",
+        "untitledMulti": [],
+        "titledMulti": [],
+    }
+    async with in_memory_client(build_server(), elicitation_callback=ScriptedUser("accept", wrong)) as client:
+        result = await client.call_tool("test_elicitation_sep1330_enums", {})
+    assert result.isError
+    assert "untitledSingle" in result.content[0].text  # type: ignore[union-attr]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("action", ["decline", "cancel"])
+async def test_declined_or_cancelled_forms_report_the_action(action):
+    async with in_memory_client(build_server(), elicitation_callback=ScriptedUser(action)) as client:
+        defaults = await client.call_tool("test_elicitation_sep1034_defaults", {})
+        contact = await client.call_tool("test_elicitation", {"message": "Who are you?"})
+    assert defaults.content[0].text == f"Elicitation completed: action={action}, content={{}}"  # type: ignore[union-attr]
+    assert contact.content[0].text == f"User response: action={action}, content={{}}"  # type: ignore[union-attr]
+
+
+@pytest.mark.anyio
+async def test_defaults_form_sends_a_default_for_every_field():
+    user = ScriptedUser("decline")
+    async with in_memory_client(build_server(), elicitation_callback=user) as client:
+        await client.call_tool("test_elicitation_sep1034_defaults", {})
+    properties = user.asked[0].requestedSchema["properties"]
+    assert {name: prop["default"] for name, prop in properties.items()} == {
+        "name": "John Doe",
+        "age": 30,
+        "score": 95.5,
+        "status": "active",
+        "verified": True,
+    }

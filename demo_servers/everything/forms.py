@@ -1,73 +1,101 @@
-"""Elicitation tools (temporary raw version)."""
+"""Elicitation tools: forms declared as `toolkit.Form` models, asked with `toolkit.elicit`.
+
+These are the `tools-call-elicitation`, `elicitation-sep1034-defaults` and
+`elicitation-sep1330-enums` scenarios. The toolkit renders every schema; the one thing it
+does not render is the deprecated `enumNames` form of a titled enum, which SEP-1330 still
+lists and the scenario asks for, so `choices_schema` adds it to the toolkit's schema.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.fastmcp import Context
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 import toolkit
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import FastMCP
 
-__all__ = ["register_elicitation_tools"]
+__all__ = ["Choices", "Contact", "Profile", "choices_schema", "register_elicitation_tools"]
 
-CONTACT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "username": {"type": "string", "description": "User's response"},
-        "email": {"type": "string", "description": "User's email address"},
-    },
-    "required": ["username", "email"],
-}
-DEFAULTS: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "description": "User name", "default": "John Doe"},
-        "age": {"type": "integer", "description": "User age", "default": 30},
-        "score": {"type": "number", "description": "User score", "default": 95.5},
-        "status": {"type": "string", "enum": ["active", "inactive", "pending"], "default": "active"},
-        "verified": {"type": "boolean", "default": True},
-    },
-}
-ENUMS: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "untitledSingle": {"type": "string", "enum": ["option1", "option2", "option3"]},
-        "titledSingle": {
-            "type": "string",
-            "oneOf": [{"const": "value1", "title": "First Option"}, {"const": "value2", "title": "Second Option"}],
-        },
-        "legacyEnum": {"type": "string", "enum": ["opt1", "opt2"], "enumNames": ["Option One", "Option Two"]},
-        "untitledMulti": {"type": "array", "items": {"type": "string", "enum": ["option1", "option2"]}},
-        "titledMulti": {
-            "type": "array",
-            "items": {"anyOf": [{"const": "value1", "title": "First"}, {"const": "value2", "title": "Second"}]},
-        },
-    },
-}
+Option = Literal["option1", "option2", "option3"]
+Value = Annotated[
+    Literal["value1", "value2", "value3"],
+    toolkit.Titles(value1="First Option", value2="Second Option", value3="Third Option"),
+]
+LegacyOption = Literal["opt1", "opt2", "opt3"]
+LEGACY_TITLES = ("Option One", "Option Two", "Option Three")
 
 
-async def _ask(ctx: Context, message: str, schema: dict[str, Any]) -> str:
-    toolkit.require_elicitation(ctx)
-    result = await ctx.session.elicit_form(message, schema, related_request_id=ctx.request_id)  # type: ignore[arg-type]
-    return f"action={result.action}, content={result.content}"
+class Contact(toolkit.Form):
+    """Who the user is: `test_elicitation` asks for this."""
+
+    username: str = Field(description="User's response")
+    email: EmailStr = Field(description="User's email address")
+
+
+class Profile(toolkit.Form):
+    """A profile whose every field has a default (SEP-1034)."""
+
+    name: str = Field("John Doe", description="User name")
+    age: int = Field(30, description="User age")
+    score: float = Field(95.5, description="User score")
+    status: Literal["active", "inactive", "pending"] = Field("active", description="User status")
+    verified: bool = Field(True, description="Verification status")
+
+
+class Choices(toolkit.Form):
+    """One field in each enum form of SEP-1330; wire names are the scenario's camelCase ones."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    untitled_single: Option = Field(alias="untitledSingle", description="Untitled single-select")
+    titled_single: Value = Field(alias="titledSingle", description="Titled single-select")
+    legacy_enum: LegacyOption = Field(alias="legacyEnum", description="Legacy titled single-select")
+    untitled_multi: list[Option] = Field(alias="untitledMulti", description="Untitled multi-select")
+    titled_multi: list[Value] = Field(alias="titledMulti", description="Titled multi-select")
+
+
+def choices_schema() -> dict[str, Any]:
+    """The toolkit's schema for `Choices`, with the legacy `enumNames` titles on `legacyEnum`."""
+    schema = toolkit.requested_schema(Choices)
+    schema["properties"]["legacyEnum"]["enumNames"] = list(LEGACY_TITLES)
+    toolkit.check_requested_schema(schema)
+    return schema
+
+
+def describe(outcome: toolkit.ElicitationOutcome[Any]) -> str:
+    """`action=<action>, content=<JSON>`: what the user did, as the scenarios print it."""
+    content = outcome.data.model_dump(mode="json", by_alias=True) if isinstance(outcome, toolkit.Accepted) else {}
+    return f"action={outcome.action}, content={json.dumps(content)}"
 
 
 async def test_elicitation(message: str, ctx: Context) -> str:
-    """Ask the user for a username and an email address."""
-    return "User response: " + await _ask(ctx, message, CONTACT)
+    """Ask the user for a username and an email address, showing `message`."""
+    return f"User response: {describe(await toolkit.elicit(ctx, message, Contact))}"
 
 
 async def test_elicitation_sep1034_defaults(ctx: Context) -> str:
     """Ask for a profile whose every field has a default (SEP-1034)."""
-    return "Elicitation completed: " + await _ask(ctx, "Please review the defaults", DEFAULTS)
+    outcome = await toolkit.elicit(ctx, "Please review your profile; every field has a default.", Profile)
+    return f"Elicitation completed: {describe(outcome)}"
 
 
 async def test_elicitation_sep1330_enums(ctx: Context) -> str:
-    """Ask for choices in every enum form (SEP-1330)."""
-    return "Elicitation completed: " + await _ask(ctx, "Please choose", ENUMS)
+    """Ask for one choice in each of the five enum forms (SEP-1330)."""
+    toolkit.require_elicitation(ctx, "form")
+    answer = await ctx.session.elicit_form(
+        "Please choose an option in each field.", choices_schema(), related_request_id=ctx.request_id
+    )
+    outcome: toolkit.ElicitationOutcome[BaseModel]
+    if answer.action == "accept":
+        outcome = toolkit.Accepted(toolkit.parse_form_content(Choices, answer.content))
+    else:
+        outcome = toolkit.Declined() if answer.action == "decline" else toolkit.Cancelled()
+    return f"Elicitation completed: {describe(outcome)}"
 
 
 def register_elicitation_tools(server: FastMCP) -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import anyio
 from mcp.server.fastmcp import Context
-from mcp.types import SamplingMessage, TextContent
 
 import toolkit
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["register_interactive_tools"]
 
 STEP_DELAY = 0.05
+STEPS = ("start", "process", "finish")
 
 
 async def test_tool_with_logging(ctx: Context) -> str:
@@ -32,24 +32,19 @@ async def test_tool_with_logging(ctx: Context) -> str:
 
 
 async def test_tool_with_progress(ctx: Context) -> str:
-    """Report progress 0, 50 and 100 of 100, 50 ms apart, when the request asked for progress."""
-    for step, value in enumerate((0, 50, 100)):
-        if step:
-            await anyio.sleep(STEP_DELAY)
-        await ctx.report_progress(value, 100, f"Completed step {value} of 100")
-    return "Tool with progress executed successfully"
+    """Work through three steps, 50 ms each, reporting progress after each one.
+
+    Progress goes out only when the request carried a progress token. Every step is
+    reported (`min_interval=0`): the default throttle would merge steps this close together.
+    """
+    async for _step in toolkit.track(ctx, STEPS, message=lambda step: f"{step} done", min_interval=0):
+        await anyio.sleep(STEP_DELAY)
+    return f"Tool with progress executed successfully: {len(STEPS)} steps"
 
 
 async def test_sampling(prompt: str, ctx: Context) -> str:
-    """Ask the client's LLM to answer `prompt` (at most 100 tokens) and return its text."""
-    toolkit.require_sampling(ctx)
-    result = await ctx.session.create_message(
-        [SamplingMessage(role="user", content=TextContent(type="text", text=prompt))],
-        max_tokens=100,
-        related_request_id=ctx.request_id,
-    )
-    text = result.content.text if isinstance(result.content, TextContent) else f"<{result.content.type}>"
-    return f"LLM response: {text}"
+    """Ask the client's LLM to answer `prompt` in at most 100 tokens, and return its text."""
+    return f"LLM response: {await toolkit.sample_text(ctx, prompt, max_tokens=100)}"
 
 
 async def test_reconnection(ctx: Context) -> str:
