@@ -196,7 +196,7 @@ class TaskManager:
             raise
         self._task_group, self._launches, self._closing = task_group, send, False
         try:
-            task_group.start_soon(self._dispatch, receive)
+            task_group.start_soon(self._dispatch, receive, task_group)
             await self._settle_orphans(startup=True)
             task_group.start_soon(self._maintain)
         except BaseException:
@@ -218,7 +218,11 @@ class TaskManager:
         task_group.cancel_scope.cancel()
         try:
             await task_group.__aexit__(None, None, None)
+            # Launched but never dispatched: hand them to the next start-up at once.
+            for task_id in list(self._inflight):
+                await self._release(task_id)
         finally:
+            self._inflight.clear()
             if self._launches is not None:
                 self._launches.close()
             await self.store.aclose()
@@ -324,13 +328,12 @@ class TaskManager:
         self._inflight.add(record.id)
         self._launches.send_nowait(record)
 
-    async def _dispatch(self, launches: MemoryObjectReceiveStream[TaskRecord]) -> None:
+    async def _dispatch(self, launches: MemoryObjectReceiveStream[TaskRecord], task_group: TaskGroup) -> None:
         # Jobs start from here, not from the request that asked for them, so they do not
         # inherit (and keep alive) that request's context variables.
         async with launches:
             async for record in launches:
-                assert self._task_group is not None
-                self._task_group.start_soon(self._run, record, name=f"task {record.id}")
+                task_group.start_soon(self._run, record, name=f"task {record.id}")
 
     async def _run(self, record: TaskRecord) -> None:
         try:
@@ -340,7 +343,7 @@ class TaskManager:
                     await self._execute(claimed)
         except anyio.get_cancelled_exc_class():
             if self._closing:
-                await self._release(record)
+                await self._release(record.id)
             raise
         except Exception:
             # A store failure must not take the server down; the lease lapses and the task
@@ -457,21 +460,21 @@ class TaskManager:
                 record.id, Guard(frozenset({TaskStatus.COMPLETED})), {"sink_error": "; ".join(failures)}
             )
 
-    async def _release(self, record: TaskRecord) -> None:
+    async def _release(self, task_id: str) -> None:
         # Shutting down: a task that can rerun gets an expired lease so the next start-up
         # picks it up at once; one that cannot is marked interrupted now.
         with anyio.CancelScope(shield=True), anyio.move_on_after(SHUTDOWN_WRITE_SECONDS):
             try:
-                current = await self.store.get(record.id, self._clock())
+                current = await self.store.get(task_id, self._clock())
                 if current is None or current.runner != self.runner_id or current.status.finished:
                     return
                 guard = Guard(frozenset({current.status}), runner=self.runner_id)
                 if current.status is TaskStatus.PENDING or current.resumable:
-                    await self.store.update(record.id, guard, {"heartbeat_at": 0.0})
+                    await self.store.update(task_id, guard, {"heartbeat_at": 0.0})
                 else:
-                    await self.store.update(record.id, guard, self._interrupted(SHUT_DOWN))
+                    await self.store.update(task_id, guard, self._interrupted(SHUT_DOWN))
             except TaskStoreError:
-                logger.exception("could not record the shutdown of task %s", record.id)
+                logger.exception("could not record the shutdown of task %s", task_id)
 
     # -- leases -------------------------------------------------------------------------
 
