@@ -214,6 +214,7 @@ def test_outcomes_match_and_carry_their_action():
     assert [outcome.action for outcome in (Accepted(1), Declined(), Cancelled())] == ["accept", "decline", "cancel"]
     assert describe(Accepted(Decimal(2))) == "accepted Decimal('2')"
     assert describe(Cancelled("no answer within 5 s", timed_out=True)) == "cancelled: no answer within 5 s"
+    assert Accepted[int](3).data == 3  # subscripted construction works too
     match Accepted("x"):
         case Accepted("x"):
             pass

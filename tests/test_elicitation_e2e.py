@@ -421,3 +421,58 @@ def test_a_malformed_answer_is_an_error_not_a_crash(server):
     assert (
         "action 'maybe'; the protocol allows only accept, decline or cancel" in result["result"]["content"][0]["text"]
     )
+
+
+async def aiter_messages(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+    """JSON-RPC messages of a streamed SSE response, read asynchronously."""
+    lines: list[str] = []
+    async for line in response.aiter_lines():
+        if line:
+            lines.append(line)
+            continue
+        for event in parse_sse(lines):
+            if event.data:
+                yield event.json()
+        lines = []
+
+
+@pytest.mark.anyio
+async def test_cancelling_the_tool_call_cancels_its_pending_elicitation(server):
+    with httpx.Client(timeout=httpx.Timeout(10)) as sync_client:
+        session_id = initialize(sync_client, server.url, {"elicitation": {"form": {}}})
+    send, receive = anyio.create_memory_object_stream[dict[str, Any]](100)
+
+    async def read_standalone_stream(client: httpx.AsyncClient) -> None:
+        async with client.stream("GET", server.url, headers=headers(session_id)) as response:
+            async for message in aiter_messages(response):
+                await send.send(message)
+
+    async def next_standalone(method: str, within: float) -> dict[str, Any] | None:
+        with anyio.move_on_after(within):
+            while (message := await receive.receive())["method"] != method:
+                pass
+            return message
+        return None
+
+    async with send, receive, httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client, anyio.create_task_group() as tg:
+        tg.start_soon(read_standalone_stream, client)
+        for attempt in range(50):
+            probe = request("tools/call", {"name": "probe_standalone", "arguments": {}}, id=100 + attempt)
+            await client.post(server.url, json=probe, headers=headers(session_id))
+            if await next_standalone("notifications/resources/list_changed", 0.2):
+                break
+        else:
+            raise AssertionError("the standalone SSE stream never opened")
+        payload = call_payload("record_expense")
+        async with client.stream("POST", server.url, json=payload, headers=headers(session_id)) as response:
+            messages = aiter_messages(response)
+            asked = await anext(messages)
+            cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}}
+            await client.post(server.url, json=cancel, headers=headers(session_id))
+            ended = await anext(messages)
+        cancelled = await next_standalone("notifications/cancelled", 10)
+        tg.cancel_scope.cancel()
+    assert asked["method"] == "elicitation/create"
+    assert ended["error"]["message"] == "Request cancelled"
+    assert cancelled is not None
+    assert cancelled["params"] == {"requestId": asked["id"], "reason": "the tool call was cancelled"}

@@ -208,6 +208,27 @@ def test_contradicting_bounds_and_defaults_fail_when_defined(annotation, field, 
     assert says in str(caught.value)
 
 
+class DefinedLater(Form):
+    # The annotation names a type defined further down, so Pydantic completes the model later.
+    when: LaterDate
+
+
+class NeverDefined(Form):
+    what: Missing  # type: ignore[name-defined]  # noqa: F821
+
+
+LaterDate = date
+
+
+def test_forward_references_are_resolved_on_first_use():
+    assert requested_schema(DefinedLater)["properties"]["when"] == {"type": "string", "format": "date"}
+
+
+def test_an_undefined_type_is_reported_on_first_use():
+    with pytest.raises(UnsupportedFieldType, match="the type 'Missing' is not defined"):
+        requested_schema(NeverDefined)
+
+
 def test_non_models_are_refused():
     with pytest.raises(NotAFormModel, match="not a form"):
         requested_schema(dict)  # type: ignore[arg-type]

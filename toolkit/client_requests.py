@@ -61,17 +61,29 @@ async def send_client_request(
         with anyio.move_on_after(seconds):
             return await session.send_request(types.ServerRequest(request), result_type, metadata=metadata)
     except anyio.get_cancelled_exc_class():
+        # The call's own stream ends with its cancellation, so this goes on the standalone stream.
         with anyio.move_on_after(CANCEL_GRACE, shield=True):
-            await cancel_on_wire(ctx, request_id, "the tool call was cancelled")
+            await cancel_on_wire(ctx, request_id, "the tool call was cancelled", on_call_stream=False)
         raise
     await cancel_on_wire(ctx, request_id, timeout_reason)
     raise TimeoutError(timeout_reason)
 
 
-async def cancel_on_wire(ctx: Context[Any, Any, Any], request_id: int, reason: str) -> None:
-    """Send `notifications/cancelled` for a request this server sent to the client."""
+async def cancel_on_wire(
+    ctx: Context[Any, Any, Any], request_id: int, reason: str, *, on_call_stream: bool = True
+) -> None:
+    """Send `notifications/cancelled` for a request this server sent to the client.
+
+    Args:
+        ctx: The tool's context.
+        request_id: The id of the server-to-client request to cancel.
+        reason: Why, for the client to show or log.
+        on_call_stream: Send on the tool call's stream (True) or the session's standalone
+            GET stream (False), for when the call's stream is already closing.
+    """
     params = types.CancelledNotificationParams(requestId=request_id, reason=reason)
     notification = types.ServerNotification(types.CancelledNotification(params=params))
+    related = ctx.request_id if on_call_stream else None
     # A closed stream means the client is gone, so there is nothing left to cancel.
     with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
-        await ctx.session.send_notification(notification, related_request_id=ctx.request_id)
+        await ctx.session.send_notification(notification, related_request_id=related)

@@ -61,7 +61,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_MAX_ATTEMPTS = 3
 
 
-@dataclass(frozen=True, slots=True)
+# No slots: with them, subscripted construction (`Accepted[int](1)`) fails on Python 3.11.
+@dataclass(frozen=True)
 class Accepted(Generic[T]):
     """The user submitted the form; `data` is the validated answer."""
 

@@ -41,7 +41,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 StepMessage = str | Callable[["FlowAnswers"], str]
 
 
-@dataclass(frozen=True, slots=True)
+# No slots: with them, subscripted construction (`Accepted[int](1)`) fails on Python 3.11.
+@dataclass(frozen=True)
 class Step(Generic[ModelT]):
     """One form of a flow.
 

@@ -225,7 +225,8 @@ def _multi_select(current: _Field, annotation: Any, metadata: list[Any]) -> dict
     values = _choices(current, item)
     if values is None:
         raise current.unsupported(
-            f"a multi-select must list fixed options, not {item!r}", "list[Literal[...]] or list[SomeStrEnum]"
+            f"a multi-select must list fixed options, not {getattr(item, '__name__', item)}",
+            "list[Literal[...]] or list[SomeStrEnum]",
         )
     titles = _titles(current, values, [*metadata, *item_metadata])
     items: dict[str, Any] = {"type": "string", "enum": values}

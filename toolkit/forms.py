@@ -14,9 +14,9 @@ import weakref
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PydanticUndefinedAnnotation, ValidationError
 
-from .errors import InvalidFormContent, NotAFormModel
+from .errors import InvalidFormContent, NotAFormModel, UnsupportedFieldType
 from .form_fields import field_property, wire_name
 from .form_schema import FieldProblem, form_content_problems
 
@@ -42,7 +42,10 @@ class Form(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        requested_schema(cls)
+        # A model with forward references is complete only after model_rebuild(); it is
+        # checked on first use instead, still before anything is sent.
+        if cls.__pydantic_complete__:
+            requested_schema(cls)
 
 
 def requested_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -63,6 +66,7 @@ def requested_schema(model: type[BaseModel]) -> dict[str, Any]:
         raise NotAFormModel(model)
     schema = _schemas.get(model)
     if schema is None:
+        _complete(model)
         schema = _schemas[model] = _render(model)
     return copy.deepcopy(schema)
 
@@ -99,6 +103,18 @@ def parse_form_content(model: type[ModelT], content: Any) -> ModelT:
             return instance
     flagged = {problem.field for problem in problems}
     raise InvalidFormContent(problems, {key: value for key, value in given.items() if key not in flagged})
+
+
+def _complete(model: type[BaseModel]) -> None:
+    """Resolve forward references, as Pydantic would on first validation."""
+    if model.__pydantic_complete__:
+        return
+    try:
+        model.model_rebuild()
+    except PydanticUndefinedAnnotation as exc:
+        raise UnsupportedFieldType(
+            model.__name__, exc.name, f"the type '{exc.name}' is not defined", "a type defined before the form is used"
+        ) from exc
 
 
 def _render(model: type[BaseModel]) -> dict[str, Any]:

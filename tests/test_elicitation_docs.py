@@ -1,0 +1,100 @@
+"""The examples of docs/elicitation.md run as written: executed in order, then called in memory."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from conftest import in_memory_client
+from mcp import types
+
+import toolkit
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "elicitation.md"
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, Any]:
+    """The namespace left by running every ```python block of the page in order."""
+    namespace: dict[str, Any] = {"__name__": "elicitation_docs"}
+    for block in re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S):
+        # dont_inherit: the page runs like its own module, without this file's __future__ import.
+        exec(compile(block, str(DOC), "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def replies(*answers: types.ElicitResult) -> Any:
+    queue = list(answers)
+
+    async def answer(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        return queue.pop(0)
+
+    return answer
+
+
+def accept(**content: Any) -> types.ElicitResult:
+    return types.ElicitResult(action="accept", content=content)
+
+
+async def call_text(example: dict[str, Any], tool: str, callback: Any, **arguments: Any) -> str:
+    async with in_memory_client(example["server"], elicitation_callback=callback) as session:
+        result = await session.call_tool(tool, arguments)
+    assert not result.isError, result.content
+    return result.content[0].text  # type: ignore[union-attr]
+
+
+def test_the_documented_schema_is_what_the_form_renders(example):
+    documented = re.search(r"```json\n(.*?)```", DOC.read_text(), re.S)
+    assert documented is not None
+    assert toolkit.requested_schema(example["Expense"]) == json.loads(documented.group(1))
+
+
+@pytest.mark.anyio
+async def test_single_form_example(example):
+    answer = replies(accept(amount=4.5, description="Coffee", category="food"))
+    assert await call_text(example, "add_expense", answer) == "Stored 4.5 EUR for Coffee (food)."
+    declined = replies(types.ElicitResult(action="decline"))
+    assert await call_text(example, "add_expense", declined) == "Nothing stored."
+
+
+@pytest.mark.anyio
+async def test_one_question_examples(example):
+    assert await call_text(example, "clear_month", replies(accept(value=True)), month="March") == "Deleted March."
+    assert await call_text(example, "set_budget", replies(accept(value=900))) == "Budget set to 900 EUR."
+
+
+@pytest.mark.anyio
+async def test_flow_example(example):
+    answers = replies(
+        accept(amount=20), accept(description="Cinema"), accept(category="entertainment"), accept(confirmed=True)
+    )
+    assert await call_text(example, "add_expense_interactive", answers) == "Stored 20 EUR for Cinema."
+    stopped = replies(accept(amount=20), types.ElicitResult(action="cancel"))
+    expected = "Nothing stored: you chose cancel at the description step."
+    assert await call_text(example, "add_expense_interactive", stopped) == expected
+
+
+@pytest.mark.anyio
+async def test_url_mode_example(example):
+    opened = anyio.Event()
+    asked: list[types.ElicitRequestURLParams] = []
+
+    async def consent(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        assert isinstance(params, types.ElicitRequestURLParams)
+        asked.append(params)
+        opened.set()
+        return types.ElicitResult(action="accept")
+
+    async def finish_page() -> None:
+        await opened.wait()
+        await example["bank_links"].complete(asked[0].elicitationId, user=None)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(finish_page)
+        with anyio.fail_after(10):
+            assert await call_text(example, "link_bank", consent) == "Bank linked."
+    assert asked[0].url == f"https://expenses.example.com/bank/connect?elicitation={asked[0].elicitationId}"
