@@ -1,3 +1,59 @@
 """The reference MCP client: declares every client capability and survives expired sessions."""
 
-__all__: list[str] = []
+from .answers import ScriptedAnswers, accept_defaults, decline_all
+from .callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
+from .capabilities import Capabilities
+from .connection import Client, connect
+from .errors import (
+    AnswersExhausted,
+    AuthenticationFailed,
+    ClientClosed,
+    ClientError,
+    ConfigurationError,
+    ConnectionLost,
+    HTTPStatusError,
+    InvalidAnswers,
+    RequestFailed,
+    RequestTimeout,
+    ServerUnreachable,
+    SessionError,
+    SessionExpired,
+    TransportError,
+)
+from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
+from .schema_examples import example_arguments, form_defaults
+from .transport import ReconnectPolicy
+
+__all__ = [
+    "AnswersExhausted",
+    "AuthenticationFailed",
+    "BedrockSampler",
+    "Capabilities",
+    "Client",
+    "ClientClosed",
+    "ClientError",
+    "ClientSampler",
+    "ConfigurationError",
+    "ConnectionLost",
+    "ElicitationHandler",
+    "ElicitationRequest",
+    "HTTPStatusError",
+    "InvalidAnswers",
+    "LogCallback",
+    "OfflineSampler",
+    "ProgressCallback",
+    "ReconnectPolicy",
+    "RejectSampling",
+    "RequestFailed",
+    "RequestTimeout",
+    "ScriptedAnswers",
+    "ServerUnreachable",
+    "SessionError",
+    "SessionExpired",
+    "TransportError",
+    "accept_defaults",
+    "connect",
+    "decline_all",
+    "example_arguments",
+    "form_defaults",
+]

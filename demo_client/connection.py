@@ -1,0 +1,534 @@
+"""`connect()`: an MCP client that survives expired sessions.
+
+A `Client` owns one live SDK session at a time. When the server answers HTTP 404 for a
+request that carried the session id, the server did not run it, so the client retires the
+dead session, runs a fresh `initialize` without an id, counts it in `reinitializations`, and
+sends that request once more. A 404 on the background GET stream starts the new session the
+same way. A connection that breaks while a request is in flight is *not* retried, because
+the server may have run it: the caller gets `ConnectionLost`.
+
+Each session runs in its own task, which owns the transport and the SDK session; retiring it
+closes both in the task that opened them, and DELETEs the session unless the server already
+forgot it. Keepalive pings and background recovery run in a task group the client closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeAlias, TypeVar
+
+import anyio
+import httpx
+from anyio.abc import TaskGroup, TaskStatus
+from mcp.client.session import SamplingFnT
+from mcp.shared.exceptions import McpError
+from mcp.types import (
+    CONNECTION_CLOSED,
+    CallToolResult,
+    ElicitCompleteNotification,
+    GetPromptResult,
+    Implementation,
+    InitializeResult,
+    ListResourcesResult,
+    LoggingLevel,
+    PaginatedRequestParams,
+    Prompt,
+    ReadResourceResult,
+    Root,
+    ServerCapabilities,
+    ServerNotification,
+    Tool,
+)
+from pydantic import AnyUrl
+
+from .answers import decline_all
+from .callbacks import (
+    ElicitationHandler,
+    LogCallback,
+    ProgressCallback,
+    call_maybe_async,
+    elicitation_callback,
+    logging_callback,
+    progress_callback,
+    roots_callback,
+    to_roots,
+)
+from .capabilities import Capabilities
+from .errors import (
+    ClientClosed,
+    ClientError,
+    ConfigurationError,
+    ConnectionLost,
+    RequestFailed,
+    RequestTimeout,
+    SessionExpired,
+)
+from .exception_groups import unwrapped
+from .samplers import as_sampling_callback
+from .session import DeclaringSession
+from .transport import ReconnectPolicy, SafeToRetry, StreamableHTTPTransport, streamable_http
+
+__all__ = ["CLIENT_INFO", "Client", "connect"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: One request on a session, e.g. `lambda session: session.send_ping()`.
+Operation: TypeAlias = Callable[[DeclaringSession], Awaitable[T]]
+
+CLIENT_INFO = Implementation(name="demo-client", version="0.1.0")
+#: httpx timeouts: 30 s to connect or send, 5 min without a byte on an open stream.
+HTTP_TIMEOUT = httpx.Timeout(30.0, read=300.0)
+INITIALIZE_TIMEOUT = 30.0
+#: How long retiring a session waits for POSTs that have not had their HTTP status yet.
+SETTLE_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    url: str
+    capabilities: Capabilities
+    elicitation: ElicitationHandler | None
+    sampling: SamplingFnT | None
+    roots: list[Root]
+    on_progress: ProgressCallback | None
+    on_log: LogCallback | None
+    on_session: Callable[[str | None], Any] | None
+    on_elicitation_complete: Callable[[str], Any] | None
+    request_timeout: float | None
+    reconnect: ReconnectPolicy
+    client_info: Implementation
+
+
+@dataclass(eq=False)
+class _Live:
+    """One MCP session and the task that owns it."""
+
+    stop: anyio.Event = field(default_factory=anyio.Event)
+    stopped: anyio.Event = field(default_factory=anyio.Event)
+    session: DeclaringSession | None = None
+    transport: StreamableHTTPTransport | None = None
+    init: InitializeResult | None = None
+
+    @property
+    def expired(self) -> bool:
+        return self.transport is not None and self.transport.expired
+
+
+class Client:
+    """A connected MCP client; get one from `connect()`.
+
+    Attributes:
+        url: The MCP endpoint.
+        capabilities: What the client declared on `initialize`.
+        reinitializations: How many times a new session replaced an expired one.
+    """
+
+    def __init__(self, options: _Options, http: httpx.AsyncClient) -> None:
+        self.url = options.url
+        self.capabilities = options.capabilities
+        self.reinitializations = 0
+        self._options = options
+        self._http = http
+        self._live: _Live | None = None
+        self._lock = anyio.Lock()
+        self._closed = False
+        self._closing = anyio.Event()
+        self._background: TaskGroup | None = None
+        # Keepalive stops before the session is deleted, so no ping races the DELETE.
+        self._pings = anyio.CancelScope()
+        self._background_recoveries = 0
+
+    # -- what the server told us ------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str | None:
+        """The `Mcp-Session-Id` in use, or None before a session exists (or for stateless servers)."""
+        live = self._live
+        return live.transport.session_id if live is not None and live.transport is not None else None
+
+    @property
+    def server_info(self) -> Implementation | None:
+        """The server's name and version from the latest `initialize`."""
+        return self._live.init.serverInfo if self._live is not None and self._live.init is not None else None
+
+    @property
+    def server_capabilities(self) -> ServerCapabilities | None:
+        """The capabilities the server declared on the latest `initialize`."""
+        return self._live.init.capabilities if self._live is not None and self._live.init is not None else None
+
+    @property
+    def protocol_version(self) -> str | None:
+        """The protocol version negotiated on the latest `initialize`."""
+        return str(self._live.init.protocolVersion) if self._live is not None and self._live.init is not None else None
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        request_timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> CallToolResult:
+        """Call a tool and return the SDK's `CallToolResult` (check `isError`).
+
+        Args:
+            name: The tool's name.
+            arguments: The tool's arguments.
+            request_timeout: Seconds to wait before cancelling the call on the server; default
+                is the client's `request_timeout`.
+            on_progress: `(progress, total, message)` for this call; default is the client's.
+
+        Raises:
+            RequestTimeout: No answer in time; `notifications/cancelled` was sent.
+            ConnectionLost: The connection broke mid-call; the tool may have run.
+            ServerUnreachable: The server could not be reached; the tool did not run.
+            RequestFailed: The server answered with a JSON-RPC error.
+        """
+        reporter = on_progress or self._options.on_progress
+        callback = progress_callback(reporter) if reporter is not None else None
+        args = dict(arguments) if arguments is not None else None
+        call = partial(DeclaringSession.call_tool, name=name, arguments=args, progress_callback=callback)
+        return await self._request("tools/call", call, request_timeout)
+
+    async def list_tools(self, *, request_timeout: float | None = None) -> list[Tool]:
+        """Every tool the server offers, across all pages."""
+        return await self._paginate("tools/list", "tools", lambda s, p: s.list_tools(params=p), request_timeout)
+
+    async def list_prompts(self, *, request_timeout: float | None = None) -> list[Prompt]:
+        """Every prompt the server offers, across all pages."""
+        return await self._paginate("prompts/list", "prompts", lambda s, p: s.list_prompts(params=p), request_timeout)
+
+    async def get_prompt(self, name: str, arguments: Mapping[str, str] | None = None) -> GetPromptResult:
+        """Render a prompt with `arguments`."""
+        args = dict(arguments) if arguments is not None else None
+        return await self._request("prompts/get", lambda s: s.get_prompt(name, args), None)
+
+    async def list_resources(self) -> ListResourcesResult:
+        """The first page of the server's resources."""
+        return await self._request("resources/list", lambda s: s.list_resources(), None)
+
+    async def read_resource(self, uri: str) -> ReadResourceResult:
+        """Read one resource."""
+        return await self._request("resources/read", lambda s: s.read_resource(AnyUrl(uri)), None)
+
+    async def ping(self, *, request_timeout: float | None = None) -> None:
+        """Check the session is alive (and keep it from idling out)."""
+        await self._request("ping", lambda s: s.send_ping(), request_timeout)
+
+    async def set_log_level(self, level: LoggingLevel) -> None:
+        """Ask the server to send log messages at `level` and above to `on_log`."""
+        await self._request("logging/setLevel", lambda s: s.set_logging_level(level), None)
+
+    async def set_roots(self, roots: Sequence[str | Path | Root]) -> None:
+        """Replace the roots the client reports and tell the server they changed.
+
+        Raises:
+            ConfigurationError: The client did not declare `roots.listChanged`.
+        """
+        if not self.capabilities.roots_list_changed:
+            raise ConfigurationError("This client did not declare roots.listChanged; connect with roots enabled.")
+        self._options.roots[:] = to_roots(roots)
+        live = await self._current()
+        assert live.session is not None
+        await live.session.send_roots_list_changed()
+
+    async def close(self) -> None:
+        """End the session (DELETE) and stop background work. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._pings.cancel()
+        async with self._lock:
+            live, self._live = self._live, None
+        if live is not None:
+            await _retire(live)
+        self._closing.set()
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    async def _request(self, method: str, operation: Operation[T], limit: float | None) -> T:
+        live = await self._current()
+        try:
+            return await self._attempt(live, method, operation, limit)
+        except SafeToRetry:
+            logger.info(
+                "Session %s expired during '%s'; starting a new one",
+                live.transport and live.transport.session_id,
+                method,
+            )
+        live = await self._replace(live)
+        try:
+            return await self._attempt(live, method, operation, limit)
+        except SafeToRetry as exc:
+            raise SessionExpired(self.url) from exc
+
+    async def _attempt(self, live: _Live, method: str, operation: Operation[T], limit: float | None) -> T:
+        assert live.session is not None
+        limit = self._options.request_timeout if limit is None else limit
+        try:
+            with anyio.fail_after(limit):
+                result = await operation(live.session)
+        except TimeoutError as exc:
+            assert limit is not None
+            raise RequestTimeout(method, limit) from exc
+        except McpError as exc:
+            raise _translate(method, exc) from exc
+        self._background_recoveries = 0
+        return result
+
+    async def _paginate(
+        self, method: str, key: str, page: Callable[[DeclaringSession, Any], Awaitable[Any]], limit: float | None
+    ) -> list[Any]:
+        items: list[Any] = []
+        cursor: str | None = None
+        while True:
+            params = PaginatedRequestParams(cursor=cursor) if cursor else None
+            result = await self._request(method, lambda s, p=params: page(s, p), limit)
+            items.extend(getattr(result, key))
+            cursor = result.nextCursor
+            if not cursor:
+                return items
+
+    async def _current(self) -> _Live:
+        if self._closed:
+            raise ClientClosed()
+        live = self._live
+        if live is None or live.expired:
+            return await self._replace(live)
+        return live
+
+    async def _replace(self, stale: _Live | None) -> _Live:
+        """Swap the expired session for a new one, once, however many callers noticed."""
+        async with self._lock:
+            if self._closed:
+                raise ClientClosed()
+            current = self._live
+            if current is not None and current is not stale and not current.expired:
+                return current
+            self._live = None
+            if current is not None:
+                await _retire(current)
+            live = await self._start()
+            self.reinitializations += 1
+            return live
+
+    def _expired(self, live: _Live) -> None:
+        """The GET stream saw a 404: start the replacement now rather than on the next call.
+
+        Only once until a request succeeds, so a server that forgets every session at once
+        does not get a new session every few seconds.
+        """
+        if self._closed or self._background is None:
+            return
+        if self._background_recoveries >= 1:
+            logger.warning("Session expired again; the next request will start a new one")
+            return
+        self._background_recoveries += 1
+        self._background.start_soon(self._recover_quietly, live)
+
+    async def _recover_quietly(self, stale: _Live) -> None:
+        try:
+            await self._replace(stale)
+        except ClientError as exc:
+            logger.warning("Could not start a new session after the old one expired: %s", exc)
+
+    # -- session lifecycle ------------------------------------------------------------------
+
+    async def _open(self, task_group: TaskGroup) -> None:
+        await task_group.start(self._supervise)
+        await self._start()
+
+    async def _supervise(self, *, task_status: TaskStatus[None]) -> None:
+        async with anyio.create_task_group() as background:
+            self._background = background
+            task_status.started()
+            await self._closing.wait()
+            background.cancel_scope.cancel()
+
+    async def _start(self) -> _Live:
+        assert self._background is not None
+        live: _Live = await self._background.start(self._run_session)
+        self._live = live
+        if self._options.on_session is not None:
+            await call_maybe_async(self._options.on_session, self.session_id)
+        return live
+
+    async def _run_session(self, *, task_status: TaskStatus[_Live]) -> None:
+        live = _Live()
+        failure: BaseException | None = None
+        try:
+            async with (
+                unwrapped(),
+                streamable_http(
+                    self._http, self.url, policy=self._options.reconnect, on_expired=partial(self._expired, live)
+                ) as (read_stream, write_stream, transport),
+                DeclaringSession(
+                    read_stream, write_stream, known_failure=transport.failure_for, **self._session_arguments()
+                ) as session,
+            ):
+                live.transport, live.session = transport, session
+                failure = await self._initialize(live)
+                if failure is None:
+                    task_status.started(live)
+                    await live.stop.wait()
+                    await transport.settle(SETTLE_TIMEOUT)
+        finally:
+            live.stopped.set()
+        if failure is not None:
+            raise failure
+
+    async def _initialize(self, live: _Live) -> ClientError | None:
+        """Run `initialize`; return the error instead of raising it, so the task groups close cleanly."""
+        try:
+            live.init = await self._attempt(live, "initialize", lambda s: s.initialize(), INITIALIZE_TIMEOUT)
+        except ClientError as exc:
+            return exc
+        except SafeToRetry as exc:
+            return ConnectionLost("initialize", str(exc))
+        return None
+
+    def _session_arguments(self) -> dict[str, Any]:
+        options = self._options
+        declared = options.capabilities
+        arguments: dict[str, Any] = {
+            "declared": declared.declaration(),
+            "client_info": options.client_info,
+            "message_handler": self._on_message,
+        }
+        if declared.elicitation and options.elicitation is not None:
+            arguments["elicitation_callback"] = elicitation_callback(options.elicitation, declared)
+        if declared.sampling and options.sampling is not None:
+            arguments["sampling_callback"] = options.sampling
+        if declared.roots:
+            arguments["list_roots_callback"] = roots_callback(options.roots)
+        if options.on_log is not None:
+            arguments["logging_callback"] = logging_callback(options.on_log)
+        return arguments
+
+    async def _on_message(self, message: Any) -> None:
+        if isinstance(message, Exception):
+            logger.debug("Session message problem: %s", message)
+        elif isinstance(message, ServerNotification) and isinstance(message.root, ElicitCompleteNotification):
+            callback = self._options.on_elicitation_complete
+            if callback is not None:
+                await call_maybe_async(callback, message.root.params.elicitationId)
+
+    async def _keepalive(self, interval: float) -> None:
+        with self._pings:
+            while True:
+                await anyio.sleep(interval)
+                try:
+                    await self.ping(request_timeout=interval)
+                except ClientError as exc:
+                    logger.warning("Keepalive ping failed: %s", exc)
+
+
+async def _retire(live: _Live) -> None:
+    live.stop.set()
+    await live.stopped.wait()
+
+
+def _translate(method: str, exc: McpError) -> BaseException:
+    data = exc.error.data
+    if isinstance(data, ClientError | SafeToRetry):
+        return data
+    if exc.error.code == CONNECTION_CLOSED:
+        return ConnectionLost(method, "the session closed before the response arrived")
+    return RequestFailed(method, exc.error.code, exc.error.message, data)
+
+
+def default_elicitation() -> ElicitationHandler:
+    """The terminal form when a person is at the keyboard, otherwise decline every request."""
+    if not sys.stdin.isatty():
+        return decline_all
+    from .terminal_form import TerminalForm
+
+    return TerminalForm()
+
+
+@asynccontextmanager
+async def connect(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+    elicitation: ElicitationHandler | None = None,
+    sampling: Any = None,
+    roots: Sequence[str | Path | Root] | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_log: LogCallback | None = None,
+    capabilities: Capabilities | None = None,
+    on_session: Callable[[str | None], Any] | None = None,
+    on_elicitation_complete: Callable[[str], Any] | None = None,
+    request_timeout: float | None = None,
+    keepalive: float | None = None,
+    reconnect: ReconnectPolicy | None = None,
+    client_info: Implementation = CLIENT_INFO,
+) -> AsyncIterator[Client]:
+    """Connect to the MCP server at `url`, initialize, and yield a `Client`.
+
+    Args:
+        url: The streamable HTTP endpoint, e.g. ``http://127.0.0.1:8000/mcp``.
+        headers: Extra HTTP headers for every request.
+        auth: An `httpx.Auth`, e.g. `BearerAuth` or `SigV4Auth` for AgentCore Runtime.
+        elicitation: Answers `elicitation/create`: `ScriptedAnswers`, `TerminalForm`,
+            `accept_defaults`, or any function of the request returning a result or dict.
+            Default: the terminal form on a terminal, else decline.
+        sampling: Answers `sampling/createMessage`: a `toolkit.Sampler` (e.g.
+            `OfflineSampler()`, the default) or an SDK sampling callback.
+        roots: Paths or `file://` URIs reported by `roots/list`; default the working directory.
+        on_progress: `(progress, total, message)`, sync or async, for every tool call.
+        on_log: `(level, data)`, sync or async, for the server's log messages.
+        capabilities: What to declare; default elicitation (form, URL), sampling, roots.
+        on_session: Called with the session id whenever a session starts (also after recovery).
+        on_elicitation_complete: Called with the id of a URL-mode elicitation the server
+            reports complete.
+        request_timeout: Default seconds per request before it is cancelled on the server;
+            None waits forever.
+        keepalive: Seconds between pings that keep an idle session alive (AgentCore ends
+            sessions idle for 15 minutes); None sends none.
+        reconnect: Limits for reopening dropped SSE streams.
+        client_info: The `clientInfo` sent on `initialize`.
+
+    Raises:
+        ServerUnreachable: Nothing listens at `url`.
+        HTTPStatusError: The server refused `initialize` (wrong path, auth).
+    """
+    options = _Options(
+        url=url,
+        capabilities=capabilities or Capabilities(),
+        elicitation=elicitation if elicitation is not None else default_elicitation(),
+        sampling=as_sampling_callback(sampling),
+        roots=to_roots(roots if roots is not None else [Path.cwd()]),
+        on_progress=on_progress,
+        on_log=on_log,
+        on_session=on_session,
+        on_elicitation_complete=on_elicitation_complete,
+        request_timeout=request_timeout,
+        reconnect=reconnect or ReconnectPolicy(),
+        client_info=client_info,
+    )
+    async with (
+        unwrapped(),
+        httpx.AsyncClient(headers=dict(headers or {}), auth=auth, timeout=HTTP_TIMEOUT) as http,
+        anyio.create_task_group() as task_group,
+    ):
+        client = Client(options, http)
+        try:
+            await client._open(task_group)
+            if keepalive is not None:
+                assert client._background is not None
+                client._background.start_soon(client._keepalive, keepalive)
+            yield client
+        finally:
+            with anyio.CancelScope(shield=True):
+                await client.close()

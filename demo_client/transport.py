@@ -1,0 +1,436 @@
+"""A streamable HTTP transport that says *why* a request failed.
+
+The SDK's transport answers an HTTP 404 with a JSON-RPC error (code 32600) while keeping
+the dead session id, and a connection that breaks mid-request escapes its task group. This
+transport instead fails the request with a JSON-RPC error whose `data` is an exception
+object: `StaleSession` (404 for a request that carried a session id: the server never ran
+it), `ServerUnreachable`, `ConnectionLost` or `HTTPStatusError`. Those objects travel only in
+memory, so no server can forge one; the connection layer decides by their type whether a
+retry is safe.
+
+It also resumes a response stream that closes before its response (GET with
+`Last-Event-ID`, after the server's SSE `retry` delay), keeps the standalone GET stream
+open and reports a 404 there through `on_expired` (no request is waiting to notice it), and
+DELETEs the session on exit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import httpx
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from httpx_sse import EventSource, ServerSentEvent
+from mcp.shared.message import SessionMessage
+from mcp.types import INTERNAL_ERROR, ErrorData, JSONRPCError, JSONRPCMessage, JSONRPCRequest, JSONRPCResponse
+from pydantic import ValidationError
+
+from .errors import AuthenticationFailed, ConnectionLost, HTTPStatusError, ServerUnreachable
+
+__all__ = ["NotSent", "ReconnectPolicy", "SafeToRetry", "StaleSession", "StreamableHTTPTransport", "streamable_http"]
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+SSE = "text/event-stream"
+DELETE_TIMEOUT = 5.0
+BODY_EXCERPT = 300
+
+Inbox = MemoryObjectSendStream[SessionMessage | Exception]
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    """How hard to try reopening an SSE stream that dropped.
+
+    Attributes:
+        attempts: Consecutive failed reconnections before giving up; a reconnection that
+            delivers a new event resets the count.
+        default_delay: Seconds to wait before reconnecting when the server sent no SSE
+            `retry` field.
+    """
+
+    attempts: int = 3
+    default_delay: float = 1.0
+
+
+class SafeToRetry(Exception):
+    """A request failed in a way that proves the server never ran it."""
+
+
+class NotSent(SafeToRetry):
+    """The session closed before the request left the client."""
+
+    def __init__(self) -> None:
+        super().__init__("the session closed before the request was sent")
+
+
+class StaleSession(SafeToRetry):
+    """HTTP 404 for a request that carried a session id: the session is gone and the
+    server did not run the request.
+
+    Attributes:
+        session_id: The session the server no longer knows.
+    """
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        super().__init__(f"the server no longer knows session {session_id} (HTTP 404)")
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """Where an SSE stream stands: the last event id and the server's retry hint."""
+
+    last_event_id: str | None = None
+    retry_ms: int | None = None
+
+    def observe(self, event: ServerSentEvent) -> None:
+        if event.id:
+            self.last_event_id = event.id
+        if event.retry is not None:
+            self.retry_ms = event.retry
+
+    def delay(self, policy: ReconnectPolicy) -> float:
+        return policy.default_delay if self.retry_ms is None else self.retry_ms / 1000
+
+
+class StreamableHTTPTransport:
+    """One MCP session's HTTP side. Create it through `streamable_http`.
+
+    Attributes:
+        url: The MCP endpoint.
+        session_id: The `Mcp-Session-Id` the server assigned, once initialized.
+        protocol_version: The negotiated protocol version, once initialized.
+        expired: True once the server answered 404 for this session.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        url: str,
+        inbox: Inbox,
+        task_group: TaskGroup,
+        *,
+        policy: ReconnectPolicy,
+        on_expired: Callable[[], None],
+    ) -> None:
+        self.url = url
+        self.session_id: str | None = None
+        self.protocol_version: str | None = None
+        self.expired = False
+        self._http = http
+        self._inbox = inbox
+        self._task_group = task_group
+        self._policy = policy
+        self._on_expired = on_expired
+        self._failures: dict[str, Exception] = {}
+        # POSTs still waiting for their HTTP status; `settle` waits for them.
+        self._unanswered: set[str] = set()
+        self._settled = anyio.Event()
+        self._settled.set()
+
+    # -- outgoing -------------------------------------------------------------------------
+
+    async def write_loop(self, outbox: MemoryObjectReceiveStream[SessionMessage]) -> None:
+        """Send every message the session writes: requests concurrently, the rest in order."""
+        async with outbox:
+            async for message in outbox:
+                root = message.message.root
+                if isinstance(root, JSONRPCRequest):
+                    self._task_group.start_soon(self._post_request, message, root)
+                else:
+                    await self._post_one_way(message)
+
+    async def _post_request(self, message: SessionMessage, request: JSONRPCRequest) -> None:
+        carried = self.session_id
+        key = str(request.id)
+        self._awaiting(key)
+        try:
+            async with self._http.stream("POST", self.url, json=_dump(message), headers=self._headers()) as response:
+                if response.status_code == 404 and carried is not None:
+                    self.expired = True
+                    await self._fail(request.id, StaleSession(carried))
+                    return
+                self._answered(key)
+                await _raise_for_status(response)
+                if request.method == "initialize":
+                    self.session_id = response.headers.get("mcp-session-id")
+                await self._read_response(response, request)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            await self._fail(request.id, ServerUnreachable(self.url, _describe(exc)))
+        except httpx.TransportError as exc:
+            await self._fail(request.id, ConnectionLost(request.method, _describe(exc)))
+        except HTTPStatusError as exc:
+            await self._fail(request.id, exc)
+        finally:
+            self._answered(key)
+
+    def _awaiting(self, key: str) -> None:
+        if not self._unanswered:
+            self._settled = anyio.Event()
+        self._unanswered.add(key)
+
+    def _answered(self, key: str) -> None:
+        self._unanswered.discard(key)
+        if not self._unanswered:
+            self._settled.set()
+
+    async def settle(self, limit: float) -> None:
+        """Wait (at most `limit` seconds) until every POST has its HTTP status.
+
+        Closing an expired session first lets a request that raced the expiry get its own 404,
+        which marks it safe to retry, instead of an unknown fate.
+        """
+        with anyio.move_on_after(limit):
+            await self._settled.wait()
+
+    async def _post_one_way(self, message: SessionMessage) -> None:
+        """POST a notification or a response; the server answers 202 with no body."""
+        root = message.message.root
+        try:
+            response = await self._http.post(self.url, json=_dump(message), headers=self._headers())
+        except httpx.TransportError as exc:
+            logger.warning("Could not send %s: %s", _label(root), _describe(exc))
+            return
+        if response.status_code == 404 and self.session_id is not None:
+            self.expired = True
+        elif response.status_code >= 400:
+            logger.warning("The server refused %s with HTTP %s", _label(root), response.status_code)
+        elif getattr(root, "method", None) == "notifications/initialized":
+            self._task_group.start_soon(self._listen)
+
+    async def terminate(self) -> None:
+        """DELETE the session, unless the server already forgot it. Never raises."""
+        if self.session_id is None or self.expired:
+            return
+        with anyio.CancelScope(shield=True), anyio.move_on_after(DELETE_TIMEOUT):
+            try:
+                response = await self._http.delete(self.url, headers=self._headers())
+                logger.debug("DELETE session %s: HTTP %s", self.session_id, response.status_code)
+            except httpx.TransportError as exc:
+                logger.debug("DELETE session %s failed: %s", self.session_id, _describe(exc))
+
+    # -- incoming -------------------------------------------------------------------------
+
+    async def _read_response(self, response: httpx.Response, request: JSONRPCRequest) -> None:
+        content_type = response.headers.get("content-type", "").lower()
+        if content_type.startswith(JSON):
+            message = _parse((await response.aread()).decode(errors="replace"))
+            if isinstance(message, JSONRPCMessage):
+                await self._deliver(message, request)
+            else:
+                await self._fail(request.id, HTTPStatusError(response.status_code, f"invalid JSON-RPC body: {message}"))
+        elif content_type.startswith(SSE):
+            cursor = _Cursor()
+            if not await self._drain(response, request, cursor):
+                await self._resume(request, cursor)
+        else:
+            reason = f"expected a JSON or SSE answer to '{request.method}', got content type {content_type!r}"
+            await self._fail(request.id, HTTPStatusError(response.status_code, reason))
+
+    async def _drain(self, response: httpx.Response, request: JSONRPCRequest | None, cursor: _Cursor) -> bool:
+        """Deliver the stream's messages; True once the response to `request` arrived."""
+        try:
+            async for event in EventSource(response).aiter_sse():
+                cursor.observe(event)
+                if not event.data:
+                    continue  # a priming event: only its id and retry matter
+                message = _parse(event.data)
+                if not isinstance(message, JSONRPCMessage):
+                    await self._deliver_error(message)
+                    continue
+                await self._deliver(message, request)
+                if request is not None and _answers(message, request):
+                    return True
+        except httpx.TransportError as exc:
+            logger.debug("SSE stream dropped: %s", _describe(exc))
+        return False
+
+    async def _resume(self, request: JSONRPCRequest, cursor: _Cursor) -> None:
+        """Reopen a response stream that ended before its response, as SSE resumption allows."""
+        failures = 0
+        reason = "the server closed the response stream before answering"
+        while failures < self._policy.attempts:
+            if cursor.last_event_id is None:
+                break  # nothing to resume from
+            await anyio.sleep(cursor.delay(self._policy))
+            seen = cursor.last_event_id
+            try:
+                async with self._open_stream(seen) as response:
+                    if response.status_code == 404:
+                        self.expired = True
+                        reason = "the session ended before the response arrived"
+                        break
+                    await _raise_for_status(response)
+                    if await self._drain(response, request, cursor):
+                        return
+            except httpx.TransportError as exc:
+                reason = _describe(exc)
+            except HTTPStatusError as exc:
+                reason = str(exc)
+                break
+            failures = 0 if cursor.last_event_id != seen else failures + 1
+        await self._fail(request.id, ConnectionLost(request.method, reason))
+
+    async def _listen(self) -> None:
+        """Keep the standalone GET stream open for server-initiated messages."""
+        cursor = _Cursor()
+        failures = 0
+        while not self.expired and failures < self._policy.attempts:
+            try:
+                async with self._open_stream(cursor.last_event_id) as response:
+                    if response.status_code == 404:
+                        self._expire()
+                        return
+                    if response.status_code >= 400:
+                        logger.debug("No standalone stream: HTTP %s", response.status_code)
+                        return
+                    failures = 0
+                    await self._drain(response, None, cursor)
+            except httpx.TransportError as exc:
+                failures += 1
+                logger.debug("Standalone stream failed (%s/%s): %s", failures, self._policy.attempts, _describe(exc))
+            await anyio.sleep(cursor.delay(self._policy))
+
+    @asynccontextmanager
+    async def _open_stream(self, last_event_id: str | None) -> AsyncIterator[httpx.Response]:
+        headers = {**self._headers(), "accept": SSE}
+        headers.pop("content-type")
+        if last_event_id is not None:
+            headers["last-event-id"] = last_event_id
+        async with self._http.stream("GET", self.url, headers=headers) as response:
+            yield response
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"accept": f"{JSON}, {SSE}", "content-type": JSON}
+        if self.session_id is not None:
+            headers["mcp-session-id"] = self.session_id
+        if self.protocol_version is not None:
+            headers["mcp-protocol-version"] = self.protocol_version
+        return headers
+
+    def _expire(self) -> None:
+        if not self.expired:
+            self.expired = True
+            logger.info("Session %s expired (HTTP 404 on the standalone stream)", self.session_id)
+            self._on_expired()
+
+    async def _deliver(self, message: JSONRPCMessage, request: JSONRPCRequest | None) -> None:
+        if request is not None and request.method == "initialize" and isinstance(message.root, JSONRPCResponse):
+            version = message.root.result.get("protocolVersion")
+            self.protocol_version = version if isinstance(version, str) else None
+        await self._send(SessionMessage(message))
+
+    async def _deliver_error(self, error: Exception) -> None:
+        await self._send(error)
+
+    def failure_for(self, request_id: Any) -> Exception | None:
+        """The error this transport reported for `request_id`, if it reported one.
+
+        The session may close before it reads that report; it then still learns why the
+        request failed, and a 404 stays distinguishable from a broken connection.
+        """
+        return self._failures.get(str(request_id))
+
+    async def _fail(self, request_id: Any, error: Exception) -> None:
+        self._failures[str(request_id)] = error
+        failure = JSONRPCError(
+            jsonrpc="2.0", id=request_id, error=ErrorData(code=INTERNAL_ERROR, message=str(error), data=error)
+        )
+        await self._send(SessionMessage(JSONRPCMessage(failure)))
+
+    async def _send(self, item: SessionMessage | Exception) -> None:
+        try:
+            await self._inbox.send(item)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+            logger.debug("Dropped a message that arrived after the session closed")
+
+
+@asynccontextmanager
+async def streamable_http(
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    policy: ReconnectPolicy | None = None,
+    on_expired: Callable[[], None] = lambda: None,
+) -> AsyncIterator[
+    tuple[
+        MemoryObjectReceiveStream[SessionMessage | Exception],
+        MemoryObjectSendStream[SessionMessage],
+        StreamableHTTPTransport,
+    ]
+]:
+    """Open the streams an SDK `ClientSession` needs, for one MCP session.
+
+    Args:
+        http: The client to send with; its headers, auth and timeouts apply.
+        url: The MCP endpoint.
+        policy: SSE reconnection limits.
+        on_expired: Called once if the standalone GET stream gets 404 (a request that gets
+            404 reports it to its caller instead).
+
+    Yields:
+        The read stream, the write stream and the transport (for its session id).
+    """
+    inbox, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+    write_stream, outbox = anyio.create_memory_object_stream[SessionMessage](0)
+    async with anyio.create_task_group() as task_group:
+        transport = StreamableHTTPTransport(
+            http, url, inbox, task_group, policy=policy or ReconnectPolicy(), on_expired=on_expired
+        )
+        task_group.start_soon(transport.write_loop, outbox)
+        try:
+            yield read_stream, write_stream, transport
+        finally:
+            await transport.terminate()
+            task_group.cancel_scope.cancel()
+            await inbox.aclose()
+            await write_stream.aclose()
+
+
+def _dump(message: SessionMessage) -> Any:
+    return message.message.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+def _parse(data: str) -> JSONRPCMessage | Exception:
+    try:
+        return JSONRPCMessage.model_validate_json(data)
+    except ValidationError as exc:
+        return ValueError(f"the server sent a message that is not valid JSON-RPC: {exc.errors()[0]['msg']}")
+
+
+def _answers(message: JSONRPCMessage, request: JSONRPCRequest) -> bool:
+    root = message.root
+    return isinstance(root, JSONRPCResponse | JSONRPCError) and str(root.id) == str(request.id)
+
+
+async def _raise_for_status(response: httpx.Response) -> None:
+    if response.status_code < 300:
+        return
+    body = (await response.aread()).decode(errors="replace")[:BODY_EXCERPT].strip()
+    if response.status_code in (401, 403):
+        raise AuthenticationFailed(response.status_code, body)
+    if response.status_code == 404:
+        raise HTTPStatusError(404, "no MCP endpoint at this URL; check the path (servers usually serve /mcp).", body)
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("location", "?")
+        raise HTTPStatusError(response.status_code, f"the server redirects to {location}; use that URL.", body)
+    raise HTTPStatusError(response.status_code, "the server refused the request.", body)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _label(root: Any) -> str:
+    method = getattr(root, "method", None)
+    return f"'{method}'" if method else f"the response to request {getattr(root, 'id', '?')}"

@@ -1,0 +1,51 @@
+"""A toolkit server whose tools write to a ledger file, so tests can see what ran even
+across restarts and crashes (the file is named by the LEDGER_PATH environment variable)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import anyio
+from mcp.server.fastmcp import Context
+
+import toolkit
+
+server = toolkit.stateful_server("ledger-test")
+LEDGER = Path(os.environ.get("LEDGER_PATH", "ledger.txt"))
+
+
+def write(line: str) -> int:
+    with LEDGER.open("a", encoding="utf-8") as ledger:
+        ledger.write(line + "\n")
+    return LEDGER.read_text(encoding="utf-8").splitlines().count(line)
+
+
+@server.tool()
+async def record(tag: str) -> int:
+    """Append `tag` to the ledger; return how often it is there now."""
+    return write(tag)
+
+
+@server.tool()
+async def hold(tag: str, seconds: float, ctx: Context) -> str:
+    """Write `started:tag`, report one progress step, wait, then write `finished:tag`.
+    A cancelled call writes `cancelled:tag` instead."""
+    write(f"started:{tag}")
+    await ctx.report_progress(1, 2, "started")
+    try:
+        await anyio.sleep(seconds)
+    except anyio.get_cancelled_exc_class():
+        write(f"cancelled:{tag}")
+        raise
+    write(f"finished:{tag}")
+    return "finished"
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    options = parser.parse_args()
+    server.serve(options.host, options.port)
