@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from task_support import DURABLE_STORES, WAIT_SECONDS, store_url
-from wire import headers, initialize, messages, request
+from wire import headers, initialize_payload, messages, request
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,11 @@ class Caller:
 
     def __init__(self, http: httpx.Client, url: str, **extra: str) -> None:
         self.http, self.url, self.extra = http, url, extra
-        self.session = initialize(http, url)
+        response = http.post(url, json=initialize_payload(), headers=headers(**extra))
+        response.raise_for_status()
+        self.session = response.headers["mcp-session-id"]
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        http.post(url, json=initialized, headers=headers(self.session, **extra)).raise_for_status()
         self.next_id = 1
 
     def call(self, tool: str, **arguments: Any) -> tuple[bool, Any]:
@@ -241,3 +245,22 @@ def test_start_tools_expose_the_jobs_parameters(start_tasks_server, sqlite_url, 
     assert "Return the text, repeated." in tools["start_echo"]["description"]
     assert "valid integer" in caller.error("start_echo", text="x", repeat="many")
     assert count_tasks(sqlite_url) == 0
+
+
+def test_an_authenticated_user_owns_tasks_across_sessions_and_restarts(start_tasks_server, sqlite_url, http):
+    server = start_tasks_server(
+        sqlite_url, "--tokens", "alice-token=alice,bob-token=bob", "--actor-header", ACTOR_HEADER
+    )
+    # The authenticated user wins over an actor header the client sends.
+    alice = Caller(http, server.url, Authorization="Bearer alice-token", **{ACTOR_HEADER: "bob"})
+    task_id = alice.ok("start_echo", text="signed")["task_id"]
+    alice.wait_for(task_id, lambda s: s["status"] == "completed")
+    bob = Caller(http, server.url, Authorization="Bearer bob-token")
+    assert "No task with id" in bob.error("get_task_results", task_id=task_id)
+
+    server.restart(hard=True)
+
+    alice = Caller(http, server.url, Authorization="Bearer alice-token")
+    assert alice.ok("get_task_results", task_id=task_id)["result"]["text"] == "signed"
+    anonymous = http.post(server.url, json=initialize_payload(), headers=headers())
+    assert anonymous.status_code == 401

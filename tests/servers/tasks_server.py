@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 
 import anyio
+from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.settings import AuthSettings
 
 import toolkit
 
@@ -39,8 +41,32 @@ async def rerun_once(task: toolkit.TaskContext, label: str) -> dict[str, object]
     return {"label": label, "attempt": task.attempt}
 
 
-def build(store_url: str, lease: float, actor_header: str | None, max_running: int) -> toolkit.StatefulFastMCP:
-    server = toolkit.stateful_server("tasks-test")
+class StaticTokens:
+    """Accepts fixed bearer tokens, each standing for one user (test only)."""
+
+    def __init__(self, spec: str) -> None:
+        self.users = dict(pair.split("=", 1) for pair in spec.split(","))
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        user = self.users.get(token)
+        return None if user is None else AccessToken(token=token, client_id="test-client", scopes=[], subject=user)
+
+
+def auth_options(tokens: str | None, host: str, port: int) -> dict[str, object]:
+    if tokens is None:
+        return {}
+    settings = AuthSettings(
+        issuer_url="https://auth.example.com",
+        resource_server_url=f"http://{host}:{port}/mcp",
+        validate_token_resource=False,
+    )
+    return {"auth": settings, "token_verifier": StaticTokens(tokens)}
+
+
+def build(
+    store_url: str, lease: float, actor_header: str | None, max_running: int, **overrides: object
+) -> toolkit.StatefulFastMCP:
+    server = toolkit.stateful_server("tasks-test", **overrides)
     manager = toolkit.TaskManager(toolkit.open_task_store(store_url), lease=lease, max_running=max_running)
     resumable = manager.add_job(rerun_once, resumable=True)
     owners = toolkit.OwnerPolicy(actor_header=actor_header)
@@ -54,7 +80,9 @@ if __name__ == "__main__":
     parser.add_argument("--lease", type=float, default=30.0)
     parser.add_argument("--actor-header")
     parser.add_argument("--max-running", type=int, default=16)
+    parser.add_argument("--tokens", help="token=user pairs, comma separated, to require bearer auth")
     parser.add_argument("--host")
     parser.add_argument("--port", type=int)
     opts = parser.parse_args()
-    build(opts.task_store, opts.lease, opts.actor_header, opts.max_running).serve(opts.host, opts.port)
+    auth = auth_options(opts.tokens, opts.host, opts.port)
+    build(opts.task_store, opts.lease, opts.actor_header, opts.max_running, **auth).serve(opts.host, opts.port)

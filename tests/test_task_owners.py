@@ -1,0 +1,119 @@
+"""Owners of requests, and the AgentCore id rules that untrusted headers are checked against."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from conftest import in_memory_client
+from hypothesis import given
+from hypothesis import strategies as st
+from mcp.server.auth.middleware.auth_context import auth_context_var
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import AccessToken
+from mcp.server.fastmcp import Context, FastMCP
+
+from toolkit import InvalidHeader, MemoryIds, OwnerPolicy, owner_of, parse_memory_ids
+from toolkit.agentcore_ids import ACTOR_ID, MEMORY_ID, SESSION_ID
+from toolkit.owners import actor_from_header
+
+pytestmark = pytest.mark.anyio
+
+HEADER = "X-Memory-Ids"
+
+
+def owner_server(policy: OwnerPolicy | None = None) -> FastMCP:
+    server = FastMCP("owners")
+
+    @server.tool()
+    async def who(ctx: Context) -> str:
+        return owner_of(ctx, policy)
+
+    return server
+
+
+async def call_who(session) -> str:
+    result = await session.call_tool("who", {})
+    assert not result.isError, result.content
+    return result.content[0].text
+
+
+async def test_without_auth_or_http_each_session_is_its_own_owner():
+    server = owner_server(OwnerPolicy(actor_header="X-Actor"))
+    async with in_memory_client(server) as first, in_memory_client(server) as second:
+        one, again, other = await call_who(first), await call_who(first), await call_who(second)
+    assert one == again and one.startswith("session:")
+    assert other != one and other.startswith("session:")
+
+
+@pytest.mark.parametrize(("subject", "owner"), [("alice", "user:alice"), (None, "user:client-7")])
+async def test_an_authenticated_user_owns_the_request(subject, owner):
+    token = AccessToken(token="t", client_id="client-7", scopes=[], subject=subject)
+    reset = auth_context_var.set(AuthenticatedUser(token))
+    try:
+        async with in_memory_client(owner_server(OwnerPolicy(actor_header="X-Actor"))) as session:
+            assert await call_who(session) == owner
+    finally:
+        auth_context_var.reset(reset)
+
+
+def test_the_service_models_rules_are_the_ones_we_check():
+    model = boto3.client("bedrock-agentcore", region_name="us-east-1").meta.service_model
+    members = model.operation_model("CreateEvent").input_shape.members
+    for member, rule in (("memoryId", MEMORY_ID), ("actorId", ACTOR_ID), ("sessionId", SESSION_ID)):
+        metadata = members[member].metadata
+        assert rule.pattern.pattern == metadata["pattern"], member
+        assert rule.min_length == metadata["min"], member
+        assert rule.max_length == metadata.get("max", rule.max_length), member
+
+
+def test_a_packed_header_splits_into_validated_ids():
+    ids = parse_memory_ids("sess-1@@@mem_x-0123456789@@@user:alice/team", HEADER)
+    assert ids == MemoryIds(memory_id="mem_x-0123456789", actor_id="user:alice/team", session_id="sess-1")
+    assert ids.as_metadata() == {"memory_id": "mem_x-0123456789", "actor_id": "user:alice/team", "session_id": "sess-1"}
+
+
+def test_a_memory_arn_is_accepted():
+    arn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:memory/mem_x-0123456789"
+    assert parse_memory_ids(f"s@@@{arn}@@@a").memory_id == arn
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", "expected three ids"),
+        ("a@@@b", "expected three ids"),
+        ("a@@@b@@@c@@@d", "expected three ids"),
+        ("s@@@mem-0123456789@@@", "actorId must be 1-255"),
+        ("@@@mem-0123456789@@@a", "sessionId must be 1-100"),
+        ("s@@@short@@@a", "memoryId must be"),
+        ("s@@@mem-012345678@@@a", "memoryId 'mem-012345678' may only contain"),
+        ("s@@@mem-0123456789@@@-leading", "actorId '-leading' may only contain"),
+        ("s@@@mem-0123456789@@@a::b", "actorId 'a::b' may only contain"),
+        ("s s@@@mem-0123456789@@@a", "sessionId 's s' may only contain"),
+        ("s@@@mem-0123456789@@@a\r\nX-Evil: 1", "actorId"),
+        ("s@@@mem-0123456789@@@" + "a" * 256, "actorId must be 1-255"),
+        ("x" * 4097, "longer than 4096"),
+    ],
+)
+def test_bad_packed_headers_are_refused_with_the_reason(value, problem):
+    with pytest.raises(InvalidHeader, match=problem) as caught:
+        parse_memory_ids(value, HEADER)
+    assert caught.value.header == HEADER
+    assert len(str(caught.value)) < 300
+
+
+def test_an_actor_header_may_be_plain_or_packed():
+    assert actor_from_header("X-Actor", "alice") == "alice"
+    assert actor_from_header("X-Actor", "s@@@mem-0123456789@@@bob") == "bob"
+    with pytest.raises(InvalidHeader, match="actorId"):
+        actor_from_header("X-Actor", "bob smith")
+
+
+@given(st.text(max_size=300))
+def test_any_header_value_is_either_valid_ids_or_invalid_header(value):
+    try:
+        ids = parse_memory_ids(value, HEADER)
+    except InvalidHeader:
+        return
+    for rule, part in ((MEMORY_ID, ids.memory_id), (ACTOR_ID, ids.actor_id), (SESSION_ID, ids.session_id)):
+        assert rule.problem(part) is None
