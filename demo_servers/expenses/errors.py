@@ -2,6 +2,7 @@
 
     ExpenseError
     ├── InvalidExpense          a field of an expense or budget failed validation
+    ├── NothingStored           an interactive tool could not ask, or got no usable answer
     └── StoreError              the expense store cannot be opened or used
         ├── UnsupportedStoreUrl the store URL names no known store, or is malformed
         ├── ExpenseTableMissing the DynamoDB table does not exist yet
@@ -17,6 +18,7 @@ __all__ = [
     "ExpenseError",
     "ExpenseTableMissing",
     "InvalidExpense",
+    "NothingStored",
     "StoreError",
     "StoreUnavailable",
     "UnsupportedStoreUrl",
@@ -67,3 +69,10 @@ class ExpenseTableMissing(StoreError):
 
 class StoreUnavailable(StoreError):
     """The database or endpoint failed; the message names the store and the cause."""
+
+
+class NothingStored(ExpenseError):
+    """An interactive tool could not finish; the message says why, and nothing was stored."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason} Nothing was stored.")

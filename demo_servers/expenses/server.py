@@ -19,7 +19,9 @@ import toolkit
 
 from .analysis import SpendingAnalysis, analyze
 from .capability_report import CapabilityReport, capability_report
+from .interactive import InteractiveResult, ask_and_store
 from .records import Budget, Category, Expense, check_alias, new_budget, new_expense
+from .report import SpendingReport, build_report
 from .store import ExpenseStore
 from .summary import MonthSummary, check_month, month_of, summarize_month
 
@@ -76,6 +78,18 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
         return expense
 
     @server.tool()
+    async def add_expense_interactive(user_alias: Alias, ctx: Context) -> InteractiveResult:
+        """Ask the user for amount, description and category, confirm, then store the expense.
+
+        Needs a client with form elicitation. Declining or cancelling any question stores nothing.
+        """
+
+        async def store_expense(expense: Expense) -> None:
+            await anyio.to_thread.run_sync(store.add_expense, expense)
+
+        return await ask_and_store(ctx, check_alias(user_alias), store_expense)
+
+    @server.tool()
     async def list_expenses(user_alias: Alias) -> ExpenseList:
         """List a user's expenses, oldest first, with the total."""
         expenses = await anyio.to_thread.run_sync(store.list_expenses, check_alias(user_alias))
@@ -103,6 +117,11 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
         """Ask the client's LLM for advice on a user's spending; without sampling, a computed summary."""
         summary, expenses = await month_of_user(user_alias, month)
         return await analyze(ctx, summary, expenses)
+
+    @server.tool()
+    async def generate_report(user_alias: Alias, ctx: Context) -> SpendingReport:
+        """A month-by-month spending report, with progress while it is built."""
+        return await build_report(ctx, check_alias(user_alias), store.list_expenses, store.list_budgets)
 
     @server.tool()
     async def client_capabilities(ctx: Context) -> CapabilityReport:

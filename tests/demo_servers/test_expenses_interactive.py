@@ -1,0 +1,188 @@
+"""`add_expense_interactive` over real HTTP: every elicitation path, answered by a scripted user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp.types import ElicitRequestParams, ElicitResult
+
+pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
+
+STEPS = ["amount", "description", "category", "confirmation"]
+GOOD_ANSWERS: list[dict[str, Any]] = [
+    {"amount": 12.5},
+    {"description": "Lunch with Sam"},
+    {"category": "food"},
+    {"confirmed": True},
+]
+
+
+class ScriptedUser:
+    """An elicitation callback that gives the scripted answers in order and records each question."""
+
+    def __init__(self, *answers: ElicitResult) -> None:
+        self.answers = list(answers)
+        self.questions: list[ElicitRequestParams] = []
+
+    async def __call__(self, context, params: ElicitRequestParams) -> ElicitResult:
+        self.questions.append(params)
+        assert self.answers, f"asked more than scripted: {params.message!r}"
+        return self.answers.pop(0)
+
+    def fields(self) -> list[list[str]]:
+        return [list(q.requestedSchema["properties"]) for q in self.questions]
+
+
+def accept(content: dict[str, Any]) -> ElicitResult:
+    return ElicitResult(action="accept", content=content)
+
+
+async def run(server, connect, user: ScriptedUser, alias: str = "alice") -> tuple[Any, list[dict]]:
+    """Call the tool, then list what was stored for `alias`."""
+    async with connect(server.url, elicitation_callback=user) as session:
+        result = await session.call_tool("add_expense_interactive", {"user_alias": alias})
+        listed = await session.call_tool("list_expenses", {"user_alias": alias})
+    return result, listed.structuredContent["expenses"]
+
+
+async def test_accepting_every_step_stores_the_expense(expenses_server, connect):
+    user = ScriptedUser(*map(accept, GOOD_ANSWERS))
+
+    result, stored = await run(expenses_server, connect, user)
+
+    assert not result.isError
+    outcome = result.structuredContent
+    assert outcome["status"] == "stored"
+    assert outcome["message"] == 'Stored 12.50 for "Lunch with Sam" under Food & groceries.'
+    assert outcome["expense"]["amount"] == "12.50"
+    assert [(e["amount"], e["description"], e["category"]) for e in stored] == [("12.50", "Lunch with Sam", "food")]
+    assert user.fields() == [["amount"], ["description"], ["category"], ["confirmed"]]
+    assert user.questions[1].message == "What were the 12.50 for?"
+    assert user.questions[3].message == 'Store 12.50 for "Lunch with Sam" under Food & groceries for alice?'
+
+
+async def test_the_forms_are_flat_typed_and_titled(expenses_server, connect):
+    user = ScriptedUser(*map(accept, GOOD_ANSWERS))
+
+    await run(expenses_server, connect, user)
+
+    amount, description, category, confirmation = (q.requestedSchema["properties"] for q in user.questions)
+    assert amount["amount"]["type"] == "number"
+    assert description["description"] == {
+        "type": "string",
+        "title": "Description",
+        "description": "What the money was spent on",
+        "minLength": 1,
+        "maxLength": 200,
+    }
+    assert category["category"]["oneOf"] == [
+        {"const": "food", "title": "Food & groceries"},
+        {"const": "transport", "title": "Transport"},
+        {"const": "bills", "title": "Bills & utilities"},
+        {"const": "entertainment", "title": "Entertainment"},
+        {"const": "other", "title": "Other"},
+    ]
+    assert confirmation["confirmed"]["type"] == "boolean"
+
+
+@pytest.mark.parametrize("action", ["decline", "cancel"])
+async def test_declining_or_cancelling_any_step_stores_nothing(expenses_server, connect, action):
+    # One server for all four steps keeps the test fast; each step uses its own user.
+    for stop_at, step in enumerate(STEPS):
+        alias = f"user-{action}-{step}"
+        user = ScriptedUser(*map(accept, GOOD_ANSWERS[:stop_at]), ElicitResult(action=action))
+
+        result, stored = await run(expenses_server, connect, user, alias)
+
+        outcome = result.structuredContent
+        assert not result.isError, step
+        assert outcome["status"] == {"decline": "declined", "cancel": "cancelled"}[action], step
+        assert outcome["step"] == step
+        assert outcome["expense"] is None
+        assert f"at the {step} step; nothing was stored" in outcome["message"]
+        assert len(user.questions) == stop_at + 1, f"a question came after the {step} step was stopped"
+        assert stored == [], step
+
+
+async def test_an_unticked_confirmation_stores_nothing(expenses_server, connect):
+    user = ScriptedUser(*map(accept, GOOD_ANSWERS[:3]), accept({"confirmed": False}))
+
+    result, stored = await run(expenses_server, connect, user)
+
+    assert result.structuredContent["status"] == "not_confirmed"
+    assert "nothing was stored" in result.structuredContent["message"]
+    assert stored == []
+
+
+INVALID_ANSWERS = [
+    (0, {"amount": -5}, "amount"),
+    (0, {"amount": 0}, "amount"),
+    (0, {"amount": 12.345}, "decimal places"),
+    (0, {"amount": "twelve"}, "amount"),
+    (0, {"amount": 2_000_000}, "amount"),
+    (1, {"description": "   "}, "only spaces"),
+    (1, {"description": "x" * 201}, "description"),
+    (2, {"category": "groceries"}, "category"),
+    (3, {"confirmed": "yes please"}, "confirmed"),
+]
+
+
+async def test_an_invalid_answer_is_asked_again(expenses_server, connect):
+    for case, (step, bad, problem) in enumerate(INVALID_ANSWERS):
+        answers = [*GOOD_ANSWERS[:step], bad, *GOOD_ANSWERS[step:]]
+        user = ScriptedUser(*map(accept, answers))
+
+        result, stored = await run(expenses_server, connect, user, f"user-{case}")
+
+        assert result.structuredContent["status"] == "stored", bad
+        assert len(stored) == 1, bad
+        assert len(user.questions) == len(STEPS) + 1, bad
+        first, again = user.questions[step], user.questions[step + 1]
+        assert list(first.requestedSchema["properties"]) == list(again.requestedSchema["properties"])
+        assert again.message.startswith("Your last answer could not be used"), bad
+        assert problem in again.message, (bad, again.message)
+        assert again.message.endswith(first.message), "the original question is repeated"
+
+
+async def test_amounts_stay_exact(expenses_server, connect):
+    user = ScriptedUser(accept({"amount": 0.1}), *map(accept, GOOD_ANSWERS[1:]))
+
+    result, stored = await run(expenses_server, connect, user)
+
+    assert result.structuredContent["expense"]["amount"] == "0.10"
+    assert stored[0]["amount"] == "0.10"
+
+
+async def test_answers_that_stay_invalid_end_with_a_clear_error(expenses_server, connect):
+    user = ScriptedUser(accept({"amount": -1}), accept({"amount": -2}), accept({"amount": -3}))
+
+    result, stored = await run(expenses_server, connect, user)
+
+    assert result.isError
+    text = result.content[0].text
+    assert "stayed invalid after 3 tries" in text
+    assert "Nothing was stored" in text
+    assert stored == []
+
+
+async def test_a_client_without_elicitation_gets_a_clear_error(expenses_server, connect):
+    async with connect(expenses_server.url) as session:
+        result = await session.call_tool("add_expense_interactive", {"user_alias": "alice"})
+        listed = await session.call_tool("list_expenses", {"user_alias": "alice"})
+
+    assert result.isError
+    text = result.content[0].text
+    assert "did not declare" in text and "add_expense(" in text and "Nothing was stored" in text
+    assert listed.structuredContent["count"] == 0
+
+
+async def test_a_bad_alias_is_refused_before_any_question(expenses_server, connect):
+    user = ScriptedUser()
+
+    async with connect(expenses_server.url, elicitation_callback=user) as session:
+        result = await session.call_tool("add_expense_interactive", {"user_alias": "not valid"})
+
+    assert result.isError
+    assert "user_alias" in result.content[0].text
+    assert user.questions == []
