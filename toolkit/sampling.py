@@ -9,22 +9,20 @@ user rejects the request.
 
 from __future__ import annotations
 
-import contextlib
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack, get_args
 
-import anyio
+from mcp.server.validation import validate_tool_use_result_messages
 from mcp.shared.exceptions import McpError
 from mcp.types import (
-    CancelledNotification,
-    CancelledNotificationParams,
+    CreateMessageRequest,
+    CreateMessageRequestParams,
     CreateMessageResult,
     CreateMessageResultWithTools,
     IncludeContext,
     ModelPreferences,
-    ServerNotification,
     TextContent,
     Tool,
     ToolChoice,
@@ -33,6 +31,7 @@ from mcp.types import (
 from pydantic import ValidationError
 
 from .capabilities import client_features, require_sampling
+from .client_requests import send_client_request
 from .errors import (
     InvalidSamplingRequest,
     NonTextSamplingContent,
@@ -62,8 +61,8 @@ __all__ = [
 DEFAULT_MAX_TOKENS = 1000
 #: Seconds to wait for the client; generous because a human may have to approve the request.
 DEFAULT_TIMEOUT = 300.0
-#: Seconds allowed for sending `notifications/cancelled` after the tool call was cancelled.
-CANCEL_GRACE = 2.0
+#: The reason sent with `notifications/cancelled` when the client did not answer in time.
+TIMEOUT_REASON = "The server stopped waiting for an answer."
 #: The JSON-RPC error code a client answers with when the user rejects a sampling request.
 USER_REJECTED = -1
 
@@ -219,46 +218,38 @@ class _ClientCall:
     timeout: float | None
 
     async def run(self, ctx: Context[Any, Any, Any], request: SamplingRequest) -> SamplingResult:
-        # `send_request` takes this id without awaiting first, so no other request can claim
-        # it in between; the SDK offers no other way to learn the id to cancel.
-        request_id: int = ctx.session._request_id
+        result_type = CreateMessageResultWithTools if self.tools is not None else CreateMessageResult
         try:
-            with anyio.fail_after(self.timeout):
-                reply = await self._send(ctx, request)
-        except TimeoutError as exc:
-            await _cancel_on_wire(ctx, request_id)
-            raise SamplingTimeout(self.timeout or 0.0) from exc
-        except anyio.get_cancelled_exc_class():
-            # The tool call itself was cancelled: tell the client to stop too, but never hang.
-            with anyio.move_on_after(CANCEL_GRACE, shield=True):
-                await _cancel_on_wire(ctx, request_id)
-            raise
-        return _to_result(reply)
-
-    async def _send(
-        self, ctx: Context[Any, Any, Any], request: SamplingRequest
-    ) -> CreateMessageResult | CreateMessageResultWithTools:
-        try:
-            return await ctx.session.create_message(
-                list(request.messages),
-                max_tokens=request.max_tokens,
-                system_prompt=request.system_prompt,
-                include_context=self.include_context,
-                temperature=request.temperature,
-                stop_sequences=list(request.stop_sequences) or None,
-                metadata=self.metadata,
-                model_preferences=request.model_preferences,
-                tools=self.tools,  # type: ignore[arg-type]
-                tool_choice=self.tool_choice,
-                related_request_id=ctx.request_context.request_id,
+            reply = await send_client_request(
+                ctx, self._request(request), result_type, seconds=self.timeout, timeout_reason=TIMEOUT_REASON
             )
+        except TimeoutError as exc:
+            raise SamplingTimeout(self.timeout or 0.0) from exc
         except McpError as exc:
             raise _client_error(exc) from exc
         except ValidationError as exc:
             raise SamplingRequestFailed(None, _first_error(exc)) from exc
+        return _to_result(reply)
+
+    def _request(self, request: SamplingRequest) -> CreateMessageRequest:
+        messages = list(request.messages)
+        try:
+            validate_tool_use_result_messages(messages)
         except ValueError as exc:
-            # The SDK checks tool_use / tool_result pairing before sending.
             raise InvalidSamplingRequest(f"The messages are not a valid tool conversation: {exc}.") from exc
+        params = CreateMessageRequestParams(
+            messages=messages,
+            maxTokens=request.max_tokens,
+            systemPrompt=request.system_prompt,
+            includeContext=self.include_context,
+            temperature=request.temperature,
+            stopSequences=list(request.stop_sequences) or None,
+            metadata=self.metadata,
+            modelPreferences=request.model_preferences,
+            tools=self.tools,
+            toolChoice=self.tool_choice,
+        )
+        return CreateMessageRequest(params=params)
 
 
 async def _without_client_sampling(
@@ -292,17 +283,6 @@ async def _from_fallback(sampler: Sampler, request: SamplingRequest) -> Sampling
             f"The fallback sampler {type(sampler).__name__} returned {type(result).__name__}, not a SamplingResult."
         )
     return replace(result, via_fallback=True)
-
-
-async def _cancel_on_wire(ctx: Context[Any, Any, Any], request_id: int) -> None:
-    notification = CancelledNotification(
-        params=CancelledNotificationParams(requestId=request_id, reason="The server stopped waiting for an answer.")
-    )
-    # A closed stream means the client is gone, so there is nothing left to cancel.
-    with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
-        await ctx.session.send_notification(
-            ServerNotification(notification), related_request_id=ctx.request_context.request_id
-        )
 
 
 def _to_result(reply: CreateMessageResult | CreateMessageResultWithTools) -> SamplingResult:
