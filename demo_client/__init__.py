@@ -13,6 +13,7 @@ from .errors import (
     ConnectionLost,
     HTTPStatusError,
     InvalidAnswers,
+    InvalidForm,
     RequestFailed,
     RequestTimeout,
     ServerUnreachable,
@@ -22,6 +23,7 @@ from .errors import (
 )
 from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
 from .schema_examples import example_arguments, form_defaults
+from .terminal_form import TerminalForm
 from .transport import ReconnectPolicy
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "ElicitationRequest",
     "HTTPStatusError",
     "InvalidAnswers",
+    "InvalidForm",
     "LogCallback",
     "OfflineSampler",
     "ProgressCallback",
@@ -50,6 +53,7 @@ __all__ = [
     "ServerUnreachable",
     "SessionError",
     "SessionExpired",
+    "TerminalForm",
     "TransportError",
     "accept_defaults",
     "connect",

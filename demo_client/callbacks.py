@@ -33,7 +33,7 @@ from mcp.types import (
 from pydantic import FileUrl, ValidationError
 
 from .capabilities import Capabilities
-from .errors import ClientError
+from .errors import ClientError, InvalidForm
 
 __all__ = [
     "ElicitationHandler",
@@ -86,6 +86,8 @@ def elicitation_callback(handler: ElicitationHandler, declared: Capabilities) ->
             return ErrorData(code=INVALID_PARAMS, message=f"This client did not declare elicitation.{mode}.")
         try:
             return _to_result(await call_maybe_async(handler, params))
+        except InvalidForm as exc:
+            return ErrorData(code=INVALID_PARAMS, message=str(exc))
         except ClientError as exc:
             logger.warning("Elicitation handler failed: %s", exc)
             return ErrorData(code=INTERNAL_ERROR, message=str(exc))
@@ -144,10 +146,9 @@ def to_roots(roots: Sequence[str | Path | Root]) -> list[Root]:
 
 
 def roots_callback(roots: Sequence[Root]) -> ListRootsFnT:
-    """Answer `roots/list` with `roots`."""
-    listed = list(roots)
+    """Answer `roots/list` with what `roots` holds at the time of each request."""
 
     async def list_roots(context: Any) -> ListRootsResult:
-        return ListRootsResult(roots=listed)
+        return ListRootsResult(roots=list(roots))
 
     return list_roots

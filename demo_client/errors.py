@@ -13,7 +13,8 @@
     │   └── ClientClosed            the client was used after it closed
     ├── RequestFailed               the server answered with a JSON-RPC error
     ├── RequestTimeout              no answer in time; the request was cancelled on the wire
-    └── AnswersExhausted            more elicitations arrived than scripted answers
+    ├── AnswersExhausted            more elicitations arrived than scripted answers
+    └── InvalidForm                 the server sent a requestedSchema the protocol does not allow
 
 Errors from the layers below (httpx, the MCP SDK, botocore) are translated where they
 cross into the client and re-raised `from` the original.
@@ -32,6 +33,7 @@ __all__ = [
     "ConnectionLost",
     "HTTPStatusError",
     "InvalidAnswers",
+    "InvalidForm",
     "RequestFailed",
     "RequestTimeout",
     "ServerUnreachable",
@@ -180,4 +182,21 @@ class AnswersExhausted(ClientError):
         super().__init__(
             f"No scripted answer left for elicitation #{used + 1} ({message!r}); all {used} were used. "
             "Add another answer to the list or answers file."
+        )
+
+
+class InvalidForm(ClientError):
+    """The server's `requestedSchema` breaks the protocol's rules, so no form can be shown.
+
+    The client answers the elicitation with a -32602 error carrying this message.
+
+    Attributes:
+        problems: Every rule the schema breaks.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "The server's form cannot be shown because its requestedSchema breaks the protocol's rules: "
+            + "; ".join(problems)
         )

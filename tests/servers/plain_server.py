@@ -30,6 +30,17 @@ async def ask_person(ctx: Context) -> str:
     return result.action
 
 
+class Nickname(BaseModel):
+    nickname: str | None = None
+
+
+@server.tool()
+async def ask_optional(ctx: Context) -> str:
+    """Ask with an Optional field, which FastMCP sends as `anyOf` (not allowed in forms)."""
+    result = await ctx.elicit("Any nickname?", Nickname)
+    return result.action
+
+
 @server.tool()
 async def ask_twice(ctx: Context) -> str:
     """Ask two forms in a row and report both outcomes."""

@@ -1,0 +1,194 @@
+"""`TerminalForm`: answer elicitations by asking the person at the terminal.
+
+Form mode renders the `requestedSchema` one field at a time: text, numbers, yes/no, single
+choice and multi-select (options listed with their titles and numbers), defaults shown and
+taken on Enter, constraints checked as each answer is typed. Before anything is asked and
+again before sending, the person can decline (`d`) or cancel (`c`); end of input (Ctrl-D)
+cancels. URL mode shows the URL, asks for consent, and reports when the server says the
+interaction is complete.
+
+Input is read in a worker thread so the event loop keeps serving the session meanwhile.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, TextIO
+
+import anyio.to_thread
+from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams, ElicitResult
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+import toolkit
+
+from .callbacks import ElicitationRequest
+from .errors import InvalidForm
+from .form_fields import FieldInputError, FormField, form_fields
+
+__all__ = ["TerminalForm"]
+
+_CLEAR = "-"
+_TOP_LEVEL_KEYS = ("type", "properties", "required", "$schema")
+# Marks "no value" for a field, distinct from any value a person can type.
+_EMPTY = object()
+
+
+class _Withdrawn(Exception):
+    """The person declined or cancelled part-way through."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+
+class TerminalForm:
+    """An elicitation handler that asks the person at the terminal.
+
+    Args:
+        console: Where to print; default a new rich `Console`.
+        stream: Where to read answers from; default the terminal (with line editing).
+        open_browser: Open URL-mode links in the browser after consent.
+        pause: A context manager factory entered while asking, e.g. to hide a live
+            progress bar (`Display.paused`).
+    """
+
+    def __init__(
+        self,
+        console: Console | None = None,
+        *,
+        stream: TextIO | None = None,
+        open_browser: bool = False,
+        pause: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
+        self.console = console or Console()
+        self._stream = stream
+        self._open_browser = open_browser
+        self._pause = pause or nullcontext
+        self._waiting: dict[str, str] = {}
+
+    async def __call__(self, request: ElicitationRequest) -> ElicitResult:
+        """Ask in a worker thread; Ctrl-C abandons the prompt and cancels the request."""
+        return await anyio.to_thread.run_sync(self.ask, request, abandon_on_cancel=True)
+
+    def ask(self, request: ElicitationRequest) -> ElicitResult:
+        """Ask synchronously and return the person's answer.
+
+        Raises:
+            InvalidForm: The server sent a form the protocol does not allow.
+        """
+        with self._pause():
+            try:
+                if isinstance(request, ElicitRequestURLParams):
+                    return self._ask_url(request)
+                return self._ask_form(request)
+            except _Withdrawn as withdrawn:
+                self.console.print(f"[yellow]You chose to {withdrawn.action}.[/yellow]")
+                return ElicitResult(action=withdrawn.action)  # type: ignore[arg-type]
+
+    def elicitation_complete(self, elicitation_id: str) -> None:
+        """Report that the server finished a URL-mode interaction (pass as `on_elicitation_complete`)."""
+        url = self._waiting.pop(elicitation_id, None)
+        where = f" at {url}" if url else ""
+        self.console.print(f"[green]✓ The server confirmed the interaction{where} is complete.[/green]")
+
+    # -- URL mode -------------------------------------------------------------------------
+
+    def _ask_url(self, request: ElicitRequestURLParams) -> ElicitResult:
+        self.console.print(Panel(request.message, title="The server asks you to open a link", expand=False))
+        self.console.print(f"  [bold underline]{request.url}[/bold underline]")
+        self._choose("Open it? [bold](o)[/bold]pen, (d)ecline, (c)ancel", {"o": "accept", "": "accept"})
+        self._waiting[request.elicitationId] = request.url
+        if self._open_browser:
+            webbrowser.open(request.url)
+        self.console.print("[dim]Waiting for the server to confirm you finished there…[/dim]")
+        return ElicitResult(action="accept")
+
+    # -- form mode ------------------------------------------------------------------------
+
+    def _ask_form(self, request: ElicitRequestFormParams) -> ElicitResult:
+        # Extra top-level keys (FastMCP sends the model's `title`) do not affect the form.
+        schema = {key: value for key, value in request.requestedSchema.items() if key in _TOP_LEVEL_KEYS}
+        problems = toolkit.requested_schema_problems(schema)
+        if problems:
+            raise InvalidForm([str(problem) for problem in problems])
+        self.console.print(Panel(request.message, title="The server asks", expand=False))
+        self._choose("[bold](a)[/bold]nswer, (d)ecline, (c)ancel", {"a": "answer", "": "answer"})
+        fields = form_fields(schema)
+        content = {field.name: field.default for field in fields if field.has_default}
+        while True:
+            content = self._fill(fields, content)
+            self._summarise(fields, content)
+            if (
+                self._choose("[bold](s)[/bold]end, (e)dit, (d)ecline, (c)ancel", {"s": "send", "": "send", "e": "edit"})
+                == "send"
+            ):
+                return ElicitResult(action="accept", content=content)
+
+    def _fill(self, fields: list[FormField], current: dict[str, Any]) -> dict[str, Any]:
+        self.console.print(f"[dim]Enter keeps the value in brackets; '{_CLEAR}' leaves an optional field empty.[/dim]")
+        filled: dict[str, Any] = {}
+        for field in fields:
+            value = self._ask_field(field, current.get(field.name), field.name in current)
+            if value is not _EMPTY:
+                filled[field.name] = value
+        return filled
+
+    def _ask_field(self, field: FormField, current: Any, has_current: bool) -> Any:
+        self._describe(field)
+        shown = f" [cyan]\\[{field.show(current)}][/cyan]" if has_current else ""
+        while True:
+            raw = self._read(f"  [bold]{field.label}[/bold]{shown}: ")
+            if raw.strip() == "" and has_current:
+                return current
+            if raw.strip() in ("", _CLEAR) and not field.required and field.kind != "choices":
+                return _EMPTY
+            try:
+                return field.parse(raw)
+            except FieldInputError as exc:
+                self.console.print(f"  [red]{exc}[/red]")
+
+    def _describe(self, field: FormField) -> None:
+        self.console.print(f"[bold]{field.label}[/bold] [dim]({field.hint()})[/dim]")
+        if field.description:
+            self.console.print(f"  [dim]{field.description}[/dim]")
+        for number, (value, title) in enumerate(field.options, start=1):
+            extra = f" [dim]({value})[/dim]" if title != value else ""
+            self.console.print(f"  {number}) {title}{extra}")
+
+    def _summarise(self, fields: list[FormField], content: dict[str, Any]) -> None:
+        table = Table(title="Your answer", show_header=False)
+        for field in fields:
+            table.add_row(
+                field.label, field.show(content[field.name]) if field.name in content else "[dim](empty)[/dim]"
+            )
+        self.console.print(table)
+
+    # -- input ----------------------------------------------------------------------------
+
+    def _choose(self, prompt: str, choices: dict[str, str]) -> str:
+        """Read until a known key; `d` and `c` always withdraw."""
+        while True:
+            key = self._read(f"{prompt}? ").strip().lower()[:1]
+            if key == "d":
+                raise _Withdrawn("decline")
+            if key == "c":
+                raise _Withdrawn("cancel")
+            if key in choices:
+                return choices[key]
+            self.console.print("[red]Type one of the letters in brackets.[/red]")
+
+    def _read(self, prompt: str) -> str:
+        """One line of input; end of input cancels the whole elicitation."""
+        try:
+            if self._stream is None:
+                return self.console.input(prompt)
+            self.console.print(prompt, end="")
+            line = self._stream.readline()
+        except EOFError:
+            raise _Withdrawn("cancel") from None
+        if line == "":
+            raise _Withdrawn("cancel")
+        return line.rstrip("\r\n")

@@ -1,0 +1,137 @@
+"""The reference client against a server built with plain FastMCP, not the toolkit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import demo_client
+from demo_client import Capabilities, ScriptedAnswers
+
+pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
+
+
+@pytest.fixture
+def plain_url(spawn_server, test_server_script) -> str:
+    return spawn_server(test_server_script("plain_server")).url
+
+
+def text(result) -> str:
+    assert not result.isError, result.content
+    return result.content[0].text
+
+
+async def declared(url: str, **options) -> dict:
+    async with demo_client.connect(url, **options) as client:
+        return json.loads(text(await client.call_tool("declared_capabilities")))
+
+
+async def test_scripted_accept_and_decline(plain_url):
+    answers = ScriptedAnswers([{"action": "accept", "content": {"name": "Ada", "age": 36}}, {"action": "decline"}])
+    async with demo_client.connect(plain_url, elicitation=answers) as client:
+        assert text(await client.call_tool("ask_person")) == "accept:Ada:36"
+        assert text(await client.call_tool("ask_person")) == "decline"
+    assert answers.asked == ["Who are you?", "Who are you?"]
+    assert answers.remaining == 0
+
+
+async def test_cancel_answer(plain_url):
+    async with demo_client.connect(plain_url, elicitation=ScriptedAnswers([{"action": "cancel"}])) as client:
+        assert text(await client.call_tool("ask_person")) == "cancel"
+
+
+async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message(plain_url):
+    answers = ScriptedAnswers([{"action": "decline"}])
+    async with demo_client.connect(plain_url, elicitation=answers) as client:
+        result = await client.call_tool("ask_twice")
+    assert result.isError
+    assert "No scripted answer left for elicitation #2" in result.content[0].text
+
+
+async def test_accept_defaults_fills_defaults_and_required_fields(plain_url):
+    async with demo_client.connect(plain_url, elicitation=demo_client.accept_defaults) as client:
+        assert text(await client.call_tool("ask_person")) == "accept:x:30"
+
+
+async def test_offline_sampling_is_the_default(plain_url):
+    async with demo_client.connect(plain_url) as client:
+        answer = json.loads(text(await client.call_tool("summarize", {"text": "Tides follow the moon."})))
+    assert answer["model"] == "offline-extractive"
+    assert "Tides follow the moon." in answer["text"]
+
+
+async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url):
+    async with demo_client.connect(plain_url, sampling=demo_client.RejectSampling()) as client:
+        result = await client.call_tool("summarize", {"text": "anything"})
+    assert result.isError
+    assert "rejected" in result.content[0].text
+
+
+async def test_progress_callbacks_sync_and_async(plain_url):
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def record_async(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with demo_client.connect(plain_url, on_progress=lambda *args: seen.append(args)) as client:
+        assert text(await client.call_tool("steps", {"count": 3})) == "3 steps"
+        assert seen == [(1, 3, "step 1 of 3"), (2, 3, "step 2 of 3"), (3, 3, "step 3 of 3")]
+        seen.clear()
+        await client.call_tool("steps", {"count": 2}, on_progress=record_async)
+        assert seen == [(1, 2, "step 1 of 2"), (2, 2, "step 2 of 2")]
+
+
+async def test_default_declaration_as_the_server_sees_it(plain_url):
+    report = await declared(plain_url)
+    assert report["client"] == "demo-client"
+    assert report["capabilities"] == {
+        "elicitation": {"form": {}, "url": {}},
+        "sampling": {},
+        "roots": {"listChanged": True},
+    }
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("none", {}),
+        ("elicitation.form", {"elicitation": {"form": {}}}),
+        ("elicitation.url,sampling.tools", {"elicitation": {"url": {}}, "sampling": {"tools": {}}}),
+        ("roots.static,sampling.context", {"roots": {}, "sampling": {"context": {}}}),
+    ],
+)
+async def test_narrowed_declarations_as_the_server_sees_them(plain_url, spec, expected):
+    report = await declared(plain_url, capabilities=Capabilities.parse(spec))
+    assert report["capabilities"] == expected
+
+
+async def test_undeclared_elicitation_is_refused_by_the_client(plain_url):
+    answers = ScriptedAnswers([{"action": "accept"}])
+    async with demo_client.connect(
+        plain_url, elicitation=answers, capabilities=Capabilities(elicitation_url=False)
+    ) as client:
+        result = await client.call_tool("visit_url")
+    assert result.isError
+    assert "did not declare elicitation.url" in result.content[0].text
+    assert answers.asked == []  # the handler never saw the request
+
+
+async def test_url_mode_reports_completion(plain_url):
+    completed: list[str] = []
+    answers = ScriptedAnswers([{"action": "accept"}])
+    async with demo_client.connect(plain_url, elicitation=answers, on_elicitation_complete=completed.append) as client:
+        assert text(await client.call_tool("visit_url")) == "accept"
+        await client.ping()  # the notification may trail the result; a round trip lets it land
+    assert completed == ["sign-in-1"]
+    assert answers.asked == ["Please sign in."]
+
+
+async def test_roots_default_to_the_working_directory_and_can_change(plain_url, tmp_path):
+    async with demo_client.connect(plain_url) as client:
+        first = await client.call_tool("client_roots")
+        assert first.structuredContent == {"result": [Path.cwd().resolve().as_uri()]}
+        await client.set_roots([tmp_path, "file:///srv/data"])
+        second = await client.call_tool("client_roots")
+        assert second.structuredContent == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}

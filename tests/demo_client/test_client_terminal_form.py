@@ -1,0 +1,192 @@
+"""The terminal form, driven with simulated keyboard input (one line per Enter)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams
+from rich.console import Console
+
+import demo_client
+from demo_client import InvalidForm, TerminalForm
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "title": "Full name", "minLength": 2},
+        "email": {"type": "string", "format": "email"},
+        "seats": {"type": "integer", "minimum": 1, "maximum": 4, "default": 2},
+        "window": {"type": "boolean", "title": "Window seat", "default": False},
+        "meal": {
+            "type": "string",
+            "oneOf": [{"const": "veg", "title": "Vegetarian"}, {"const": "std", "title": "Standard"}],
+        },
+        "extras": {
+            "type": "array",
+            "items": {"anyOf": [{"const": "bag", "title": "Extra bag"}, {"const": "wifi", "title": "Wi-Fi"}]},
+            "maxItems": 1,
+            "default": ["wifi"],
+        },
+        "note": {"type": "string"},
+    },
+    "required": ["name", "email", "meal"],
+}
+
+
+def form(*keys: str, open_browser: bool = False) -> tuple[TerminalForm, io.StringIO]:
+    screen = io.StringIO()
+    console = Console(file=screen, width=120, color_system=None)
+    typed = io.StringIO("".join(f"{key}\n" for key in keys))
+    return TerminalForm(console, stream=typed, open_browser=open_browser), screen
+
+
+def request(schema=SCHEMA, message="Book a seat") -> ElicitRequestFormParams:
+    return ElicitRequestFormParams(message=message, requestedSchema=schema)
+
+
+def test_answers_are_typed_checked_and_sent():
+    terminal, screen = form(
+        "a",  # answer rather than decline
+        "A",  # too short: asked again
+        "Ada Lovelace",
+        "not-an-email",  # asked again
+        "ada@example.com",
+        "9",  # above the maximum: asked again
+        "3",
+        "yes",
+        "Vegetarian",  # an option by title
+        "1,2",  # too many options: asked again
+        "1",
+        "-",  # leave the optional note empty
+        "s",
+    )
+    answer = terminal.ask(request())
+    assert answer.action == "accept"
+    assert answer.content == {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "seats": 3,
+        "window": True,
+        "meal": "veg",
+        "extras": ["bag"],
+    }
+    shown = screen.getvalue()
+    assert "Book a seat" in shown
+    assert "at least 2 character" in shown
+    assert "must be an email address" in shown
+    assert "must be at most 4" in shown
+    assert "choose at most 1 option" in shown
+    assert "1) Vegetarian (veg)" in shown
+    assert "whole number, 1 to 4, optional" in shown
+
+
+def test_enter_keeps_the_prefilled_defaults():
+    terminal, screen = form("", "Ada", "ada@example.com", "", "", "2", "", "", "")
+    answer = terminal.ask(request())
+    assert answer.content == {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "seats": 2,
+        "window": False,
+        "meal": "std",
+        "extras": ["wifi"],
+    }
+    assert "[2]" in screen.getvalue() and "[Wi-Fi]" in screen.getvalue()
+
+
+def test_edit_asks_again_with_the_previous_answers_in_brackets():
+    first_pass = ["a", "Ada", "ada@example.com", "", "", "1", "", ""]
+    second_pass = ["", "bob@example.com", "4", "", "", "", ""]
+    terminal, screen = form(*first_pass, "e", *second_pass, "s")
+    answer = terminal.ask(request())
+    assert answer.content["name"] == "Ada"
+    assert answer.content["email"] == "bob@example.com"
+    assert answer.content["seats"] == 4
+    assert "[ada@example.com]" in screen.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("keys", "action"),
+    [
+        (["d"], "decline"),
+        (["c"], "cancel"),
+        (["a", "Ada", "ada@example.com", "", "", "1", "", "", "d"], "decline"),
+        (["a", "Ada"], "cancel"),  # input ends (Ctrl-D) in the middle of the form
+        ([], "cancel"),
+    ],
+)
+def test_decline_and_cancel(keys, action):
+    terminal, _ = form(*keys)
+    answer = terminal.ask(request())
+    assert answer.action == action
+    assert answer.content is None
+
+
+def test_unknown_letter_is_asked_again():
+    terminal, screen = form("x", "d")
+    assert terminal.ask(request()).action == "decline"
+    assert "Type one of the letters" in screen.getvalue()
+
+
+def test_boolean_and_number_input_errors_say_what_to_type():
+    schema = {
+        "type": "object",
+        "properties": {"ok": {"type": "boolean"}, "rate": {"type": "number", "minimum": 0}},
+        "required": ["ok", "rate"],
+    }
+    terminal, screen = form("a", "maybe", "n", "fast", "-1", "0.5", "s")
+    answer = terminal.ask(request(schema))
+    assert answer.content == {"ok": False, "rate": 0.5}
+    shown = screen.getvalue()
+    assert "answer yes or no" in shown
+    assert "must be a number, like 42" in shown
+    assert "must be at least 0" in shown
+
+
+def test_a_malformed_schema_is_refused():
+    schema = {"type": "object", "properties": {"address": {"type": "object", "properties": {}}}}
+    terminal, _ = form("a")
+    with pytest.raises(InvalidForm, match="address"):
+        terminal.ask(request(schema))
+
+
+def test_url_mode_shows_the_url_and_reports_completion():
+    terminal, screen = form("o")
+    url_request = ElicitRequestURLParams(message="Sign in", url="https://example.com/login", elicitationId="e-1")
+    assert terminal.ask(url_request).action == "accept"
+    terminal.elicitation_complete("e-1")
+    shown = screen.getvalue()
+    assert "https://example.com/login" in shown
+    assert "Waiting for the server" in shown
+    assert "confirmed the interaction at https://example.com/login is complete" in shown
+
+
+def test_url_mode_can_be_declined():
+    terminal, _ = form("d")
+    url_request = ElicitRequestURLParams(message="Pay", url="https://example.com/pay", elicitationId="e-2")
+    assert terminal.ask(url_request).action == "decline"
+
+
+@pytest.mark.anyio
+@pytest.mark.e2e
+async def test_terminal_form_answers_a_real_server(spawn_server, test_server_script):
+    server = spawn_server(test_server_script("plain_server"))
+    terminal, screen = form("a", "Grace", "", "s")
+    async with demo_client.connect(server.url, elicitation=terminal) as client:
+        result = await client.call_tool("ask_person")
+    assert result.content[0].text == "accept:Grace:30"
+    assert "Who are you?" in screen.getvalue()
+
+
+@pytest.mark.anyio
+@pytest.mark.e2e
+async def test_a_form_the_protocol_forbids_is_answered_with_an_error(spawn_server, test_server_script):
+    server = spawn_server(test_server_script("plain_server"))
+    terminal, screen = form()
+    async with demo_client.connect(server.url, elicitation=terminal) as client:
+        result = await client.call_tool("ask_optional")
+    assert result.isError
+    assert "requestedSchema breaks the protocol's rules" in result.content[0].text
+    assert "nickname" in result.content[0].text
+    assert "Any nickname?" not in screen.getvalue()  # nothing was asked
