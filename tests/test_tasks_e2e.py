@@ -125,6 +125,20 @@ def test_completed_results_survive_graceful_and_hard_restarts(start_tasks_server
         assert [t["task_id"] for t in alice.ok("list_tasks")["tasks"]] == [task_id]
 
 
+def test_a_graceful_shutdown_records_why_the_task_stopped(start_tasks_server, sqlite_url, http):
+    server = start_tasks_server(sqlite_url, "--actor-header", ACTOR_HEADER)
+    alice = Caller(http, server.url, **{ACTOR_HEADER: "alice"})
+    task_id = alice.ok("start_hold", label="training")["task_id"]
+    alice.wait_for(task_id, holding)
+
+    server.restart()
+
+    # Written during shutdown, so it is there on the first read: no lease has to lapse.
+    status = Caller(http, server.url, **{ACTOR_HEADER: "alice"}).ok("check_task_status", task_id=task_id)
+    assert status["status"] == "interrupted"
+    assert status["error"].startswith("The server shut down while this task was running")
+
+
 def test_a_resumable_task_reruns_after_sigkill(start_tasks_server, durable_url, http):
     server = start_tasks_server(durable_url, "--lease", "1", "--actor-header", ACTOR_HEADER)
     alice = Caller(http, server.url, **{ACTOR_HEADER: "alice"})

@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any
 
 import anyio
-from anyio.abc import TaskGroup
+from anyio.abc import AsyncResource, TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
@@ -90,7 +90,7 @@ class TaskContext:
         await self._report(self.task_id, float(progress), message)
 
 
-class TaskManager:
+class TaskManager(AsyncResource):
     """Runs jobs as durable background tasks.
 
     Args:
