@@ -1,9 +1,11 @@
 """The reference MCP client: declares every client capability and survives expired sessions."""
 
+from .agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
 from .answers import ScriptedAnswers, accept_defaults, decline_all
 from .callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
 from .capabilities import Capabilities
 from .connection import Client, connect
+from .display import Display, ProgressState
 from .errors import (
     AnswersExhausted,
     AuthenticationFailed,
@@ -29,6 +31,7 @@ from .transport import ReconnectPolicy
 __all__ = [
     "AnswersExhausted",
     "AuthenticationFailed",
+    "BearerAuth",
     "BedrockSampler",
     "Capabilities",
     "Client",
@@ -37,6 +40,7 @@ __all__ = [
     "ClientSampler",
     "ConfigurationError",
     "ConnectionLost",
+    "Display",
     "ElicitationHandler",
     "ElicitationRequest",
     "HTTPStatusError",
@@ -45,6 +49,7 @@ __all__ = [
     "LogCallback",
     "OfflineSampler",
     "ProgressCallback",
+    "ProgressState",
     "ReconnectPolicy",
     "RejectSampling",
     "RequestFailed",
@@ -53,11 +58,14 @@ __all__ = [
     "ServerUnreachable",
     "SessionError",
     "SessionExpired",
+    "SigV4Auth",
     "TerminalForm",
     "TransportError",
     "accept_defaults",
     "connect",
+    "connect_agentcore",
     "decline_all",
     "example_arguments",
     "form_defaults",
+    "invoke_url",
 ]
