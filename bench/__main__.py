@@ -1,8 +1,9 @@
 """`python -m bench [--quick] [--json] [name ...]`: run benchmarks and print a table.
 
 Each benchmark is a module of this package with `run(quick: bool) -> dict[str, float]`;
-add it to `BENCHMARKS`. With `--json`, the last line of output is one JSON object that maps
-each benchmark's name to its results.
+add it to `BENCHMARKS`. A module's `HEADLINES` names the figures worth reading first; they are
+gathered, flat, in a `summary`. With `--json`, the last line of output is one JSON object that
+maps each benchmark's name to its results, plus `summary` to the headline figures.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from types import ModuleType
 from rich.console import Console
 from rich.table import Table
 
-from . import track
+from . import client_call, elicit, reinit, session_memory, track
 
-BENCHMARKS: list[ModuleType] = [track]
+BENCHMARKS: list[ModuleType] = [elicit, client_call, reinit, session_memory, track]
+SUMMARY = "summary"
 
 
 def benchmark_name(module: ModuleType) -> str:
+    """The name a benchmark is chosen by on the command line and reported under."""
     return module.__name__.rsplit(".", 1)[-1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen benchmarks, print their table, and optionally the JSON object."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="fewer items and repeats, for CI")
@@ -37,17 +41,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(known)}")
     chosen = [known[name] for name in options.names] or BENCHMARKS
     results = {benchmark_name(module): module.run(options.quick) for module in chosen}
-    Console().print(results_table(results))
+    headlines = summary(chosen, results)
+    console = Console()
+    console.print(results_table(results))
+    console.print(summary_table(headlines))
     if options.json:
-        sys.stdout.write(json.dumps(results, sort_keys=True) + "\n")
+        sys.stdout.write(json.dumps({**results, SUMMARY: headlines}, sort_keys=True) + "\n")
     return 0
 
 
+def summary(modules: Sequence[ModuleType], results: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The `HEADLINES` figures of every benchmark that ran, in one flat mapping."""
+    return {key: results[benchmark_name(module)][key] for module in modules for key in module.HEADLINES}
+
+
 def results_table(results: dict[str, dict[str, float]]) -> Table:
+    """Every figure of every benchmark that ran."""
     table = Table("benchmark", "measure", "value")
     for name, measures in results.items():
         for measure, value in measures.items():
             table.add_row(name, measure, f"{value:,.2f}")
+    return table
+
+
+def summary_table(headlines: dict[str, float]) -> Table:
+    """The headline figures alone."""
+    table = Table("summary", "value")
+    for measure, value in headlines.items():
+        table.add_row(measure, f"{value:,.2f}")
     return table
 
 

@@ -1,4 +1,10 @@
-"""`python -m bench`: the track benchmark's figures and the runner's output contract."""
+"""`python -m bench`: each benchmark's figures, the flat summary, and the runner's output contract.
+
+The quick runs start real server processes on 127.0.0.1. No test asserts on a timing or
+memory figure beyond it being a finite positive number: the machines are shared and noisy.
+The quick run of every benchmark together takes close to a minute, so the runs are split
+in two tests (the session-memory benchmark alone, and all the others).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,11 @@ import math
 
 import pytest
 
-from bench.__main__ import BENCHMARKS, benchmark_name, main
+from bench.__main__ import BENCHMARKS, SUMMARY, benchmark_name, main
 
 TRACK_KEYS = {
     "bare_loop_ns_per_item",
+    "track_ns_per_item",
     "track_ns_per_item_no_token",
     "track_ns_per_item_with_token",
     "report_progress_ns_per_item",
@@ -19,26 +26,95 @@ TRACK_KEYS = {
     "track_with_token_vs_bare",
     "report_progress_vs_track_with_token",
 }
+COMPARISON_SUFFIXES = {"baseline_ms", "subject_ms", "ratio", "ratio_min", "ratio_max"}
+SESSION_MEMORY_KEYS = {
+    "sessions",
+    "session_memory_ratio",
+    "kb_per_session",
+    "kb_per_session_raw",
+    "rss_mb_at_sessions",
+    "rss_mb_at_sessions_raw",
+    "load_round_trip_p50_ms",
+    "load_round_trip_p99_ms",
+    "load_round_trip_p50_ms_raw",
+    "load_round_trip_p99_ms_raw",
+}
+SUMMARY_KEYS = {
+    "elicit_ratio",
+    "client_call_ratio",
+    "reinit_ratio",
+    "session_memory_ratio",
+    "kb_per_session",
+    "load_round_trip_p50_ms",
+    "load_round_trip_p99_ms",
+    "track_ns_per_item",
+}
+ALL_BUT_SESSION_MEMORY = ["elicit", "client_call", "reinit", "track"]
 
 
-def test_quick_json_run_ends_with_one_object_of_every_benchmark(capsys):
-    assert main(["--quick", "--json"]) == 0
+def quick_json_run(capsys: pytest.CaptureFixture[str], names: list[str]) -> tuple[dict, list[str]]:
+    assert main(["--quick", "--json", *names]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    results = json.loads(lines[-1])
-    assert set(results) == {benchmark_name(module) for module in BENCHMARKS}
+    return json.loads(lines[-1]), lines[:-1]
+
+
+def all_positive(figures: dict[str, float]) -> bool:
+    return all(math.isfinite(value) and value > 0 for value in figures.values())
+
+
+def test_every_headline_is_named_once_and_together_they_make_the_summary():
+    headlines = [key for module in BENCHMARKS for key in module.HEADLINES]
+    assert len(headlines) == len(set(headlines))
+    assert set(headlines) == SUMMARY_KEYS
+    assert SUMMARY not in {benchmark_name(module) for module in BENCHMARKS}
+
+
+@pytest.mark.e2e
+def test_quick_json_run_ends_with_one_object_of_each_benchmark_and_the_summary(capsys):
+    results, table = quick_json_run(capsys, ALL_BUT_SESSION_MEMORY)
+    assert set(results) == {*ALL_BUT_SESSION_MEMORY, SUMMARY}
+    for name in ("elicit", "client_call", "reinit"):
+        assert set(results[name]) == {f"{name}_{suffix}" for suffix in COMPARISON_SUFFIXES}
+        assert all_positive(results[name])
     track = results["track"]
     assert set(track) == TRACK_KEYS
-    assert all(math.isfinite(value) and value > 0 for value in track.values())
+    assert all_positive(track)
     assert track["track_with_token_vs_bare"] == pytest.approx(
         track["track_ns_per_item_with_token"] / track["bare_loop_ns_per_item"]
     )
     # The first and the final value always go out; throttling holds back the rest.
     assert track["track_notifications_per_call_with_token"] >= 2
-    assert any("bare_loop_ns_per_item" in line for line in lines[:-1]), "the table comes first"
+    assert results[SUMMARY] == {
+        "elicit_ratio": results["elicit"]["elicit_ratio"],
+        "client_call_ratio": results["client_call"]["client_call_ratio"],
+        "reinit_ratio": results["reinit"]["reinit_ratio"],
+        "track_ns_per_item": track["track_ns_per_item_with_token"],
+    }
+    assert any("bare_loop_ns_per_item" in line for line in table), "the table comes first"
+    assert any("reinit_ratio" in line for line in table)
+
+
+@pytest.mark.e2e
+def test_quick_session_memory_run_reports_memory_and_load_latency_of_both_servers(capsys):
+    results, _ = quick_json_run(capsys, ["session_memory"])
+    figures = results["session_memory"]
+    assert set(figures) == SESSION_MEMORY_KEYS
+    assert all_positive(figures)
+    assert figures["load_round_trip_p99_ms"] >= figures["load_round_trip_p50_ms"]
+    assert figures["session_memory_ratio"] == pytest.approx(
+        figures["kb_per_session"] / figures["kb_per_session_raw"], rel=0.5
+    )
+    assert set(results[SUMMARY]) == {
+        "session_memory_ratio",
+        "kb_per_session",
+        "load_round_trip_p50_ms",
+        "load_round_trip_p99_ms",
+    }
 
 
 def test_an_unknown_benchmark_name_is_refused(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["no-such-benchmark"])
     assert exit_info.value.code == 2
-    assert "unknown benchmark(s) no-such-benchmark; choose from track" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unknown benchmark(s) no-such-benchmark; choose from elicit, client_call" in err

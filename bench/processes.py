@@ -1,0 +1,96 @@
+"""Benchmark servers as real processes on 127.0.0.1, and their resident memory.
+
+```python
+with serving("toolkit") as server:
+    ...  # talk to server.url; server.rss_kb() is the process's resident set now
+```
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import psutil
+
+from .servers import Flavor
+
+__all__ = ["RunningServer", "free_port", "serving"]
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunningServer:
+    """A benchmark server process that is listening."""
+
+    flavor: Flavor
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        """The streamable HTTP endpoint."""
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    def rss_kb(self) -> float:
+        """The process's resident set size now, in KiB."""
+        return psutil.Process(self.process.pid).memory_info().rss / 1024
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(flavor: Flavor) -> Iterator[RunningServer]:
+    """Start `python -m bench.servers <flavor>` on a free port; stop it on exit."""
+    port = free_port()
+    argv = [sys.executable, "-m", "bench.servers", flavor, "--port", str(port)]
+    # A file, not a pipe: a pipe nobody reads would block a server that logs a lot.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_until_listening(process, port, log)
+            yield RunningServer(flavor, port, process)
+        finally:
+            _stop(process)
+
+
+def _wait_until_listening(process: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            errors = log.read().decode(errors="replace")
+            raise RuntimeError(f"benchmark server exited with {process.returncode}: {errors[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"benchmark server did not listen on port {port} within {STARTUP_TIMEOUT:g} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT)

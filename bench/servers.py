@@ -1,0 +1,101 @@
+"""The servers the HTTP benchmarks talk to: the toolkit preset and raw FastMCP, same tools.
+
+`python -m bench.servers toolkit|raw --port N` serves one of them on 127.0.0.1. Both have
+`echo` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has `ask_toolkit`
+(`toolkit.elicit`). Both elicitation tools ask for the same `Expense` form and return what
+was entered, so a client can answer either with `EXPENSE_ANSWER`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Literal
+
+from mcp.server.fastmcp import Context, FastMCP
+from mcp.types import CallToolResult
+from pydantic import BaseModel, Field
+
+import toolkit
+
+__all__ = ["ANSWER_TEXT", "EXPENSE_ANSWER", "FLAVORS", "Expense", "Flavor", "build_server", "expect_text"]
+
+Flavor = Literal["toolkit", "raw"]
+FLAVORS: tuple[Flavor, ...] = ("toolkit", "raw")
+QUESTION = "What did you spend?"
+
+
+class Expense(BaseModel):
+    """A small flat form that both `ctx.elicit` and `toolkit.elicit` accept."""
+
+    amount: float = Field(gt=0, title="Amount")
+    description: str = Field(min_length=1, max_length=80, title="Description")
+    urgent: bool = Field(default=False, title="Urgent")
+
+
+#: The form content a benchmark client answers with.
+EXPENSE_ANSWER: dict[str, Any] = {"amount": 12.5, "description": "lunch", "urgent": False}
+#: What an elicitation tool returns for `EXPENSE_ANSWER`.
+ANSWER_TEXT = "accept:12.5:lunch"
+
+
+def build_server(flavor: Flavor) -> FastMCP[Any]:
+    """The benchmark server of `flavor`, quiet (warnings only) so logging costs nothing."""
+    if flavor == "toolkit":
+        server: FastMCP[Any] = toolkit.stateful_server("bench-toolkit", log_level="WARNING")
+        server.tool()(ask_toolkit)
+    else:
+        server = FastMCP("bench-raw", stateless_http=False, json_response=False, log_level="WARNING")
+    server.tool()(echo)
+    server.tool()(ask_raw)
+    return server
+
+
+async def echo(text: str) -> str:
+    """Return the text unchanged."""
+    return text
+
+
+async def ask_raw(ctx: Context) -> str:
+    """Ask for an expense with the SDK's `ctx.elicit`."""
+    result = await ctx.elicit(QUESTION, Expense)
+    if result.action == "accept":
+        return _answer_text(result.data)
+    return result.action
+
+
+async def ask_toolkit(ctx: Context) -> str:
+    """Ask for an expense with `toolkit.elicit`."""
+    outcome = await toolkit.elicit(ctx, QUESTION, Expense)
+    if isinstance(outcome, toolkit.Accepted):
+        return _answer_text(outcome.data)
+    return outcome.action
+
+
+def expect_text(result: CallToolResult, expected: str) -> None:
+    """Raise unless a tool's result is the text `expected`: a benchmark never times a failure."""
+    text = getattr(result.content[0], "text", None) if result.content else None
+    if result.isError or text != expected:
+        raise RuntimeError(f"expected the tool to answer {expected!r}, got {result.content}")
+
+
+def _answer_text(expense: Expense) -> str:
+    return f"accept:{expense.amount:g}:{expense.description}"
+
+
+def main() -> None:
+    """Serve the chosen flavor on 127.0.0.1 until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m bench.servers", description=main.__doc__)
+    parser.add_argument("flavor", choices=FLAVORS)
+    parser.add_argument("--port", type=int, required=True)
+    options = parser.parse_args()
+    server = build_server(options.flavor)
+    if isinstance(server, toolkit.StatefulFastMCP):
+        server.serve("127.0.0.1", options.port)
+        return
+    server.settings.host = "127.0.0.1"
+    server.settings.port = options.port
+    server.run("streamable-http")
+
+
+if __name__ == "__main__":
+    main()
