@@ -262,7 +262,7 @@ def _main(argv: list[str] | None = None) -> int:
 def _main_server(suite: Suite, url: str | None, out_dir: Path, which: str) -> dict[str, ScenarioResult]:
     if url:
         return run_server_suite(suite, url, out_dir, which)
-    from conftest import ServerProcess
+    from harness import ServerProcess
 
     process = ServerProcess("demo_servers.everything", log_path=out_dir / "server.log").start()
     try:

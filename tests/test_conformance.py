@@ -23,7 +23,7 @@ from conformance import (
     run_client_scenario,
     run_server_suite,
 )
-from conftest import ROOT, ServerProcess
+from harness import ROOT, ServerProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from mcp import types
 from mcp.server.fastmcp import Context, FastMCP
 from pydantic import BaseModel, Field

@@ -9,7 +9,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from mcp import types
 
 import toolkit

@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from conftest import TEST_SERVERS, ServerProcess
+from harness import TEST_SERVERS, ServerProcess
 from mcp import ClientSession, types
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError, UrlElicitationRequiredError

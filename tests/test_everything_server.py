@@ -11,7 +11,7 @@ import zlib
 import anyio
 import httpx
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from mcp import types
 from pydantic import AnyUrl
 from wire import headers, initialize, parse_sse, request

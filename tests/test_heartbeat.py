@@ -8,7 +8,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from mcp import types
 from mcp.server.fastmcp import Context, FastMCP
 

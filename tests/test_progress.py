@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import types

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import ROOT, in_memory_client
+from harness import ROOT, in_memory_client
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import re
 
 import boto3
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from hypothesis import given
 from hypothesis import strategies as st
 from mcp.server.auth.middleware.auth_context import auth_context_var

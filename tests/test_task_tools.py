@@ -6,7 +6,7 @@ import time
 
 import anyio
 import pytest
-from conftest import in_memory_client
+from harness import in_memory_client
 from mcp.server.fastmcp import FastMCP
 
 import toolkit
