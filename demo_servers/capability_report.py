@@ -1,4 +1,9 @@
-"""What the connected client declared, and what each interactive tool will do about it."""
+"""What the connected client declared, and what each demo tool will do about it.
+
+Both demo servers have a `client_capabilities` tool built on this: the client's declared
+capabilities (`toolkit.client_features(ctx).as_dict()`) plus one `ToolSupport` line per
+tool that depends on them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any, Literal
 
 import toolkit
 
-__all__ = ["CapabilityReport", "ToolSupport", "capability_report"]
+__all__ = ["CapabilityReport", "Status", "ToolSupport", "capability_report"]
 
 Status = Literal["works", "falls back", "refuses"]
 
@@ -18,7 +23,7 @@ class ToolSupport:
 
     Attributes:
         tool: The tool's name.
-        needs: The client capability it uses.
+        needs: The client capability (or request feature) it uses.
         status: ``works``, ``falls back`` (still answers, with less) or ``refuses`` (errors).
         detail: What happens, in a sentence.
     """
@@ -37,37 +42,6 @@ class CapabilityReport:
     tools: list[ToolSupport]
 
 
-def capability_report(features: toolkit.ClientFeatures) -> CapabilityReport:
-    """Explain how the expense tools behave for a client that declared `features`."""
-    return CapabilityReport(
-        client=features.as_dict(),
-        tools=[
-            _elicitation(features),
-            _sampling(features),
-            ToolSupport(
-                "generate_report",
-                "progressToken on the request",
-                "works",
-                "Progress is sent when the call carries a progressToken; without one the report still comes back.",
-            ),
-        ],
-    )
-
-
-def _elicitation(features: toolkit.ClientFeatures) -> ToolSupport:
-    if features.supports_elicitation("form"):
-        return ToolSupport("add_expense_interactive", "elicitation.form", "works", "Asks four questions in turn.")
-    return ToolSupport(
-        "add_expense_interactive",
-        "elicitation.form",
-        "refuses",
-        "Fails with a clear error and stores nothing; use add_expense instead.",
-    )
-
-
-def _sampling(features: toolkit.ClientFeatures) -> ToolSupport:
-    if features.sampling:
-        return ToolSupport("analyze_spending", "sampling", "works", "Asks the client's LLM for advice.")
-    return ToolSupport(
-        "analyze_spending", "sampling", "falls back", "Answers with a computed summary, labelled as such."
-    )
+def capability_report(features: toolkit.ClientFeatures, tools: list[ToolSupport]) -> CapabilityReport:
+    """Pair the client's declared capabilities with the per-tool verdicts."""
+    return CapabilityReport(client=features.as_dict(), tools=tools)

@@ -17,13 +17,14 @@ from pydantic import Field
 
 import toolkit
 
+from ..capability_report import CapabilityReport, capability_report
 from .analysis import SpendingAnalysis, analyze
-from .capability_report import CapabilityReport, capability_report
 from .interactive import InteractiveResult, ask_and_store
 from .records import Budget, Category, Expense, check_alias, new_budget, new_expense
 from .report import SpendingReport, build_report
 from .store import ExpenseStore
 from .summary import MonthSummary, check_month, month_of, summarize_month
+from .tool_support import expense_tool_support
 
 __all__ = ["ExpenseList", "create_server"]
 
@@ -126,6 +127,7 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
     @server.tool()
     async def client_capabilities(ctx: Context) -> CapabilityReport:
         """What this client declared, and which tools will work, fall back or refuse."""
-        return capability_report(toolkit.client_features(ctx))
+        features = toolkit.client_features(ctx)
+        return capability_report(features, expense_tool_support(features))
 
     return server

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from ..data_dir import data_dir
 from .errors import UnsupportedStoreUrl
 from .records import Budget, Expense
 
@@ -57,8 +58,7 @@ def default_store_url() -> str:
     configured = os.environ.get(STORE_ENV, "").strip()
     if configured:
         return configured
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{(data_home / 'stateful-mcp-toolkit' / 'expenses.db').resolve()}"
+    return f"sqlite:///{data_dir() / 'expenses.db'}"
 
 
 def open_expense_store(url: str) -> ExpenseStore:

@@ -36,3 +36,15 @@ def sqlite_url(tmp_path: Path) -> str:
 def expenses_server(spawn_server: Callable[..., Any], sqlite_url: str) -> Any:
     """The expense demo server on a fresh SQLite store."""
     return spawn_server("demo_servers.expenses", "--store", sqlite_url)
+
+
+@pytest.fixture
+def task_store_url(tmp_path: Path) -> str:
+    """A SQLite task store URL in this test's temporary folder."""
+    return f"sqlite:///{tmp_path / 'tasks.db'}"
+
+
+@pytest.fixture
+def training_server(spawn_server: Callable[..., Any], task_store_url: str) -> Any:
+    """The long-running demo server with 50 ms epochs on a fresh SQLite task store."""
+    return spawn_server("demo_servers.long_running", "--epoch-seconds", "0.05", "--task-store", task_store_url)

@@ -1,0 +1,1 @@
+"""The long-running training demo server: `python -m demo_servers.long_running`."""
