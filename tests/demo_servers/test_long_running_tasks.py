@@ -171,12 +171,19 @@ async def test_finished_tasks_are_written_to_agentcore_memory(spawn_server, task
     headers = {ACTOR: "ivan", MEMORY_IDS: f"{session}@@@{memory_id}@@@ivan"}
     async with connect(server.url, headers=headers) as client:
         started = await start(client, model_name="gpt-mini", epochs=2)
-        status = await wait_for_status(client, started["task_id"], "completed")
+        await wait_for_status(client, started["task_id"], "completed")
 
-    memory = boto3.client("bedrock-agentcore", endpoint_url=dynamodb_endpoint)
-    events = memory.list_events(memoryId=memory_id, actorId="ivan", sessionId=session, includePayloads=True)["events"]
+        # Sinks run after the task is marked completed, so the event may land a moment later.
+        memory = boto3.client("bedrock-agentcore", endpoint_url=dynamodb_endpoint)
+        for _ in range(POLLS):
+            events = memory.list_events(memoryId=memory_id, actorId="ivan", sessionId=session, includePayloads=True)
+            if events["events"]:
+                break
+            await anyio.sleep(0.05)
+        status = (await client.call_tool("check_task_status", {"task_id": started["task_id"]})).structuredContent
+
     assert "sink_error" not in status
-    [event] = events
+    [event] = events["events"]
     turn = event["payload"][0]["conversational"]
     assert turn["role"] == "USER"
     message = json.loads(turn["content"]["text"])
