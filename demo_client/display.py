@@ -14,8 +14,8 @@ from typing import Any
 
 from mcp.types import LoggingLevel
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 __all__ = ["Display", "ProgressState"]
 
@@ -55,12 +55,12 @@ class Display:
     """
 
     def __init__(self, console: Console | None = None, *, label: str = "working") -> None:
-        self.console = console or Console()
+        self.console = console or Console(emoji=False)
         self.label = label
         self.state: ProgressState | None = None
         self._bar = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -72,7 +72,7 @@ class Display:
     def progress(self, progress: float, total: float | None, message: str | None) -> None:
         """Show a progress notification (the `on_progress` callback)."""
         self.state = ProgressState(progress, total, message)
-        description = escape(f"{self.label}: {message}" if message else self.label)
+        description = f"{self.label}: {message}" if message else self.label
         if self._task is None:
             self._bar.start()
             self._task = self._bar.add_task(description, total=total, completed=progress)
@@ -83,7 +83,7 @@ class Display:
         """Print a log notification (the `on_log` callback)."""
         style = _LEVEL_STYLES.get(level, "")
         text = data if isinstance(data, str) else repr(data)
-        self.console.print(f"[{style}]{level:>9}[/{style}] {escape(text)}" if style else f"{level:>9} {escape(text)}")
+        self.console.print(Text.assemble((f"{level:>9}", style), " ", text))
 
     def stop(self) -> None:
         """Stop drawing the bar, leaving its last state on screen."""

@@ -22,6 +22,7 @@ from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams, ElicitRes
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 import toolkit
 
@@ -63,7 +64,7 @@ class TerminalForm:
         open_browser: bool = False,
         pause: Callable[[], AbstractContextManager[Any]] | None = None,
     ) -> None:
-        self.console = console or Console()
+        self.console = console or Console(emoji=False)
         self._stream = stream
         self._open_browser = open_browser
         self._pause = pause or nullcontext
@@ -92,13 +93,13 @@ class TerminalForm:
         """Report that the server finished a URL-mode interaction (pass as `on_elicitation_complete`)."""
         url = self._waiting.pop(elicitation_id, None)
         where = f" at {url}" if url else ""
-        self.console.print(f"[green]✓ The server confirmed the interaction{where} is complete.[/green]")
+        self.console.print(Text(f"✓ The server confirmed the interaction{where} is complete.", style="green"))
 
     # -- URL mode -------------------------------------------------------------------------
 
     def _ask_url(self, request: ElicitRequestURLParams) -> ElicitResult:
-        self.console.print(Panel(request.message, title="The server asks you to open a link", expand=False))
-        self.console.print(f"  [bold underline]{request.url}[/bold underline]")
+        self.console.print(Panel(Text(request.message), title="The server asks you to open a link", expand=False))
+        self.console.print(Text(f"  {request.url}", style="bold underline"))
         self._choose("Open it? [bold](o)[/bold]pen, (d)ecline, (c)ancel", {"o": "accept", "": "accept"})
         self._waiting[request.elicitationId] = request.url
         if self._open_browser:
@@ -114,7 +115,7 @@ class TerminalForm:
         problems = toolkit.requested_schema_problems(schema)
         if problems:
             raise InvalidForm([str(problem) for problem in problems])
-        self.console.print(Panel(request.message, title="The server asks", expand=False))
+        self.console.print(Panel(Text(request.message), title="The server asks", expand=False))
         self._choose("[bold](a)[/bold]nswer, (d)ecline, (c)ancel", {"a": "answer", "": "answer"})
         fields = form_fields(schema)
         content = {field.name: field.default for field in fields if field.has_default}
@@ -138,9 +139,10 @@ class TerminalForm:
 
     def _ask_field(self, field: FormField, current: Any, has_current: bool) -> Any:
         self._describe(field)
-        shown = f" [cyan]\\[{field.show(current)}][/cyan]" if has_current else ""
+        shown = f" [{field.show(current)}]" if has_current else ""
+        prompt = Text.assemble("  ", (field.label, "bold"), (shown, "cyan"), ": ")
         while True:
-            raw = self._read(f"  [bold]{field.label}[/bold]{shown}: ")
+            raw = self._read(prompt)
             if raw.strip() == "" and has_current:
                 return current
             if raw.strip() in ("", _CLEAR) and not field.required and field.kind != "choices":
@@ -148,22 +150,20 @@ class TerminalForm:
             try:
                 return field.parse(raw)
             except FieldInputError as exc:
-                self.console.print(f"  [red]{exc}[/red]")
+                self.console.print(Text(f"  {exc}", style="red"))
 
     def _describe(self, field: FormField) -> None:
-        self.console.print(f"[bold]{field.label}[/bold] [dim]({field.hint()})[/dim]")
+        self.console.print(Text.assemble((field.label, "bold"), " ", (f"({field.hint()})", "dim")))
         if field.description:
-            self.console.print(f"  [dim]{field.description}[/dim]")
+            self.console.print(Text(f"  {field.description}", style="dim"))
         for number, (value, title) in enumerate(field.options, start=1):
-            extra = f" [dim]({value})[/dim]" if title != value else ""
-            self.console.print(f"  {number}) {title}{extra}")
+            self.console.print(Text.assemble(f"  {number}) {title}", (f" ({value})" if title != value else "", "dim")))
 
     def _summarise(self, fields: list[FormField], content: dict[str, Any]) -> None:
         table = Table(title="Your answer", show_header=False)
         for field in fields:
-            table.add_row(
-                field.label, field.show(content[field.name]) if field.name in content else "[dim](empty)[/dim]"
-            )
+            shown = Text(field.show(content[field.name])) if field.name in content else Text("(empty)", style="dim")
+            table.add_row(Text(field.label), shown)
         self.console.print(table)
 
     # -- input ----------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class TerminalForm:
                 return choices[key]
             self.console.print("[red]Type one of the letters in brackets.[/red]")
 
-    def _read(self, prompt: str) -> str:
+    def _read(self, prompt: str | Text) -> str:
         """One line of input; end of input cancels the whole elicitation."""
         try:
             if self._stream is None:

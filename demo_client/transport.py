@@ -286,7 +286,8 @@ class StreamableHTTPTransport:
         while not self.expired and failures < self._policy.attempts:
             try:
                 async with self._open_stream(cursor.last_event_id) as response:
-                    if response.status_code == 404:
+                    # Without a session id, a 404 only means there is no GET endpoint.
+                    if response.status_code == 404 and self.session_id is not None:
                         self._expire()
                         return
                     if response.status_code >= 400:

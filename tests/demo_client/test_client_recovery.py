@@ -188,3 +188,15 @@ async def test_using_a_closed_client_raises(spawn_server, test_server_script):
         pass
     with pytest.raises(demo_client.ClientClosed, match="open a new one"):
         await client.ping()
+
+
+async def test_a_server_without_sessions_is_used_as_is(spawn_server, test_server_script, tmp_path):
+    record = tmp_path / "record.txt"
+    server = spawn_server(test_server_script("recording_server"), "--stateless", env={"RECORD_PATH": str(record)})
+    async with demo_client.connect(server.url) as client:
+        assert client.session_id is None
+        await client.ping()  # the GET stream's 404 came first: it does not mean "session expired"
+        assert text(await client.call_tool("noop")) == "ok"
+        assert client.reinitializations == 0
+    assert [line.split()[:2] for line in lines(record) if line.split()[1] == "initialize"] == [["POST", "initialize"]]
+    assert not any(line.startswith("DELETE") for line in lines(record))

@@ -3,7 +3,8 @@
 It answers in plain JSON, offers no GET stream (405), and appends one line per HTTP request
 to the file named by RECORD_PATH: `<HTTP method> <JSON-RPC method or -> <session id or ->`.
 With `--forget` it answers 404 to every request that carries a session id, like a server
-that loses its sessions at once.
+that loses its sessions at once. With `--stateless` it hands out no session id and has no
+GET endpoint at all (404).
 
 It also serves AgentCore Runtime's path, `/runtimes/{ARN}/invocations?qualifier=...`, and
 with `--bearer TOKEN` or `--sigv4` it checks credentials the way AgentCore would: a bearer
@@ -31,7 +32,7 @@ from starlette.routing import Route
 
 RECORD = Path(os.environ.get("RECORD_PATH", "record.txt"))
 sessions: set[str] = set()
-options = argparse.Namespace(forget=False, bearer=None, sigv4=False, region="us-east-1")
+options = argparse.Namespace(forget=False, stateless=False, bearer=None, sigv4=False, region="us-east-1")
 
 RESULTS: dict[str, dict[str, Any]] = {
     "ping": {},
@@ -95,7 +96,9 @@ async def mcp(request: Request) -> Response:
         return refused
     if request.method != "POST":
         record(request.method, None, session_id)
-        return Response(status_code=200 if request.method == "DELETE" else 405)
+        if request.method == "GET":
+            return Response(status_code=404 if options.stateless else 405)
+        return Response(status_code=200)
     message = json.loads(body)
     method = message.get("method")
     record("POST", method, session_id)
@@ -107,9 +110,8 @@ async def mcp(request: Request) -> Response:
             "capabilities": {"tools": {}},
             "serverInfo": {"name": "recording", "version": "0"},
         }
-        return JSONResponse(
-            {"jsonrpc": "2.0", "id": message["id"], "result": result}, headers={"mcp-session-id": new_id}
-        )
+        headers = {} if options.stateless else {"mcp-session-id": new_id}
+        return JSONResponse({"jsonrpc": "2.0", "id": message["id"], "result": result}, headers=headers)
     if session_id is not None and (options.forget or session_id not in sessions):
         return Response("session not found", status_code=404)
     if "id" not in message:
@@ -127,6 +129,7 @@ app = Starlette(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--forget", action="store_true")
+    parser.add_argument("--stateless", action="store_true")
     parser.add_argument("--bearer")
     parser.add_argument("--sigv4", action="store_true")
     parser.add_argument("--region", default="us-east-1")

@@ -1,0 +1,248 @@
+"""`python -m demo_client`: try an MCP server from the terminal.
+
+    python -m demo_client tools URL
+    python -m demo_client call URL TOOL --args '{"text": "hi"}' [--answers answers.json]
+    python -m demo_client exercise URL
+
+URL may also be an AgentCore agent runtime ARN; requests are then SigV4-signed unless
+`--bearer` is given. `call` asks elicitations in the terminal when one is attached and
+uses `--answers` (or declines) otherwise. Exit codes: 0 success, 1 the tool reported an
+error, 2 the client could not do what was asked, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import httpx
+from mcp.types import CallToolResult, TextContent
+from rich.console import Console
+from rich.text import Text
+
+from .agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
+from .answers import ScriptedAnswers, accept_defaults, decline_all
+from .callbacks import ElicitationHandler
+from .capabilities import Capabilities
+from .connection import Client, connect
+from .display import Display
+from .errors import ClientError, ConfigurationError
+from .exercise import exercise
+from .samplers import BedrockSampler, OfflineSampler, RejectSampling
+from .terminal_form import TerminalForm
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_TOOL_ERROR, EXIT_CLIENT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+ALL_CAPABILITIES = "elicitation,sampling,roots"
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `python -m demo_client`."""
+    parser = argparse.ArgumentParser(prog="python -m demo_client", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+    commands.add_parser("tools", parents=[common], help="list the server's tools")
+    call = commands.add_parser("call", parents=[common], help="call one tool")
+    call.add_argument("tool", help="the tool's name")
+    call.add_argument("--args", default="{}", help="the arguments as a JSON object (default {})")
+    call.add_argument("--answers", help="JSON file of elicitation answers, used in order")
+    commands.add_parser(
+        "exercise", parents=[common], help="call every tool with arguments from its schema, accepting defaults"
+    )
+    return parser
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("target", metavar="URL", help="the MCP endpoint, or an AgentCore agent runtime ARN")
+    common.add_argument("--header", action="append", default=[], help="extra HTTP header 'Name: value' (repeatable)")
+    common.add_argument("--bearer", help="bearer token for Authorization (AgentCore JWT authorizer)")
+    common.add_argument("--sigv4", action="store_true", help="SigV4-sign requests (default for an ARN target)")
+    common.add_argument("--region", help="AWS region for SigV4 (default: the ARN's, else the AWS configuration)")
+    common.add_argument("--qualifier", default="DEFAULT", help="AgentCore runtime endpoint (default DEFAULT)")
+    common.add_argument(
+        "--capabilities",
+        default=ALL_CAPABILITIES,
+        help="what to declare, comma separated: elicitation, elicitation.form, elicitation.url, sampling, "
+        f"sampling.context, sampling.tools, roots, roots.static, none (default {ALL_CAPABILITIES})",
+    )
+    common.add_argument("--sampler", choices=("offline", "bedrock", "reject"), default="offline")
+    common.add_argument("--model-id", help="Bedrock model id for --sampler bedrock (default BEDROCK_MODEL_ID)")
+    common.add_argument("--timeout", type=float, help="seconds per request before it is cancelled")
+    common.add_argument("--keepalive", type=float, help="seconds between keepalive pings")
+    common.add_argument("--log-level", choices=LOG_LEVELS, help="ask the server to log at this level and above")
+    common.add_argument("--open-browser", action="store_true", help="open URL-mode elicitation links")
+    return common
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    options = build_parser().parse_args(argv)
+    # No hard wrapping: output lines stay whole for people who copy them and scripts that grep them.
+    console = Console(soft_wrap=True, emoji=False)
+    errors = Console(stderr=True, soft_wrap=True, emoji=False)
+    try:
+        return anyio.run(_COMMANDS[options.command], options, console)
+    except ClientError as exc:
+        errors.print(Text.assemble(("error: ", "red"), str(exc)))
+        return EXIT_CLIENT_ERROR
+    except KeyboardInterrupt:
+        errors.print("[yellow]interrupted; the call in flight was cancelled on the server[/yellow]")
+        return EXIT_INTERRUPTED
+
+
+async def _tools(options: argparse.Namespace, console: Console) -> int:
+    async with _session(options, Display(console), decline_all) as client:
+        for tool in await client.list_tools():
+            console.print(Text.assemble((tool.name, "bold"), f"  {tool.description or ''}".rstrip()))
+            console.print(Text(f"  {json.dumps(tool.inputSchema)}", style="dim"))
+    return EXIT_OK
+
+
+async def _call(options: argparse.Namespace, console: Console) -> int:
+    arguments = parse_arguments(options.args)
+    display = Display(console, label=options.tool)
+    async with _session(options, display, _call_elicitation(options, console, display)) as client:
+        try:
+            result = await client.call_tool(options.tool, arguments)
+        finally:
+            display.stop()
+    _print_result(console, result)
+    return EXIT_TOOL_ERROR if result.isError else EXIT_OK
+
+
+async def _exercise(options: argparse.Namespace, console: Console) -> int:
+    async with _session(options, Display(console), accept_defaults) as client:
+        report = await exercise(client, report=lambda line: console.print(Text(line)))
+    console.print(f"Called {len(report.outcomes)} tool(s); {len(report.tool_errors)} answered with an error.")
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Console], Awaitable[int]]] = {
+    "tools": _tools,
+    "call": _call,
+    "exercise": _exercise,
+}
+
+
+def parse_arguments(raw: str) -> dict[str, Any]:
+    """The `--args` JSON object.
+
+    Raises:
+        ConfigurationError: It is not JSON, or not an object.
+    """
+    try:
+        arguments = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigurationError(
+            f'--args is not valid JSON ({exc.msg}); write an object like \'{{"text": "hi"}}\'.'
+        ) from exc
+    if not isinstance(arguments, dict):
+        raise ConfigurationError('--args must be a JSON object of argument names to values, like \'{"text": "hi"}\'.')
+    return arguments
+
+
+def parse_headers(raw: Sequence[str]) -> dict[str, str]:
+    """`--header 'Name: value'` options as a dict.
+
+    Raises:
+        ConfigurationError: A header has no colon or no name.
+    """
+    headers: dict[str, str] = {}
+    for item in raw:
+        name, colon, value = item.partition(":")
+        if not colon or not name.strip():
+            raise ConfigurationError(f"--header {item!r} is not 'Name: value'.")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+@asynccontextmanager
+async def _session(
+    options: argparse.Namespace, display: Display, elicitation: ElicitationHandler
+) -> AsyncIterator[Client]:
+    url, auth, keepalive = _endpoint(options)
+    form = elicitation if isinstance(elicitation, TerminalForm) else None
+    async with connect(
+        url,
+        headers=parse_headers(options.header),
+        auth=auth,
+        elicitation=elicitation,
+        sampling=_sampler(options),
+        capabilities=Capabilities.parse(options.capabilities),
+        on_progress=display.progress,
+        on_log=display.log,
+        on_elicitation_complete=form.elicitation_complete if form is not None else None,
+        request_timeout=options.timeout,
+        keepalive=options.keepalive if options.keepalive is not None else keepalive,
+    ) as client:
+        if options.log_level is not None:
+            await client.set_log_level(options.log_level)
+        yield client
+
+
+def _endpoint(options: argparse.Namespace) -> tuple[str, httpx.Auth | None, float | None]:
+    """URL, auth and default keepalive: an ARN target means AgentCore Runtime."""
+    target: str = options.target
+    if target.startswith("arn:"):
+        region = AgentRuntimeArn.parse(target).region
+        url, keepalive = invoke_url(target, options.region, qualifier=options.qualifier), DEFAULT_KEEPALIVE
+    else:
+        region, url, keepalive = options.region, target, None
+    if options.bearer:
+        return url, BearerAuth(options.bearer), keepalive
+    if options.sigv4 or target.startswith("arn:"):
+        region = region or _configured_region()
+        if region is None:
+            raise ConfigurationError("--sigv4 needs a region: pass --region or set AWS_REGION.")
+        return url, SigV4Auth(region), keepalive
+    return url, None, keepalive
+
+
+def _configured_region() -> str | None:
+    import boto3
+
+    return boto3.Session().region_name
+
+
+def _sampler(options: argparse.Namespace) -> Any:
+    if options.sampler == "bedrock":
+        return BedrockSampler(options.model_id, region=options.region)
+    if options.sampler == "reject":
+        return RejectSampling()
+    return OfflineSampler()
+
+
+def _call_elicitation(options: argparse.Namespace, console: Console, display: Display) -> ElicitationHandler:
+    if options.answers:
+        return ScriptedAnswers.from_file(options.answers)
+    if sys.stdin.isatty():
+        return TerminalForm(console, open_browser=options.open_browser, pause=display.paused)
+    return decline_all
+
+
+def _print_result(console: Console, result: CallToolResult) -> None:
+    if result.isError:
+        console.print("[red]The tool reported an error:[/red]")
+    for block in result.content:
+        console.print(
+            Text(block.text) if isinstance(block, TextContent) else Text(f"<{block.type} content>", style="dim")
+        )
+    if result.structuredContent is not None and not result.content:
+        console.print_json(data=result.structuredContent)
+
+
+def run() -> None:
+    """Entry point for `python -m demo_client`."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

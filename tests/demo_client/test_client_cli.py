@@ -1,0 +1,181 @@
+"""`python -m demo_client` against real servers: in process through `main()`, and as a real
+command (with a pseudo-terminal for the interactive form)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from demo_client.cli import main, parse_arguments, parse_headers
+from demo_client.errors import ConfigurationError
+
+pytestmark = pytest.mark.e2e
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture
+def plain_url(spawn_server, test_server_script) -> str:
+    return spawn_server(test_server_script("plain_server")).url
+
+
+@pytest.fixture
+def preset_url(spawn_server, test_server_script) -> str:
+    return spawn_server(test_server_script("preset_server")).url
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_tools_lists_names_and_schemas(capsys, preset_url):
+    code, out, _ = run(capsys, "tools", preset_url)
+    assert code == 0
+    for name in ("echo", "count_calls", "slow_progress", "log_levels"):
+        assert name in out
+    assert '"text"' in out  # echo's input schema
+
+
+def test_call_prints_the_result(capsys, preset_url):
+    code, out, _ = run(capsys, "call", preset_url, "echo", "--args", '{"text": "hello there"}')
+    assert code == 0
+    assert "hello there" in out
+
+
+def test_call_shows_progress_and_logs(capsys, preset_url):
+    code, out, _ = run(capsys, "call", preset_url, "log_levels", "--log-level", "warning")
+    assert code == 0
+    assert "warning warning" in out and "error error" in out
+    assert "info info" not in out
+
+
+def test_a_tool_error_exits_1(capsys, preset_url):
+    code, out, _ = run(capsys, "call", preset_url, "echo")  # `text` is required
+    assert code == 1
+    assert "The tool reported an error" in out
+
+
+def test_scripted_answers_from_a_file(capsys, plain_url, tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps([{"action": "accept", "content": {"name": "Lin", "age": 41}}]))
+    code, out, _ = run(capsys, "call", plain_url, "ask_person", "--answers", str(answers))
+    assert code == 0
+    assert "accept:Lin:41" in out
+
+
+def test_without_a_terminal_or_answers_elicitations_are_declined(capsys, plain_url):
+    code, out, _ = run(capsys, "call", plain_url, "ask_person")
+    assert code == 0
+    assert "decline" in out
+
+
+def test_capability_flags_reach_the_server(capsys, plain_url):
+    code, out, _ = run(capsys, "call", plain_url, "declared_capabilities", "--capabilities", "elicitation.form")
+    assert code == 0
+    assert json.loads(out)["capabilities"] == {"elicitation": {"form": {}}}
+
+
+def test_sampler_flag(capsys, plain_url):
+    code, out, _ = run(capsys, "call", plain_url, "summarize", "--args", '{"text": "x"}', "--sampler", "reject")
+    assert code == 1
+    assert "rejected" in out
+
+
+def test_exercise_calls_every_tool(capsys, plain_url):
+    code, out, _ = run(capsys, "exercise", plain_url)
+    assert code == 0
+    assert "ask_person({}) -> ok: accept:x:30" in out
+    assert 'steps({"count": 1}) -> ok: 1 steps' in out
+    assert "visit_url({}) -> ok: accept" in out
+    assert '"model": "offline-extractive"' in out
+    assert "Called 8 tool(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["call", "URL", "echo", "--args", "{not json"], "--args is not valid JSON"),
+        (["call", "URL", "echo", "--args", "[1, 2]"], "--args must be a JSON object"),
+        (["call", "URL", "echo", "--answers", "/nonexistent/answers.json"], "Cannot read answers file"),
+        (["tools", "URL", "--capabilities", "telepathy"], "Unknown capability 'telepathy'"),
+        (["tools", "URL", "--header", "no-colon"], "is not 'Name: value'"),
+        (["tools", "arn:aws:bedrock-agentcore:nowhere"], "not an agent runtime ARN"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(capsys, preset_url, argv, message):
+    argv = [preset_url if item == "URL" else item for item in argv]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in " ".join(err.split())
+
+
+def test_nothing_listening_exits_2(capsys):
+    code, _, err = run(capsys, "tools", "http://127.0.0.1:9/mcp")
+    assert code == 2
+    assert "Could not connect to http://127.0.0.1:9/mcp" in " ".join(err.split())
+
+
+def test_parse_helpers():
+    assert parse_arguments('{"a": 1}') == {"a": 1}
+    assert parse_headers(["X-Team: blue", "Authorization:Bearer t"]) == {"X-Team": "blue", "Authorization": "Bearer t"}
+    with pytest.raises(ConfigurationError):
+        parse_headers([": value"])
+
+
+def test_python_dash_m_entry_point(preset_url):
+    done = subprocess.run(
+        [sys.executable, "-m", "demo_client", "call", preset_url, "echo", "--args", '{"text": "from -m"}'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "from -m" in done.stdout
+
+
+def test_interactive_form_when_a_terminal_is_attached(plain_url):
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demo_client", "call", plain_url, "ask_person"],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "dumb", "COLUMNS": "100"},
+    )
+    os.close(terminal)
+    try:
+        screen = ""
+        for prompt, keys in [("nswer, (d)ecline", "a\n"), ("Name", "Grace\n"), ("Age", "\n"), ("(s)end", "s\n")]:
+            screen = read_until(controller, screen, prompt)
+            os.write(controller, keys.encode())
+        screen = read_until(controller, screen, "accept:Grace:30")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(controller)
+    assert "Who are you?" in screen
+
+
+def read_until(fd: int, screen: str, text: str, limit: float = 30.0) -> str:
+    """Read terminal output until `text` appears (bounded by `limit` seconds)."""
+    deadline = time.monotonic() + limit
+    while text not in screen[-4000:]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"{text!r} never appeared; screen so far:\n{screen[-2000:]}")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            screen += os.read(fd, 4096).decode(errors="replace")
+    return screen
