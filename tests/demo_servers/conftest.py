@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import ServerProcess
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
@@ -32,10 +34,31 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'expenses.db'}"
 
 
+@pytest.fixture(scope="module")
+def expenses_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One expense demo server per test module, on its own SQLite store.
+
+    Starting a server takes a second or two, so the tests of a module share one; each test
+    works on its own user (see `alias`) and so sees only its own data.
+    """
+    folder = tmp_path_factory.mktemp("expenses")
+    url = f"sqlite:///{folder / 'expenses.db'}"
+    server = ServerProcess("demo_servers.expenses", ["--store", url], log_path=folder / "server.log")
+    server.start()
+    yield server
+    server.kill()
+
+
 @pytest.fixture
-def expenses_server(spawn_server: Callable[..., Any], sqlite_url: str) -> Any:
-    """The expense demo server on a fresh SQLite store."""
+def own_expenses_server(spawn_server: Callable[..., Any], sqlite_url: str) -> Any:
+    """An expense demo server of this test alone, for tests that restart it."""
     return spawn_server("demo_servers.expenses", "--store", sqlite_url)
+
+
+@pytest.fixture
+def alias() -> str:
+    """A user alias no other test uses."""
+    return f"user-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
@@ -44,7 +67,21 @@ def task_store_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'tasks.db'}"
 
 
+@pytest.fixture(scope="module")
+def training_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One long-running demo server per test module: 50 ms epochs, its own SQLite task store.
+
+    Tests tell their tasks apart by the actor header they send.
+    """
+    folder = tmp_path_factory.mktemp("training")
+    args = ["--epoch-seconds", "0.05", "--task-store", f"sqlite:///{folder / 'tasks.db'}"]
+    server = ServerProcess("demo_servers.long_running", args, log_path=folder / "server.log")
+    server.start()
+    yield server
+    server.kill()
+
+
 @pytest.fixture
-def training_server(spawn_server: Callable[..., Any], task_store_url: str) -> Any:
-    """The long-running demo server with 50 ms epochs on a fresh SQLite task store."""
+def own_training_server(spawn_server: Callable[..., Any], task_store_url: str) -> Any:
+    """A long-running demo server of this test alone, for tests that restart it."""
     return spawn_server("demo_servers.long_running", "--epoch-seconds", "0.05", "--task-store", task_store_url)

@@ -38,7 +38,7 @@ def accept(content: dict[str, Any]) -> ElicitResult:
     return ElicitResult(action="accept", content=content)
 
 
-async def run(server, connect, user: ScriptedUser, alias: str = "alice") -> tuple[Any, list[dict]]:
+async def run(server, connect, user: ScriptedUser, alias: str) -> tuple[Any, list[dict]]:
     """Call the tool, then list what was stored for `alias`."""
     async with connect(server.url, elicitation_callback=user) as session:
         result = await session.call_tool("add_expense_interactive", {"user_alias": alias})
@@ -46,10 +46,10 @@ async def run(server, connect, user: ScriptedUser, alias: str = "alice") -> tupl
     return result, listed.structuredContent["expenses"]
 
 
-async def test_accepting_every_step_stores_the_expense(expenses_server, connect):
+async def test_accepting_every_step_stores_the_expense(expenses_server, connect, alias):
     user = ScriptedUser(*map(accept, GOOD_ANSWERS))
 
-    result, stored = await run(expenses_server, connect, user)
+    result, stored = await run(expenses_server, connect, user, alias)
 
     assert not result.isError
     outcome = result.structuredContent
@@ -59,13 +59,13 @@ async def test_accepting_every_step_stores_the_expense(expenses_server, connect)
     assert [(e["amount"], e["description"], e["category"]) for e in stored] == [("12.50", "Lunch with Sam", "food")]
     assert user.fields() == [["amount"], ["description"], ["category"], ["confirmed"]]
     assert user.questions[1].message == "What were the 12.50 for?"
-    assert user.questions[3].message == 'Store 12.50 for "Lunch with Sam" under Food & groceries for alice?'
+    assert user.questions[3].message == f'Store 12.50 for "Lunch with Sam" under Food & groceries for {alias}?'
 
 
-async def test_the_forms_are_flat_typed_and_titled(expenses_server, connect):
+async def test_the_forms_are_flat_typed_and_titled(expenses_server, connect, alias):
     user = ScriptedUser(*map(accept, GOOD_ANSWERS))
 
-    await run(expenses_server, connect, user)
+    await run(expenses_server, connect, user, alias)
 
     amount, description, category, confirmation = (q.requestedSchema["properties"] for q in user.questions)
     assert amount["amount"]["type"] == "number"
@@ -105,10 +105,10 @@ async def test_declining_or_cancelling_any_step_stores_nothing(expenses_server, 
         assert stored == [], step
 
 
-async def test_an_unticked_confirmation_stores_nothing(expenses_server, connect):
+async def test_an_unticked_confirmation_stores_nothing(expenses_server, connect, alias):
     user = ScriptedUser(*map(accept, GOOD_ANSWERS[:3]), accept({"confirmed": False}))
 
-    result, stored = await run(expenses_server, connect, user)
+    result, stored = await run(expenses_server, connect, user, alias)
 
     assert result.structuredContent["status"] == "not_confirmed"
     assert "nothing was stored" in result.structuredContent["message"]
@@ -145,19 +145,19 @@ async def test_an_invalid_answer_is_asked_again(expenses_server, connect):
         assert again.message.endswith(first.message), "the original question is repeated"
 
 
-async def test_amounts_stay_exact(expenses_server, connect):
+async def test_amounts_stay_exact(expenses_server, connect, alias):
     user = ScriptedUser(accept({"amount": 0.1}), *map(accept, GOOD_ANSWERS[1:]))
 
-    result, stored = await run(expenses_server, connect, user)
+    result, stored = await run(expenses_server, connect, user, alias)
 
     assert result.structuredContent["expense"]["amount"] == "0.10"
     assert stored[0]["amount"] == "0.10"
 
 
-async def test_answers_that_stay_invalid_end_with_a_clear_error(expenses_server, connect):
+async def test_answers_that_stay_invalid_end_with_a_clear_error(expenses_server, connect, alias):
     user = ScriptedUser(accept({"amount": -1}), accept({"amount": -2}), accept({"amount": -3}))
 
-    result, stored = await run(expenses_server, connect, user)
+    result, stored = await run(expenses_server, connect, user, alias)
 
     assert result.isError
     text = result.content[0].text
@@ -166,10 +166,10 @@ async def test_answers_that_stay_invalid_end_with_a_clear_error(expenses_server,
     assert stored == []
 
 
-async def test_a_client_without_elicitation_gets_a_clear_error(expenses_server, connect):
+async def test_a_client_without_elicitation_gets_a_clear_error(expenses_server, connect, alias):
     async with connect(expenses_server.url) as session:
-        result = await session.call_tool("add_expense_interactive", {"user_alias": "alice"})
-        listed = await session.call_tool("list_expenses", {"user_alias": "alice"})
+        result = await session.call_tool("add_expense_interactive", {"user_alias": alias})
+        listed = await session.call_tool("list_expenses", {"user_alias": alias})
 
     assert result.isError
     text = result.content[0].text

@@ -25,13 +25,13 @@ class FakeLLM:
         )
 
 
-async def add_month_of_spending(session) -> None:
-    await session.call_tool("set_budget", {"user_alias": "alice", "monthly_limit": 50, "category": "food"})
+async def add_month_of_spending(session, alias: str) -> None:
+    await session.call_tool("set_budget", {"user_alias": alias, "monthly_limit": 50, "category": "food"})
     for amount, description, category in [("42.00", "pizza night", "food"), ("18.50", "train", "transport")]:
         result = await session.call_tool(
             "add_expense",
             {
-                "user_alias": "alice",
+                "user_alias": alias,
                 "amount": amount,
                 "description": description,
                 "category": category,
@@ -41,11 +41,11 @@ async def add_month_of_spending(session) -> None:
         assert not result.isError
 
 
-async def test_the_clients_llm_writes_the_analysis(expenses_server, connect):
+async def test_the_clients_llm_writes_the_analysis(expenses_server, connect, alias):
     llm = FakeLLM()
     async with connect(expenses_server.url, sampling_callback=llm) as session:
-        await add_month_of_spending(session)
-        result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": MONTH})
+        await add_month_of_spending(session, alias)
+        result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
     analysis = result.structuredContent
     assert analysis["source"] == "client_llm"
@@ -54,6 +54,7 @@ async def test_the_clients_llm_writes_the_analysis(expenses_server, connect):
     assert "client's LLM" in analysis["label"]
     [request] = llm.requests
     prompt = request.messages[0].content.text
+    assert f"user {alias}" in prompt
     assert "total 60.50" in prompt
     assert "pizza night" in prompt and "train" in prompt
     assert "Budget food: limit 50.00, spent 42.00, remaining 8.00" in prompt
@@ -61,40 +62,40 @@ async def test_the_clients_llm_writes_the_analysis(expenses_server, connect):
     assert "not instructions" in request.systemPrompt
 
 
-async def test_without_sampling_a_labelled_computed_summary_answers(expenses_server, connect):
+async def test_without_sampling_a_labelled_computed_summary_answers(expenses_server, connect, alias):
     async with connect(expenses_server.url) as session:
-        await add_month_of_spending(session)
-        result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": MONTH})
+        await add_month_of_spending(session, alias)
+        result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
     analysis = result.structuredContent
     assert not result.isError
     assert analysis["source"] == "computed"
     assert analysis["model"] is None
     assert analysis["label"].startswith("Computed summary, not written by an LLM: the client cannot sample")
-    assert analysis["text"].startswith("alice spent 60.50 in 2025-04 across 2 expense(s).")
+    assert analysis["text"].startswith(f"{alias} spent 60.50 in 2025-04 across 2 expense(s).")
     assert "Food & groceries at 42.00 (69% of the month)" in analysis["text"]
     assert "8.00 left of the food budget of 50.00" in analysis["text"]
 
 
-async def test_a_rejected_llm_request_falls_back_to_the_computed_summary(expenses_server, connect):
+async def test_a_rejected_llm_request_falls_back_to_the_computed_summary(expenses_server, connect, alias):
     async def reject(context, params):
         return ErrorData(code=-1, message="User rejected sampling request")
 
     async with connect(expenses_server.url, sampling_callback=reject) as session:
-        await add_month_of_spending(session)
-        result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": MONTH})
+        await add_month_of_spending(session, alias)
+        result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
     assert result.structuredContent["source"] == "computed"
     assert "the user declined the LLM request" in result.structuredContent["label"]
 
 
-async def test_a_failing_llm_falls_back_and_names_the_failure(expenses_server, connect):
+async def test_a_failing_llm_falls_back_and_names_the_failure(expenses_server, connect, alias):
     async def broken(context, params):
         return ErrorData(code=-32603, message="model crashed")
 
     async with connect(expenses_server.url, sampling_callback=broken) as session:
-        await add_month_of_spending(session)
-        result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": MONTH})
+        await add_month_of_spending(session, alias)
+        result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
     assert result.structuredContent["source"] == "computed"
     assert "the LLM request failed (SamplingRequestFailed)" in result.structuredContent["label"]
@@ -107,10 +108,10 @@ async def test_a_user_without_expenses_gets_a_plain_answer(expenses_server, conn
     assert result.structuredContent["text"] == "nobody recorded no expenses in 2020-01."
 
 
-async def test_bad_month_is_refused_before_sampling(expenses_server, connect):
+async def test_bad_month_is_refused_before_sampling(expenses_server, connect, alias):
     llm = FakeLLM()
     async with connect(expenses_server.url, sampling_callback=llm) as session:
-        result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": "2025-13"})
+        result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": "2025-13"})
 
     assert result.isError
     assert "YYYY-MM" in result.content[0].text

@@ -128,15 +128,15 @@ async def test_balance_month_must_be_well_formed(expenses_server, connect):
     assert "YYYY-MM" in error_text(refused)
 
 
-async def test_expenses_survive_a_server_restart(expenses_server, connect):
-    async with connect(expenses_server.url) as session:
+async def test_expenses_survive_a_server_restart(own_expenses_server, connect):
+    async with connect(own_expenses_server.url) as session:
         ok(
             await session.call_tool(
                 "add_expense", {"user_alias": "erin", "amount": "42.00", "description": "shoes", "category": "other"}
             )
         )
-    expenses_server.restart(hard=True)
-    async with connect(expenses_server.url) as session:
+    own_expenses_server.restart(hard=True)
+    async with connect(own_expenses_server.url) as session:
         listed = ok(await session.call_tool("list_expenses", {"user_alias": "erin"}))
     assert [(e["description"], e["amount"]) for e in listed["expenses"]] == [("shoes", "42.00")]
 

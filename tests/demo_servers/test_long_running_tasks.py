@@ -110,14 +110,14 @@ async def test_another_actor_cannot_see_or_cancel_a_task(training_server):
     assert status["status"] in ("pending", "running"), "eve's cancel did nothing"
 
 
-async def test_finished_results_survive_a_server_restart(training_server):
-    async with connect(training_server.url, headers={ACTOR: "frank"}) as client:
+async def test_finished_results_survive_a_server_restart(own_training_server):
+    async with connect(own_training_server.url, headers={ACTOR: "frank"}) as client:
         started = await start(client)
         await wait_for_status(client, started["task_id"], "completed")
 
-    training_server.restart(hard=True)
+    own_training_server.restart(hard=True)
 
-    async with connect(training_server.url, headers={ACTOR: "frank"}) as client:
+    async with connect(own_training_server.url, headers={ACTOR: "frank"}) as client:
         results = (await client.call_tool("get_task_results", {"task_id": started["task_id"]})).structuredContent
     assert results["status"] == "completed"
     assert results["result"]["model_name"] == "resnet"
