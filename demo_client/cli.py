@@ -3,6 +3,7 @@
     python -m demo_client tools URL
     python -m demo_client call URL TOOL --args '{"text": "hi"}' [--answers answers.json]
     python -m demo_client exercise URL
+    python -m demo_client agent URL "what the agent should do" [--offline]
 
 URL may also be an AgentCore agent runtime ARN; requests are then SigV4-signed unless
 `--bearer` is given. `call` asks elicitations in the terminal when one is attached and
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `python -m demo_client`."""
     parser = argparse.ArgumentParser(prog="python -m demo_client", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = _common_options()
+    target = _target_options()
+    common = _session_options(target)
     commands.add_parser("tools", parents=[common], help="list the server's tools")
     call = commands.add_parser("call", parents=[common], help="call one tool")
     call.add_argument("tool", help="the tool's name")
@@ -56,17 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "exercise", parents=[common], help="call every tool with arguments from its schema, accepting defaults"
     )
+    agent = commands.add_parser("agent", parents=[target], help="ask a Strands agent that uses the server's tools")
+    agent.add_argument("prompt", help="what to ask the agent")
+    agent.add_argument("--offline", action="store_true", help="use the offline stand-in model instead of Bedrock")
+    agent.add_argument("--model-id", help="Bedrock model id for the agent (default: strands' default model)")
+    agent.add_argument("--answers", help="JSON file of elicitation answers, used in order")
     return parser
 
 
-def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("target", metavar="URL", help="the MCP endpoint, or an AgentCore agent runtime ARN")
-    common.add_argument("--header", action="append", default=[], help="extra HTTP header 'Name: value' (repeatable)")
-    common.add_argument("--bearer", help="bearer token for Authorization (AgentCore JWT authorizer)")
-    common.add_argument("--sigv4", action="store_true", help="SigV4-sign requests (default for an ARN target)")
-    common.add_argument("--region", help="AWS region for SigV4 (default: the ARN's, else the AWS configuration)")
-    common.add_argument("--qualifier", default="DEFAULT", help="AgentCore runtime endpoint (default DEFAULT)")
+def _target_options() -> argparse.ArgumentParser:
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument("target", metavar="URL", help="the MCP endpoint, or an AgentCore agent runtime ARN")
+    target.add_argument("--header", action="append", default=[], help="extra HTTP header 'Name: value' (repeatable)")
+    target.add_argument("--bearer", help="bearer token for Authorization (AgentCore JWT authorizer)")
+    target.add_argument("--sigv4", action="store_true", help="SigV4-sign requests (default for an ARN target)")
+    target.add_argument("--region", help="AWS region for SigV4 (default: the ARN's, else the AWS configuration)")
+    target.add_argument("--qualifier", default="DEFAULT", help="AgentCore runtime endpoint (default DEFAULT)")
+    return target
+
+
+def _session_options(target: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False, parents=[target])
     common.add_argument(
         "--capabilities",
         default=ALL_CAPABILITIES,
@@ -89,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(soft_wrap=True, emoji=False)
     errors = Console(stderr=True, soft_wrap=True, emoji=False)
     try:
+        if options.command == "agent":
+            return _agent(options, console)
         return anyio.run(_COMMANDS[options.command], options, console)
     except ClientError as exc:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
@@ -122,6 +136,20 @@ async def _exercise(options: argparse.Namespace, console: Console) -> int:
     async with _session(options, Display(console), accept_defaults) as client:
         report = await exercise(client, report=lambda line: console.print(Text(line)))
     console.print(f"Called {len(report.outcomes)} tool(s); {len(report.tool_errors)} answered with an error.")
+    return EXIT_OK
+
+
+def _agent(options: argparse.Namespace, console: Console) -> int:
+    # strands is imported only here: it is slow to import and the other commands do not need it.
+    from .agent import OfflineToolModel, agent_tools, build_agent
+
+    url, auth, _ = _endpoint(options)
+    display = Display(console, label="agent")
+    elicitation = _call_elicitation(options, console, display)
+    model = OfflineToolModel() if options.offline else options.model_id
+    with agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
+        reply = build_agent(tools, model=model)(options.prompt)
+    console.print(Text(str(reply).strip()))
     return EXIT_OK
 
 
@@ -224,7 +252,7 @@ def _call_elicitation(options: argparse.Namespace, console: Console, display: Di
     if options.answers:
         return ScriptedAnswers.from_file(options.answers)
     if sys.stdin.isatty():
-        return TerminalForm(console, open_browser=options.open_browser, pause=display.paused)
+        return TerminalForm(console, open_browser=getattr(options, "open_browser", False), pause=display.paused)
     return decline_all
 
 

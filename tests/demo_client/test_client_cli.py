@@ -179,3 +179,11 @@ def read_until(fd: int, screen: str, text: str, limit: float = 30.0) -> str:
         if ready:
             screen += os.read(fd, 4096).decode(errors="replace")
     return screen
+
+
+def test_agent_command_offline(capsys, plain_url, tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": [{"action": "accept", "content": {"name": "Kay", "age": 7}}]}))
+    code, out, _ = run(capsys, "agent", plain_url, "run ask_person", "--offline", "--answers", str(answers))
+    assert code == 0
+    assert "The tool answered: accept:Kay:7" in out
