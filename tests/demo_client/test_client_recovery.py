@@ -200,3 +200,32 @@ async def test_a_server_without_sessions_is_used_as_is(spawn_server, test_server
         assert client.reinitializations == 0
     assert [line.split()[:2] for line in lines(record) if line.split()[1] == "initialize"] == [["POST", "initialize"]]
     assert not any(line.startswith("DELETE") for line in lines(record))
+
+
+async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server, test_server_script, tmp_path):
+    ledger = tmp_path / "ledger.txt"
+    env = {"LEDGER_PATH": str(ledger), "MCP_RETRY_INTERVAL_MS": "100"}
+    server = spawn_server(test_server_script("ledger_server"), env=env)
+    seen: list[str | None] = []
+    async with demo_client.connect(server.url, on_progress=lambda p, t, m: seen.append(m)) as client:
+        assert text(await client.call_tool("poll_result", {"tag": "p"})) == "resumed:p"
+        assert client.reinitializations == 0
+    assert seen == ["after the stream closed"]
+    assert lines(ledger) == ["started:p", "finished:p"]
+
+
+async def test_the_standalone_stream_is_reopened_from_its_last_event(spawn_server, test_server_script):
+    server = spawn_server(test_server_script("ledger_server"), env={"MCP_RETRY_INTERVAL_MS": "100"})
+    logged = anyio.Event()
+    messages: list[str] = []
+
+    def on_log(level, data) -> None:
+        messages.append(f"{level}:{data}")
+        if len(messages) == 2:
+            logged.set()
+
+    async with demo_client.connect(server.url, on_log=on_log) as client:
+        assert text(await client.call_tool("drop_listener")) == "dropped"
+        with anyio.fail_after(15):
+            await logged.wait()
+    assert messages == ["info:sent on the stream", "warning:sent while the stream was closed"]

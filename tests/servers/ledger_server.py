@@ -43,6 +43,30 @@ async def hold(tag: str, seconds: float, ctx: Context) -> str:
     return "finished"
 
 
+@server.tool()
+async def poll_result(tag: str, ctx: Context) -> str:
+    """Close this call's SSE stream right away, then report progress and answer: the client
+    only gets both by resuming the stream with Last-Event-ID."""
+    write(f"started:{tag}")
+    await ctx.close_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.report_progress(1, 1, "after the stream closed")
+    write(f"finished:{tag}")
+    return f"resumed:{tag}"
+
+
+@server.tool()
+async def drop_listener(ctx: Context) -> str:
+    """Log on the standalone GET stream, close it, then log again: only a client that reopens it
+    with Last-Event-ID (the first log's id) sees the second log."""
+    await ctx.session.send_log_message("info", "sent on the stream")
+    await anyio.sleep(0.2)
+    await ctx.close_standalone_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.session.send_log_message("warning", "sent while the stream was closed")
+    return "dropped"
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--host")
