@@ -92,7 +92,7 @@ def test_any_updates_send_strictly_increasing_values_ending_at_the_last(ops, tot
     sent = values(session.sent)
     assert all(a < b for a, b in itertools.pairwise(sent)), sent
     assert all(total is None or value <= total for value in sent)
-    if progress.value > 0:
+    if progress.started:
         assert sent[-1] == progress.value
     else:
         assert sent == []
@@ -111,7 +111,7 @@ def test_the_property_holds_through_a_real_client_session(ops):
                     await progress.advance(abs(number))
                 else:
                     await progress.set(number)
-        return progress.value
+        return progress.value if progress.started else -1.0
 
     async def scenario() -> tuple[list[float], float]:
         seen: list[float] = []
@@ -125,7 +125,7 @@ def test_the_property_holds_through_a_real_client_session(ops):
 
     seen, final = anyio.run(scenario)
     assert all(a < b for a, b in itertools.pairwise(seen)), seen
-    assert seen[-1:] == ([final] if final > 0 else [])
+    assert seen[-1:] == ([final] if final >= 0 else [])
 
 
 # ---------------------------------------------------------------------------
@@ -478,3 +478,23 @@ async def test_track_without_a_token_yields_every_item():
         result = await client.call_tool("work", {})
     assert result.structuredContent["result"] == sum(range(1000))
     assert seen == []
+
+
+async def test_zero_is_a_valid_first_value():
+    sent: list[float] = []
+
+    server = toolkit.stateful_server("zero-first", event_store=False)
+
+    @server.tool()
+    async def steps(ctx: Context) -> str:
+        async with toolkit.Progress(ctx, total=100, min_interval=0) as progress:
+            for value in (0, 0, 50, 100):
+                await progress.set(value)
+        return "ok"
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        sent.append(progress)
+
+    async with in_memory_client(server) as client:
+        await client.call_tool("steps", {}, progress_callback=on_progress)
+    assert sent == [0, 50, 100]

@@ -76,6 +76,8 @@ class Progress:
         self._route = route_for(ctx, log_level=checked_level("log_fallback", log_fallback))
         self._clock = clock
         self._value: float = 0
+        # 0 is a valid first value, so "nothing recorded yet" is tracked apart from the value.
+        self._recorded = False
         self._message: str | None = None
         self._pending = False
         self._last_sent_at: float | None = None
@@ -84,6 +86,11 @@ class Progress:
     def value(self) -> float:
         """The highest value reached so far (0 before any progress)."""
         return self._value
+
+    @property
+    def started(self) -> bool:
+        """Whether any value has been recorded (0 counts: it is a valid first value)."""
+        return self._recorded
 
     @property
     def active(self) -> bool:
@@ -147,9 +154,9 @@ class Progress:
         total = self.total
         if total is not None and value > total:
             value = total
-        if value <= self._value:
+        if value < self._value or (value == self._value and self._recorded):
             return False
-        self._value, self._message = value, message
+        self._value, self._message, self._recorded = value, message, True
         route = self._route
         if route is None or route.closed:
             return False
