@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
         return EXIT_CLIENT_ERROR
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted; the call in flight was cancelled on the server[/yellow]")
+        errors.print("[yellow]interrupted; any request in flight was cancelled on the server[/yellow]")
         return EXIT_INTERRUPTED
 
 

@@ -258,18 +258,17 @@ class Client:
     async def _request(self, method: str, operation: Operation[T], limit: float | None) -> T:
         live = await self._current()
         try:
-            return await self._attempt(live, method, operation, limit)
+            result = await self._attempt(live, method, operation, limit)
         except SafeToRetry:
-            logger.info(
-                "Session %s expired during '%s'; starting a new one",
-                live.transport and live.transport.session_id,
-                method,
-            )
-        live = await self._replace(live)
-        try:
-            return await self._attempt(live, method, operation, limit)
-        except SafeToRetry as exc:
-            raise SessionExpired(self.url) from exc
+            logger.info("Session expired during '%s'; starting a new one", method)
+            live = await self._replace(live)
+            try:
+                result = await self._attempt(live, method, operation, limit)
+            except SafeToRetry as exc:
+                raise SessionExpired(self.url) from exc
+        # A request went through, so a later background expiry may be recovered again.
+        self._background_recoveries = 0
+        return result
 
     async def _attempt(self, live: _Live, method: str, operation: Operation[T], limit: float | None) -> T:
         assert live.session is not None
@@ -282,7 +281,6 @@ class Client:
             raise RequestTimeout(method, limit) from exc
         except McpError as exc:
             raise _translate(method, exc) from exc
-        self._background_recoveries = 0
         return result
 
     async def _paginate(

@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -187,3 +188,33 @@ def test_agent_command_offline(capsys, plain_url, tmp_path):
     code, out, _ = run(capsys, "agent", plain_url, "run ask_person", "--offline", "--answers", str(answers))
     assert code == 0
     assert "The tool answered: accept:Kay:7" in out
+
+
+def test_ctrl_c_cancels_the_call_on_the_server(spawn_server, test_server_script, tmp_path):
+    ledger = tmp_path / "ledger.txt"
+    server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demo_client", "call", server.url, "hold", "--args", '{"tag": "k", "seconds": 30}'],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: ledger.exists() and "started:k" in ledger.read_text())
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "cancelled on the server" in err
+    wait_for(lambda: "cancelled:k" in ledger.read_text())
+    assert "finished:k" not in ledger.read_text()
+
+
+def wait_for(check, limit: float = 20.0) -> None:
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never held")
+        time.sleep(0.05)
