@@ -68,18 +68,18 @@ async def test_work_longer_than_one_request_may_last_is_sent_to_the_background(s
 
 
 async def test_heartbeats_keep_an_uncountable_call_alive(spawn_server, task_store_url):
-    # 0.2 s epochs: beats every 0.2 s through a 0.6 s blocking call.
+    # 0.2 s epochs: beats every 0.2 s through a 1 s blocking call.
     server = spawn_server("demo_servers.long_running", "--epoch-seconds", "0.2", "--task-store", task_store_url)
     beats = []
     async with connect(server.url) as client:
         result = await client.call_tool(
             "model_training_heartbeat",
-            {"model_name": "bert", "epochs": 3},
+            {"model_name": "bert", "epochs": 5},
             on_progress=lambda progress, total, message: beats.append((progress, total, message)),
         )
 
     assert result.structuredContent["model_name"] == "bert"
-    assert result.structuredContent["epochs"] == 3
+    assert result.structuredContent["epochs"] == 5
     assert beats, "at least one heartbeat during the call"
     values = [progress for progress, _, _ in beats]
     assert values == sorted(set(values)), "elapsed seconds only grow"
@@ -91,7 +91,7 @@ async def test_heartbeats_without_a_progress_token_are_log_messages(spawn_server
     server = spawn_server("demo_servers.long_running", "--epoch-seconds", "0.2", "--task-store", task_store_url)
     logs = []
     async with connect(server.url, on_log=lambda level, data: logs.append((level, data))) as client:
-        result = await client.call_tool("model_training_heartbeat", {"model_name": "bert", "epochs": 3})
+        result = await client.call_tool("model_training_heartbeat", {"model_name": "bert", "epochs": 5})
 
     assert not result.isError
     assert logs, "at least one heartbeat during the call"
