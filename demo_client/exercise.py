@@ -17,7 +17,7 @@ from mcp.types import CallToolResult, TextContent
 from .connection import Client
 from .schema_examples import example_arguments
 
-__all__ = ["ToolOutcome", "exercise", "summarize_result"]
+__all__ = ["ExerciseReport", "ToolOutcome", "exercise", "summarize_result"]
 
 SUMMARY_LIMIT = 200
 

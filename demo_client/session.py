@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
@@ -111,7 +112,7 @@ class DeclaringSession(ClientSession):
         self,
         request: ClientRequest,
         result_type: type[Any],
-        request_read_timeout_seconds: Any = None,
+        request_read_timeout_seconds: timedelta | None = None,
         metadata: MessageMetadata = None,
         progress_callback: ProgressFnT | None = None,
     ) -> Any:
