@@ -1,0 +1,168 @@
+"""The end-to-end expense demo: start the expense server, then walk through it with the client.
+
+Run with ``python -m demo_client.demo``. It starts ``demo_servers.expenses`` on a free port of
+127.0.0.1 with a SQLite store in a temporary folder, connects the reference client (offline
+sampler, every capability declared) and:
+
+1. runs ``add_expense_interactive`` — the terminal form when standard input is a terminal,
+   scripted answers otherwise;
+2. adds a few more expenses and a budget, so there is something to analyse;
+3. runs ``analyze_spending``, which samples the client's (offline) LLM;
+4. runs ``generate_report`` with a progress bar.
+
+The server is stopped and the temporary store removed on exit, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+from mcp.types import CallToolResult
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+
+from .answers import ScriptedAnswers
+from .callbacks import ElicitationHandler
+from .connection import Client, connect
+from .display import Display
+from .errors import ClientError
+from .terminal_form import TerminalForm
+
+__all__ = ["DEMO_ANSWERS", "DEMO_USER", "main", "run_demo"]
+
+DEMO_USER = "demo"
+#: Answers for `add_expense_interactive` when no one is at the terminal: amount, description,
+#: category, confirmation.
+DEMO_ANSWERS: list[dict[str, Any]] = [
+    {"action": "accept", "content": {"amount": 12.5}},
+    {"action": "accept", "content": {"description": "Lunch with the team"}},
+    {"action": "accept", "content": {"category": "food"}},
+    {"action": "accept", "content": {"confirmed": True}},
+]
+_MORE_EXPENSES = [
+    {"amount": "45.00", "description": "Monthly train pass", "category": "transport"},
+    {"amount": "89.90", "description": "Electricity bill", "category": "bills"},
+    {"amount": "18.00", "description": "Cinema tickets", "category": "entertainment"},
+]
+_STARTUP_SECONDS = 30.0
+
+
+class DemoError(ClientError):
+    """The demo could not run; the message says which step failed."""
+
+
+@contextlib.contextmanager
+def expense_server(store_dir: Path, log_path: Path) -> Iterator[str]:
+    """Run `demo_servers.expenses` on a free loopback port; yield its URL, stop it on exit."""
+    port = _free_port()
+    argv = [sys.executable, "-m", "demo_servers.expenses", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--store", f"sqlite:///{store_dir / 'expenses.db'}"]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    try:
+        _wait_for_port(process, port, log_path)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+async def run_demo(url: str, *, console: Console, interactive: bool) -> None:
+    """Walk through the expense tools on the server at `url`."""
+    display = Display(console, label="report")
+    handler: ElicitationHandler = (
+        TerminalForm(console, pause=display.paused) if interactive else ScriptedAnswers(DEMO_ANSWERS)
+    )
+    async with connect(url, elicitation=handler, on_log=display.log) as client:
+        console.rule("1. add_expense_interactive")
+        if not interactive:
+            console.print("[dim]No terminal attached: answering the four questions from a script.[/]")
+        added = await _call(client, "add_expense_interactive", {"user_alias": DEMO_USER})
+        console.print(added["message"])
+
+        console.rule("2. more expenses and a budget")
+        for expense in _MORE_EXPENSES:
+            await _call(client, "add_expense", {"user_alias": DEMO_USER, **expense})
+        await _call(client, "set_budget", {"user_alias": DEMO_USER, "monthly_limit": "150.00"})
+        console.print(f"Added {len(_MORE_EXPENSES)} expenses and a monthly budget of 150.00.")
+
+        console.rule("3. analyze_spending (sampling)")
+        analysis = await _call(client, "analyze_spending", {"user_alias": DEMO_USER})
+        console.print(Panel(analysis["text"], title=analysis["label"], expand=False))
+
+        console.rule("4. generate_report (progress)")
+        report = await _call(client, "generate_report", {"user_alias": DEMO_USER}, on_progress=display.progress)
+        display.stop()
+        console.print(Markdown(report["text"]))
+        console.print(f"[dim]session {client.session_id}, reinitializations {client.reinitializations}[/]")
+
+
+async def _call(client: Client, tool: str, arguments: dict[str, Any], **options: Any) -> dict[str, Any]:
+    result: CallToolResult = await client.call_tool(tool, arguments, **options)
+    if result.isError or result.structuredContent is None:
+        text = " ".join(getattr(block, "text", "") for block in result.content)
+        raise DemoError(f"{tool} failed: {text or 'no structured result'}")
+    return result.structuredContent
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m demo_client.demo", description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--interactive", action="store_true", help="ask with the terminal form (default on a tty)")
+    mode.add_argument("--scripted", action="store_true", help="answer the form from a script")
+    options = parser.parse_args(argv)
+    interactive = options.interactive or (not options.scripted and sys.stdin.isatty())
+    console = Console(emoji=False)
+    with tempfile.TemporaryDirectory(prefix="expense-demo-") as scratch:
+        log_path = Path(scratch) / "server.log"
+        try:
+            with expense_server(Path(scratch), log_path) as url:
+                console.print(f"Expense server on {url} (SQLite store in a temporary folder)")
+                anyio.run(lambda: run_demo(url, console=console, interactive=interactive))
+        except KeyboardInterrupt:
+            console.print("Interrupted; the server was stopped.")
+            return 130
+        except ClientError as exc:
+            console.print(f"[red]{exc}[/]")
+            if log_path.exists():
+                console.print(log_path.read_text(errors="replace")[-2000:])
+            return 1
+    return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + _STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise DemoError(f"the expense server exited with {process.returncode}: {log_path.read_text()[-2000:]}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise DemoError(f"the expense server did not listen on port {port} within {_STARTUP_SECONDS:g} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
