@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource, ServerSentEvent
+from httpx_sse import EventSource
 from mcp.types import LATEST_PROTOCOL_VERSION
 
 __all__ = ["HeldElicitation", "RawSession", "RawSessionError"]
@@ -92,10 +92,6 @@ class RawSession:
             await response.aclose()
             raise
 
-    async def delete(self) -> None:
-        """End the session on the server."""
-        await self.http.delete(self.url, headers=self.headers)
-
 
 @dataclass(eq=False)
 class HeldElicitation:
@@ -127,7 +123,6 @@ class HeldElicitation:
 
 async def _messages(response: httpx.Response) -> AsyncGenerator[dict[str, Any], None]:
     """The JSON-RPC messages of an SSE response; priming events (no data) are skipped."""
-    event: ServerSentEvent
     async for event in EventSource(response).aiter_sse():
         if event.data:
             yield json.loads(event.data)

@@ -84,15 +84,15 @@ class Load:
         """Record the server's RSS against the number of sessions held now."""
         self.points.append((len(self.held), self.server.rss_kb()))
 
-    async def probe(self, session: RawSession) -> None:
-        """One full elicitation round trip on `session`, timed."""
+    async def round_trip(self, session: RawSession) -> float:
+        """Milliseconds of one full elicitation round trip on `session`."""
 
-        async def round_trip() -> None:
+        async def ask_and_answer() -> None:
             held = await session.hold_elicitation(self.tool)
             if await held.answer(EXPENSE_ANSWER) != ANSWER_TEXT:
                 raise RuntimeError(f"{self.tool} did not round-trip the form")
 
-        self.probe_ms.append(await timed(round_trip) * 1000)
+        return await timed(ask_and_answer) * 1000
 
     async def drop(self) -> None:
         """Close every held stream; the server goes away next, so nothing is answered."""
@@ -101,6 +101,7 @@ class Load:
         self.held.clear()
 
     def figures(self) -> dict[str, float]:
+        """KiB per session (the slope), the last RSS, and the probe percentiles."""
         counts, rss = zip(*self.points, strict=True)
         return {
             "kb_per_session": slope(counts, rss),
@@ -120,7 +121,7 @@ def run(quick: bool) -> dict[str, float]:
 
     ratios = [figures["toolkit"]["kb_per_session"] / figures["raw"]["kb_per_session"] for figures in repeats]
     return {
-        "sessions": plan.sessions,
+        "sessions": float(plan.sessions),
         "session_memory_ratio": statistics.median(ratios),
         "kb_per_session": median("toolkit", "kb_per_session"),
         "kb_per_session_raw": median("raw", "kb_per_session"),
@@ -147,11 +148,11 @@ async def _measure(servers: dict[Flavor, RunningServer], plan: Plan) -> dict[Fla
         loads = {flavor: Load(http, server) for flavor, server in servers.items()}
         probes = {flavor: await RawSession.open(probe_http, server.url) for flavor, server in servers.items()}
         for flavor in FLAVORS:
-            await loads[flavor].probe(probes[flavor])
+            await loads[flavor].round_trip(probes[flavor])  # warm-up, not counted
         await _add_in_steps(loads, plan)
         for index in range(plan.probes):
             for flavor in _order(index):
-                await loads[flavor].probe(probes[flavor])
+                loads[flavor].probe_ms.append(await loads[flavor].round_trip(probes[flavor]))
         for load in loads.values():
             await load.drop()
         return {flavor: load.figures() for flavor, load in loads.items()}
