@@ -23,16 +23,23 @@ from .errors import (
     SessionExpired,
     TransportError,
 )
+from .negotiation import NegotiationMatrix, ProfileRun, negotiate
+from .negotiation_answers import LabAnswers
+from .outcomes import CallOutcome, Outcome
+from .profiles import PROFILES, Profile
+from .request_audit import RequestAudit, ServerRequestSeen
 from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
 from .schema_examples import example_arguments, form_defaults
 from .terminal_form import TerminalForm
 from .transport import ReconnectPolicy
 
 __all__ = [
+    "PROFILES",
     "AnswersExhausted",
     "AuthenticationFailed",
     "BearerAuth",
     "BedrockSampler",
+    "CallOutcome",
     "Capabilities",
     "Client",
     "ClientClosed",
@@ -46,15 +53,22 @@ __all__ = [
     "HTTPStatusError",
     "InvalidAnswers",
     "InvalidForm",
+    "LabAnswers",
     "LogCallback",
+    "NegotiationMatrix",
     "OfflineSampler",
+    "Outcome",
+    "Profile",
+    "ProfileRun",
     "ProgressCallback",
     "ProgressState",
     "ReconnectPolicy",
     "RejectSampling",
+    "RequestAudit",
     "RequestFailed",
     "RequestTimeout",
     "ScriptedAnswers",
+    "ServerRequestSeen",
     "ServerUnreachable",
     "SessionError",
     "SessionExpired",
@@ -68,4 +82,5 @@ __all__ = [
     "example_arguments",
     "form_defaults",
     "invoke_url",
+    "negotiate",
 ]

@@ -3,6 +3,7 @@
     python -m demo_client tools URL
     python -m demo_client call URL TOOL --args '{"text": "hi"}' [--answers answers.json]
     python -m demo_client exercise URL
+    python -m demo_client negotiate URL [--tools a,b] [--answers FILE] [--json]
     python -m demo_client agent URL "what the agent should do" [--offline]
 
 URL may also be an AgentCore agent runtime ARN; requests are then SigV4-signed unless
@@ -34,6 +35,7 @@ from .connection import Client, connect
 from .display import Display
 from .errors import ClientError, ConfigurationError
 from .exercise import exercise
+from .negotiation_cli import add_negotiate_command, run_negotiate
 from .samplers import BedrockSampler, OfflineSampler, RejectSampling
 from .terminal_form import TerminalForm
 
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "exercise", parents=[common], help="call every tool with arguments from its schema, accepting defaults"
     )
+    add_negotiate_command(commands, target)
     agent = commands.add_parser("agent", parents=[target], help="ask a Strands agent that uses the server's tools")
     agent.add_argument("prompt", help="what to ask the agent")
     agent.add_argument("--offline", action="store_true", help="use the offline stand-in model instead of Bedrock")
@@ -153,10 +156,16 @@ def _agent(options: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+async def _negotiate(options: argparse.Namespace, console: Console) -> int:
+    url, auth, _ = _endpoint(options)
+    return await run_negotiate(options, console, url=url, headers=parse_headers(options.header), auth=auth)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Console], Awaitable[int]]] = {
     "tools": _tools,
     "call": _call,
     "exercise": _exercise,
+    "negotiate": _negotiate,
 }
 
 

@@ -43,6 +43,7 @@ from mcp.types import (
     Root,
     ServerCapabilities,
     ServerNotification,
+    ServerRequest,
     Tool,
 )
 from pydantic import AnyUrl
@@ -101,6 +102,7 @@ class _Options:
     on_log: LogCallback | None
     on_session: Callable[[str | None], Any] | None
     on_elicitation_complete: Callable[[str], Any] | None
+    on_server_request: Callable[[ServerRequest], Any] | None
     request_timeout: float | None
     reconnect: ReconnectPolicy
     client_info: Implementation
@@ -401,6 +403,7 @@ class Client:
             "declared": declared.declaration(),
             "client_info": options.client_info,
             "message_handler": self._on_message,
+            "on_request": options.on_server_request,
         }
         if declared.elicitation and options.elicitation is not None:
             arguments["elicitation_callback"] = elicitation_callback(options.elicitation, declared)
@@ -467,6 +470,7 @@ async def connect(
     capabilities: Capabilities | None = None,
     on_session: Callable[[str | None], Any] | None = None,
     on_elicitation_complete: Callable[[str], Any] | None = None,
+    on_server_request: Callable[[ServerRequest], Any] | None = None,
     request_timeout: float | None = None,
     keepalive: float | None = None,
     reconnect: ReconnectPolicy | None = None,
@@ -490,6 +494,9 @@ async def connect(
         on_session: Called with the session id whenever a session starts (also after recovery).
         on_elicitation_complete: Called with the id of a URL-mode elicitation the server
             reports complete.
+        on_server_request: Called with every request the server sends (elicitation, sampling,
+            roots, ping) before it is answered, including requests the client did not declare
+            and so refuses; `demo_client.RequestAudit` counts those violations.
         request_timeout: Default seconds per request before it is cancelled on the server;
             None waits forever.
         keepalive: Seconds between pings that keep an idle session alive (AgentCore ends
@@ -511,6 +518,7 @@ async def connect(
         on_log=on_log,
         on_session=on_session,
         on_elicitation_complete=on_elicitation_complete,
+        on_server_request=on_server_request,
         request_timeout=request_timeout,
         reconnect=reconnect or ReconnectPolicy(),
         client_info=client_info,

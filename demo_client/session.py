@@ -19,7 +19,7 @@ import anyio
 from mcp import ClientSession
 from mcp.shared.exceptions import McpError
 from mcp.shared.message import MessageMetadata
-from mcp.shared.session import ProgressFnT
+from mcp.shared.session import ProgressFnT, RequestResponder
 from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS
 from mcp.types import (
     CONNECTION_CLOSED,
@@ -29,6 +29,7 @@ from mcp.types import (
     ClientCapabilities,
     ClientNotification,
     ClientRequest,
+    ClientResult,
     ErrorData,
     InitializedNotification,
     InitializeRequest,
@@ -36,6 +37,7 @@ from mcp.types import (
     InitializeResult,
     JSONRPCError,
     RequestId,
+    ServerRequest,
 )
 
 from .errors import ConfigurationError
@@ -55,6 +57,8 @@ class DeclaringSession(ClientSession):
     Args:
         *args: Passed to `ClientSession` (read stream, write stream).
         declared: The `capabilities` object to send on `initialize`.
+        known_failure: The transport's error for a request id, for requests still waiting at close.
+        on_request: Called with every request the server sends, before it is answered.
         **kwargs: Passed to `ClientSession` (callbacks, client info).
     """
 
@@ -63,11 +67,24 @@ class DeclaringSession(ClientSession):
         *args: Any,
         declared: ClientCapabilities,
         known_failure: Callable[[RequestId], Exception | None] = lambda request_id: None,
+        on_request: Callable[[ServerRequest], Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._declared = declared
         self._known_failure = known_failure
+        self._on_request = on_request
+
+    async def _received_request(self, responder: RequestResponder[ServerRequest, ClientResult]) -> None:
+        """Show each server-to-client request to `on_request` before the SDK answers it.
+
+        The SDK answers a request the client never declared (elicitation without the
+        capability, say) with an error and tells nobody; `on_request` sees every one, so a
+        caller can count such protocol violations (see `demo_client.request_audit`).
+        """
+        if self._on_request is not None:
+            self._on_request(responder.request)
+        await super()._received_request(responder)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

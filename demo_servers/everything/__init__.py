@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import toolkit
 
+from .capability_tool import register_capability_tool
 from .content import register_content_tools
 from .forms import register_elicitation_tools
 from .interactive import register_interactive_tools
@@ -36,4 +37,5 @@ def build_server(host: str | None = None, port: int | None = None) -> toolkit.St
     register_elicitation_tools(server)
     register_resources(server)
     register_prompts(server)
+    register_capability_tool(server)
     return server

@@ -1,0 +1,205 @@
+"""The capability negotiation lab: every selected tool, called under every client profile.
+
+For each profile in `profiles.PROFILES` the lab opens its own session that declares exactly
+that profile, lists the tools, and calls each selected one with arguments built from its
+input schema (`example_arguments`). Elicitations are answered by `LabAnswers` (scripted,
+then the form's defaults), sampling by the offline sampler, roots with the working
+directory. A `RequestAudit` sees every request the server sends, so a request the profile
+did not declare is caught even though the SDK refuses it silently. Each call is then
+classified by the rules in `outcomes`.
+
+    matrix = await negotiate("http://127.0.0.1:8000/mcp", tools=["analyze_spending"])
+    matrix.outcome("analyze_spending", "nothing").outcome  # Outcome.FELL_BACK
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from mcp.types import Tool
+
+from .connection import Client, connect
+from .errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
+from .negotiation_answers import LabAnswers
+from .outcomes import CallOutcome, Outcome, classify_failure, classify_result
+from .profiles import PROFILES, Profile
+from .request_audit import RequestAudit, ServerRequestSeen
+from .samplers import OfflineSampler
+from .schema_examples import example_arguments
+
+__all__ = ["DEFAULT_CALL_TIMEOUT", "NegotiationMatrix", "ProfileRun", "negotiate"]
+
+#: Seconds one tool call may take in the lab before it is cancelled and counted as an error.
+DEFAULT_CALL_TIMEOUT = 30.0
+
+
+@dataclass(slots=True)
+class ProfileRun:
+    """Everything that happened in the session of one profile.
+
+    Attributes:
+        profile: The declaration the session made.
+        calls: The outcome of each tool call, by tool name.
+        requests: Every request the server sent in the session, also outside tool calls.
+    """
+
+    profile: Profile
+    calls: dict[str, CallOutcome] = field(default_factory=dict)
+    requests: list[ServerRequestSeen] = field(default_factory=list)
+
+    @property
+    def violations(self) -> int:
+        """How many requests the server sent that this profile did not declare."""
+        return sum(1 for seen in self.requests if seen.violation)
+
+
+@dataclass(slots=True)
+class NegotiationMatrix:
+    """Tools by profiles: the outcome of every call.
+
+    Attributes:
+        server: The server's name from `initialize`.
+        server_version: The server's version from `initialize`.
+        tools: The tools called, in the server's order.
+        runs: One run per profile, in the lab's order.
+    """
+
+    server: str
+    server_version: str
+    tools: list[str]
+    runs: list[ProfileRun]
+
+    @property
+    def profiles(self) -> list[Profile]:
+        """The profiles, in column order."""
+        return [run.profile for run in self.runs]
+
+    @property
+    def violations(self) -> int:
+        """Undeclared requests the server sent, over all profiles."""
+        return sum(run.violations for run in self.runs)
+
+    def outcome(self, tool: str, profile: str) -> CallOutcome:
+        """The outcome of calling `tool` under the profile named `profile`.
+
+        Raises:
+            KeyError: No such tool or profile in this matrix.
+        """
+        for run in self.runs:
+            if run.profile.name == profile:
+                return run.calls[tool]
+        raise KeyError(profile)
+
+    def counts(self) -> dict[Outcome, int]:
+        """How many cells have each outcome."""
+        tally = dict.fromkeys(Outcome, 0)
+        for run in self.runs:
+            for call in run.calls.values():
+                tally[call.outcome] += 1
+        return tally
+
+    def to_json(self) -> dict[str, Any]:
+        """The matrix as JSON-ready data (what `negotiate --json` prints)."""
+        return {
+            "server": {"name": self.server, "version": self.server_version},
+            "profiles": [
+                {"name": p.name, "description": p.description, "declares": p.capabilities.describe()}
+                for p in self.profiles
+            ],
+            "tools": self.tools,
+            "matrix": {
+                tool: {run.profile.name: _cell_json(run.calls[tool]) for run in self.runs} for tool in self.tools
+            },
+            "violations": {run.profile.name: run.violations for run in self.runs},
+            "counts": {outcome.value: count for outcome, count in self.counts().items()},
+        }
+
+
+def _cell_json(call: CallOutcome) -> dict[str, Any]:
+    return {
+        "outcome": call.outcome.value,
+        "detail": call.detail,
+        "requests": list(call.requests),
+        "summary": call.summary,
+    }
+
+
+async def negotiate(
+    url: str,
+    *,
+    tools: Sequence[str] | None = None,
+    profiles: Sequence[Profile] = PROFILES,
+    answers: LabAnswers | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+    call_timeout: float = DEFAULT_CALL_TIMEOUT,
+) -> NegotiationMatrix:
+    """Call the selected tools of the server at `url` once under each profile.
+
+    Args:
+        url: The streamable HTTP endpoint.
+        tools: Names of the tools to call; all the server lists when None.
+        profiles: The declarations to try, one session each.
+        answers: Elicitation answers; default the form's defaults for every question.
+        headers: Extra HTTP headers for every request.
+        auth: An `httpx.Auth`, e.g. for AgentCore Runtime.
+        call_timeout: Seconds per tool call before it is cancelled and counted as an error.
+
+    Raises:
+        ConfigurationError: A name in `tools` is not one of the server's tools, or no profile.
+        ClientError: The server could not be reached or refused a session.
+    """
+    if not profiles:
+        raise ConfigurationError("Choose at least one profile.")
+    answers = answers or LabAnswers()
+    runs: list[ProfileRun] = []
+    selected: list[Tool] | None = None
+    server = ("", "")
+    for profile in profiles:
+        audit = RequestAudit(profile.capabilities)
+        async with connect(
+            url,
+            headers=headers,
+            auth=auth,
+            capabilities=profile.capabilities,
+            elicitation=answers,
+            sampling=OfflineSampler(),
+            on_server_request=audit,
+            request_timeout=call_timeout,
+        ) as client:
+            if selected is None:
+                # The first session's listing decides the rows; every profile calls the same tools.
+                selected = _chosen(await client.list_tools(), tools)
+                info = client.server_info
+                server = (info.name, info.version) if info is not None else ("(unnamed server)", "")
+            run = ProfileRun(profile)
+            for tool in selected:
+                run.calls[tool.name] = await _call(client, tool, audit, answers)
+        run.requests = list(audit.seen)
+        runs.append(run)
+    return NegotiationMatrix(server[0], server[1], [tool.name for tool in selected or []], runs)
+
+
+async def _call(client: Client, tool: Tool, audit: RequestAudit, answers: LabAnswers) -> CallOutcome:
+    answers.start(tool.name)
+    mark = len(audit.seen)
+    try:
+        result = await client.call_tool(tool.name, example_arguments(tool.inputSchema))
+    except (RequestFailed, RequestTimeout, ConnectionLost) as exc:
+        return classify_failure(exc, audit.declared, audit.since(mark))
+    return classify_result(result, audit.declared, audit.since(mark))
+
+
+def _chosen(listed: list[Tool], wanted: Sequence[str] | None) -> list[Tool]:
+    if wanted is None:
+        return listed
+    available = [tool.name for tool in listed]
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise ConfigurationError(
+            f"The server has no tool {', '.join(map(repr, unknown))}; it offers: {', '.join(available) or '(none)'}."
+        )
+    return [tool for tool in listed if tool.name in set(wanted)]
