@@ -98,7 +98,7 @@ class BedrockSampler:
             if self._client is None:
                 import boto3
 
-                self._client = boto3.client("bedrock-runtime", region_name=self._region)
+                self._client = boto3.session.Session().client("bedrock-runtime", region_name=self._region)
             return self._client
 
 

@@ -327,7 +327,9 @@ class _UpdateRequest:
 
 def _client(table: str, region: str | None, endpoint_url: str | None) -> Any:
     try:
-        return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+        return boto3.session.Session().client(
+            "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
+        )
     except BotoCoreError as exc:
         raise ConfigurationError(
             f"Cannot create a DynamoDB client for task table {table!r}: {exc}. "

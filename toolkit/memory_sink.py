@@ -139,7 +139,7 @@ def _configured(rule: IdRule, value: str | None) -> str | None:
 
 def _client(region_name: str | None) -> Any:
     try:
-        return boto3.client("bedrock-agentcore", region_name=region_name, config=CLIENT_CONFIG)
+        return boto3.session.Session().client("bedrock-agentcore", region_name=region_name, config=CLIENT_CONFIG)
     except BotoCoreError as exc:
         raise ConfigurationError(
             f"Cannot create a bedrock-agentcore client: {exc}. Pass region_name= or set AWS_REGION."

@@ -56,7 +56,9 @@ def dynamodb_client(region: str | None = None, endpoint_url: str | None = None) 
     `AWS_ENDPOINT_URL_DYNAMODB`.
     """
     try:
-        return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+        return boto3.session.Session().client(
+            "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
+        )
     except BotoCoreError as exc:
         raise StoreUnavailable(f"Cannot create a DynamoDB client: {exc}. Set AWS_REGION or add ?region=.") from exc
 
