@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import httpx
 from rich.console import Console
+from rich.table import Table
 
 from .negotiation import DEFAULT_CALL_TIMEOUT, negotiate
 from .negotiation_answers import LabAnswers
@@ -25,6 +26,8 @@ from .profiles import PROFILES, choose_profiles
 __all__ = ["EXIT_VIOLATIONS", "add_negotiate_command", "run_negotiate"]
 
 EXIT_VIOLATIONS = 1
+#: Upper bound when measuring the table's natural width.
+MAX_TABLE_WIDTH = 1000
 
 
 def add_negotiate_command(
@@ -77,8 +80,28 @@ async def run_negotiate(
     elif options.markdown:
         console.out(markdown_matrix(matrix), highlight=False, end="")
     else:
-        console.print(rich_matrix(matrix))
+        _print_wide(console, rich_matrix(matrix))
     return EXIT_VIOLATIONS if matrix.violations else 0
+
+
+def _print_wide(console: Console, table: Table) -> None:
+    """Print `table` at least as wide as its widest row, so no cell is cut to an ellipsis.
+
+    Nine columns rarely fit 80 characters; a wider line that the terminal wraps still
+    shows every word, and output piped to a file keeps the table intact.
+    """
+    natural = console.measure(table, options=console.options.update_width(MAX_TABLE_WIDTH)).maximum
+    if natural <= console.width:
+        console.print(table)
+        return
+    wide = Console(
+        file=console.file,
+        width=natural,
+        color_system=console.color_system,  # type: ignore[arg-type]
+        force_terminal=console.is_terminal,
+        emoji=False,
+    )
+    wide.print(table)
 
 
 def _names(raw: str | None) -> list[str] | None:

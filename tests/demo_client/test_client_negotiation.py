@@ -1,0 +1,224 @@
+"""The negotiation lab against real servers over HTTP: the expense demo, a plain FastMCP server
+that talks back without checking, and the everything server; the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import partial
+
+import anyio
+import pytest
+from harness import ROOT, TEST_SERVERS, ServerProcess
+
+from demo_client import PROFILES, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
+from demo_client.cli import main
+from demo_client.negotiation_report import cell_text
+
+pytestmark = pytest.mark.e2e
+
+DOC_ANSWERS = ROOT / "docs" / "negotiation-answers.json"
+NAMES = [profile.name for profile in PROFILES]
+OK_EVERYWHERE = ["ok"] * 8
+R_ELICIT, R_SAMPLING = "refused (elicitation)", "refused (sampling)"
+COMPUTED = "fell back (computed)"
+
+# Columns: nothing, form, url, form+url, sampling, sampling+tools, roots, everything.
+EXPECTED_EXPENSES = {
+    "add_expense": OK_EVERYWHERE,
+    "add_expense_interactive": [R_ELICIT, "ok", R_ELICIT, "ok", R_ELICIT, R_ELICIT, R_ELICIT, "ok"],
+    "list_expenses": OK_EVERYWHERE,
+    "set_budget": OK_EVERYWHERE,
+    "get_balance": OK_EVERYWHERE,
+    "analyze_spending": [COMPUTED, COMPUTED, COMPUTED, COMPUTED, "ok", "ok", COMPUTED, "ok"],
+    "generate_report": OK_EVERYWHERE,
+    "client_capabilities": OK_EVERYWHERE,
+}
+V_FORM, V_URL, V_SAMPLING, V_ROOTS = (
+    f"violation ({name})" for name in ("elicitation.form", "elicitation.url", "sampling", "roots")
+)
+V_SAMPLING_CONTEXT, V_CONTEXT = "violation (sampling, sampling.context)", "violation (sampling.context)"
+EXPECTED_PLAIN = {
+    "echo": OK_EVERYWHERE,
+    "ask_name": [V_FORM, "ok", V_FORM, "ok", V_FORM, V_FORM, V_FORM, "ok"],
+    "sign_in": [V_URL, V_URL, "ok", "ok", V_URL, V_URL, V_URL, "ok"],
+    "summarize": [V_SAMPLING, V_SAMPLING, V_SAMPLING, V_SAMPLING, "ok", "ok", V_SAMPLING, "ok"],
+    "summarize_with_context": [V_SAMPLING_CONTEXT] * 4 + [V_CONTEXT, V_CONTEXT, V_SAMPLING_CONTEXT, "ok"],
+    "plan_with_tools": [R_SAMPLING] * 5 + ["ok", R_SAMPLING, "ok"],
+    "client_roots": [V_ROOTS] * 6 + ["ok", "ok"],
+}
+EVERYTHING_TOOLS = [
+    "test_error_handling",
+    "test_tool_with_logging",
+    "test_tool_with_progress",
+    "test_sampling",
+    "test_elicitation",
+    "test_elicitation_sep1034_defaults",
+    "test_elicitation_sep1330_enums",
+]
+VERDICTS = {"works": Outcome.OK, "falls back": Outcome.FELL_BACK, "refuses": Outcome.REFUSED}
+
+
+def started(command: str, *args: str, folder) -> Iterator[ServerProcess]:
+    server = ServerProcess(command, list(args), log_path=folder / "server.log").start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def expenses_url(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("negotiation-expenses")
+    for server in started("demo_servers.expenses", "--store", f"sqlite:///{folder / 'e.db'}", folder=folder):
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def plain_url(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("negotiation-plain")
+    for server in started(str(TEST_SERVERS / "unchecked_server.py"), folder=folder):
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def everything_url(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("negotiation-everything")
+    for server in started("demo_servers.everything", folder=folder):
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def expenses_matrix(expenses_url) -> NegotiationMatrix:
+    return anyio.run(partial(negotiate, expenses_url, answers=LabAnswers.from_file(DOC_ANSWERS)))
+
+
+@pytest.fixture(scope="module")
+def plain_matrix(plain_url) -> NegotiationMatrix:
+    return anyio.run(partial(negotiate, plain_url))
+
+
+def cells(matrix: NegotiationMatrix) -> dict[str, list[str]]:
+    return {tool: [cell_text(matrix.outcome(tool, name)) for name in NAMES] for tool in matrix.tools}
+
+
+def test_expenses_matrix_matches_every_expected_cell(expenses_matrix):
+    assert cells(expenses_matrix) == EXPECTED_EXPENSES
+    assert expenses_matrix.violations == 0
+    assert expenses_matrix.server == "expenses"
+
+
+def test_expenses_cells_rest_on_what_happened(expenses_matrix):
+    stored = expenses_matrix.outcome("add_expense_interactive", "form")
+    assert stored.requests == ("elicitation/create",) * 4
+    assert '"status":"stored"' in stored.summary.replace(" ", "")
+    refused = expenses_matrix.outcome("add_expense_interactive", "url")
+    assert refused.requests == ()
+    assert "did not declare" in refused.summary
+    assert expenses_matrix.outcome("analyze_spending", "sampling").requests == ("sampling/createMessage",)
+    assert expenses_matrix.outcome("analyze_spending", "nothing").requests == ()
+
+
+def test_plain_fastmcp_matrix_shows_each_undeclared_request(plain_matrix):
+    assert cells(plain_matrix) == EXPECTED_PLAIN
+    violations = {run.profile.name: run.violations for run in plain_matrix.runs}
+    assert violations == {
+        "nothing": 5,
+        "form": 4,
+        "url": 4,
+        "form+url": 3,
+        "sampling": 4,
+        "sampling+tools": 4,
+        "roots": 4,
+        "everything": 0,
+    }
+
+
+def test_undeclared_elicitation_is_detected_although_the_client_refused_it(plain_matrix):
+    call = plain_matrix.outcome("ask_name", "nothing")
+    assert call.outcome is Outcome.VIOLATION
+    assert call.requests == ("elicitation/create",)
+    # The SDK refused it with an error; without the audit this would look like a tool failure.
+    assert "Elicitation not supported" in call.summary
+    first = plain_matrix.runs[0].requests[0]
+    assert (first.method, first.missing) == ("elicitation/create", ("elicitation.form",))
+
+
+def report_outcomes(url: str, profile_name: str) -> dict[str, Outcome]:
+    """What the server's `client_capabilities` predicts for each tool, under one profile."""
+    profile = next(p for p in PROFILES if p.name == profile_name)
+
+    async def ask() -> dict:
+        async with connect(url, capabilities=profile.capabilities) as client:
+            return (await client.call_tool("client_capabilities", {})).structuredContent or {}
+
+    report = anyio.run(ask)
+    return {verdict["tool"]: VERDICTS[verdict["status"]] for verdict in report["tools"]}
+
+
+def test_expenses_client_capabilities_agrees_with_the_lab(expenses_url, expenses_matrix):
+    for name in NAMES:
+        for tool, predicted in report_outcomes(expenses_url, name).items():
+            assert expenses_matrix.outcome(tool, name).outcome is predicted, (tool, name)
+
+
+def test_everything_server_reports_and_behaves_alike(everything_url):
+    matrix = anyio.run(partial(negotiate, everything_url, tools=[*EVERYTHING_TOOLS, "client_capabilities"]))
+    assert matrix.outcome("test_error_handling", "everything").outcome is Outcome.ERROR
+    assert matrix.violations == 0
+    for name in NAMES:
+        predicted = report_outcomes(everything_url, name)
+        assert set(predicted) == set(EVERYTHING_TOOLS) - {"test_error_handling"}
+        for tool, outcome in predicted.items():
+            assert matrix.outcome(tool, name).outcome is outcome, (tool, name)
+
+
+def test_cli_json_counts_violations_and_exits_1(plain_url, capsys):
+    code = main(["negotiate", plain_url, "--json", "--profiles", "nothing,form", "--tools", "echo,ask_name"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert out["tools"] == ["echo", "ask_name"]
+    assert out["matrix"]["ask_name"]["nothing"]["outcome"] == "violation"
+    assert out["matrix"]["ask_name"]["nothing"]["requests"] == ["elicitation/create"]
+    assert out["matrix"]["ask_name"]["form"]["outcome"] == "ok"
+    assert out["violations"] == {"nothing": 1, "form": 0}
+    assert out["counts"] == {"ok": 3, "fell back": 0, "refused": 0, "violation": 1, "error": 0}
+
+
+def test_cli_table_exits_0_without_violations(plain_url, capsys):
+    code = main(["negotiate", plain_url, "--profiles", "everything", "--tools", "ask_name,client_roots"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Capability negotiation: plain-fastmcp" in out
+    assert "undeclared requests" in out
+    assert "0 undeclared requests from the server" in out
+
+
+def test_cli_table_is_never_cut_to_fit_80_columns(plain_url, capsys):
+    assert main(["negotiate", plain_url, "--tools", "summarize_with_context"]) == 1
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert "violation (sampling, sampling.context)" in out
+    assert "sampling+tools" in out
+
+
+def test_cli_uses_scripted_answers_per_tool(plain_url, tmp_path, capsys):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"ask_name": [{"action": "decline"}]}))
+    code = main(
+        ["negotiate", plain_url, "--json", "--profiles", "form", "--tools", "ask_name", "--answers", str(answers)]
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["matrix"]["ask_name"]["form"]["summary"] == "decline"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tools", "nope"], "The server has no tool 'nope'; it offers: echo, ask_name"),
+        (["--profiles", "sometimes"], "Unknown profile(s) sometimes"),
+    ],
+)
+def test_cli_usage_errors_exit_2_with_the_reason(plain_url, capsys, args, message):
+    assert main(["negotiate", plain_url, *args]) == 2
+    assert message in " ".join(capsys.readouterr().err.split())
