@@ -154,43 +154,55 @@ async def negotiate(
     """
     if not profiles:
         raise ConfigurationError("Choose at least one profile.")
-    answers = answers or LabAnswers()
-    runs: list[ProfileRun] = []
+    lab = _Lab(url, answers or LabAnswers(), headers, auth, call_timeout)
+    runs = [await lab.run(profile, tools) for profile in profiles]
+    return NegotiationMatrix(lab.server[0], lab.server[1], [tool.name for tool in lab.selected or []], runs)
+
+
+@dataclass(slots=True)
+class _Lab:
+    """Opens one session per profile and calls the selected tools in it."""
+
+    url: str
+    answers: LabAnswers
+    headers: Mapping[str, str] | None
+    auth: httpx.Auth | None
+    call_timeout: float
     selected: list[Tool] | None = None
-    server = ("", "")
-    for profile in profiles:
+    server: tuple[str, str] = ("(unnamed server)", "")
+
+    async def run(self, profile: Profile, wanted: Sequence[str] | None) -> ProfileRun:
+        """One session declaring `profile`: list the tools the first time, then call each once."""
         audit = RequestAudit(profile.capabilities)
+        run = ProfileRun(profile)
         async with connect(
-            url,
-            headers=headers,
-            auth=auth,
+            self.url,
+            headers=self.headers,
+            auth=self.auth,
             capabilities=profile.capabilities,
-            elicitation=answers,
+            elicitation=self.answers,
             sampling=OfflineSampler(),
             on_server_request=audit,
-            request_timeout=call_timeout,
+            request_timeout=self.call_timeout,
         ) as client:
-            if selected is None:
+            if self.selected is None:
                 # The first session's listing decides the rows; every profile calls the same tools.
-                selected = _chosen(await client.list_tools(), tools)
+                self.selected = _chosen(await client.list_tools(), wanted)
                 info = client.server_info
-                server = (info.name, info.version) if info is not None else ("(unnamed server)", "")
-            run = ProfileRun(profile)
-            for tool in selected:
-                run.calls[tool.name] = await _call(client, tool, audit, answers)
+                self.server = (info.name, info.version) if info is not None else self.server
+            for tool in self.selected:
+                run.calls[tool.name] = await self._call(client, tool, audit)
         run.requests = list(audit.seen)
-        runs.append(run)
-    return NegotiationMatrix(server[0], server[1], [tool.name for tool in selected or []], runs)
+        return run
 
-
-async def _call(client: Client, tool: Tool, audit: RequestAudit, answers: LabAnswers) -> CallOutcome:
-    answers.start(tool.name)
-    mark = len(audit.seen)
-    try:
-        result = await client.call_tool(tool.name, example_arguments(tool.inputSchema))
-    except (RequestFailed, RequestTimeout, ConnectionLost) as exc:
-        return classify_failure(exc, audit.declared, audit.since(mark))
-    return classify_result(result, audit.declared, audit.since(mark))
+    async def _call(self, client: Client, tool: Tool, audit: RequestAudit) -> CallOutcome:
+        self.answers.start(tool.name)
+        mark = len(audit.seen)
+        try:
+            result = await client.call_tool(tool.name, example_arguments(tool.inputSchema))
+        except (RequestFailed, RequestTimeout, ConnectionLost) as exc:
+            return classify_failure(exc, audit.declared, audit.since(mark))
+        return classify_result(result, audit.declared, audit.since(mark))
 
 
 def _chosen(listed: list[Tool], wanted: Sequence[str] | None) -> list[Tool]:

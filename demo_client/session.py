@@ -40,6 +40,7 @@ from mcp.types import (
     ServerRequest,
 )
 
+from .callbacks import call_maybe_async
 from .errors import ConfigurationError
 from .transport import NotSent
 
@@ -83,7 +84,7 @@ class DeclaringSession(ClientSession):
         caller can count such protocol violations (see `demo_client.request_audit`).
         """
         if self._on_request is not None:
-            self._on_request(responder.request)
+            await call_maybe_async(self._on_request, responder.request)
         await super()._received_request(responder)
 
     async def __aexit__(

@@ -11,7 +11,7 @@ import anyio
 import pytest
 from harness import ROOT, TEST_SERVERS, ServerProcess
 
-from demo_client import PROFILES, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
+from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
 from demo_client.cli import main
 from demo_client.negotiation_report import cell_text
 
@@ -142,6 +142,21 @@ def test_undeclared_elicitation_is_detected_although_the_client_refused_it(plain
     assert "Elicitation not supported" in call.summary
     first = plain_matrix.runs[0].requests[0]
     assert (first.method, first.missing) == ("elicitation/create", ("elicitation.form",))
+
+
+def test_on_server_request_sees_a_request_the_client_refuses(plain_url):
+    seen: list[str] = []
+
+    async def record(request) -> None:
+        seen.append(request.root.method)
+
+    async def call_roots():
+        async with connect(plain_url, capabilities=Capabilities.none(), on_server_request=record) as client:
+            return await client.call_tool("client_roots", {})
+
+    result = anyio.run(call_roots)
+    assert result.isError
+    assert seen == ["roots/list"]
 
 
 def report_outcomes(url: str, profile_name: str) -> dict[str, Outcome]:
