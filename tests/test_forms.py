@@ -438,3 +438,13 @@ def test_optional_without_default_may_be_left_out():
         text: str | None
 
     assert parse_form_content(Note, {}).text is None
+
+
+def test_a_strict_bound_on_a_decimal_with_fixed_places_is_exact_on_the_wire():
+    class Price(Form):
+        amount: Decimal = Field(gt=0, lt=100, decimal_places=2)
+        rough: Decimal = Field(gt=0)
+
+    props = requested_schema(Price)["properties"]
+    assert (props["amount"]["minimum"], props["amount"]["maximum"]) == (0.01, 99.99)
+    assert props["rough"]["minimum"] == 0

@@ -13,7 +13,8 @@
 | `X \\| None` | the shape of `X`, left out of `required` |
 
 Bounds the wire cannot state exactly are sent relaxed and enforced on the answer:
-`gt=0` on a float or `Decimal` goes out as `minimum: 0`, and `pattern`, `multiple_of`
+`gt=0` on a float goes out as `minimum: 0` (on a `Decimal` with `decimal_places=2`, exactly as
+`minimum: 0.01`), and `pattern`, `multiple_of`
 and `decimal_places` are checked only when the answer comes back.
 """
 
@@ -248,15 +249,25 @@ def _titles(current: _Field, values: list[str], metadata: list[Any]) -> dict[str
 
 def _number_bounds(metadata: Iterable[Any], *, whole: bool) -> dict[str, Any]:
     bounds: dict[str, Any] = {}
-    step = 1 if whole else 0
-    for item in metadata:
+    items = list(metadata)
+    step = _step(items, whole=whole)
+    for item in items:
         for attribute, key, shift in (("ge", "minimum", 0), ("gt", "minimum", step), ("le", "maximum", 0)):
             _tighten(bounds, key, getattr(item, attribute, None), shift)
         _tighten(bounds, "maximum", getattr(item, "lt", None), -step)
     return bounds
 
 
-def _tighten(bounds: dict[str, Any], key: str, bound: Any, shift: int) -> None:
+def _step(items: list[Any], *, whole: bool) -> Decimal:
+    """The smallest difference between two allowed values, or 0 when there is none."""
+    if whole:
+        return Decimal(1)
+    places = [item.decimal_places for item in items if getattr(item, "decimal_places", None) is not None]
+    # With a fixed number of decimals the first value past a strict bound is exact (gt=0 -> 0.01).
+    return Decimal(1).scaleb(-min(places)) if places else Decimal(0)
+
+
+def _tighten(bounds: dict[str, Any], key: str, bound: Any, shift: Decimal) -> None:
     if bound is None:
         return
     value = wire_value(Decimal(str(bound)) + shift)
