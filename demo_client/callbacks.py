@@ -15,11 +15,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from mcp.client.session import ElicitationFnT, ListRootsFnT, LoggingFnT
+from mcp.client.session import ElicitationFnT, ListRootsFnT, LoggingFnT, SamplingFnT
 from mcp.shared.session import ProgressFnT
 from mcp.types import (
     INTERNAL_ERROR,
     INVALID_PARAMS,
+    CreateMessageRequestParams,
+    CreateMessageResult,
+    CreateMessageResultWithTools,
     ElicitRequestFormParams,
     ElicitRequestParams,
     ElicitRequestURLParams,
@@ -93,6 +96,33 @@ def elicitation_callback(handler: ElicitationHandler, declared: Capabilities) ->
             return ErrorData(code=INTERNAL_ERROR, message=str(exc))
 
     return answer
+
+
+def sampling_guard(callback: SamplingFnT, declared: Capabilities) -> SamplingFnT:
+    """Wrap the SDK sampling callback so requests beyond the declaration are refused.
+
+    A request that offers tools without `sampling.tools`, or asks for context without
+    `sampling.context`, is answered with -32602 before the sampler sees it.
+    """
+
+    async def answer(
+        context: Any, params: CreateMessageRequestParams
+    ) -> CreateMessageResult | CreateMessageResultWithTools | ErrorData:
+        missing = undeclared_sampling(params, declared)
+        if missing is not None:
+            return ErrorData(code=INVALID_PARAMS, message=f"This client did not declare {missing}.")
+        return await callback(context, params)
+
+    return answer
+
+
+def undeclared_sampling(params: CreateMessageRequestParams, declared: Capabilities) -> str | None:
+    """The sampling sub-capability `params` needs that `declared` lacks, or None."""
+    if (params.tools or params.toolChoice) and not declared.sampling_tools:
+        return "sampling.tools"
+    if params.includeContext not in (None, "none") and not declared.sampling_context:
+        return "sampling.context"
+    return None
 
 
 def _to_result(answer: Any) -> ElicitResult:

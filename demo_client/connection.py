@@ -58,6 +58,7 @@ from .callbacks import (
     logging_callback,
     progress_callback,
     roots_callback,
+    sampling_guard,
     to_roots,
 )
 from .capabilities import Capabilities
@@ -408,7 +409,7 @@ class Client:
         if declared.elicitation and options.elicitation is not None:
             arguments["elicitation_callback"] = elicitation_callback(options.elicitation, declared)
         if declared.sampling and options.sampling is not None:
-            arguments["sampling_callback"] = options.sampling
+            arguments["sampling_callback"] = sampling_guard(options.sampling, declared)
         if declared.roots:
             arguments["list_roots_callback"] = roots_callback(options.roots)
         if options.on_log is not None:

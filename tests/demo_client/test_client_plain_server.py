@@ -135,3 +135,24 @@ async def test_roots_default_to_the_working_directory_and_can_change(plain_url, 
         await client.set_roots([tmp_path, "file:///srv/data"])
         second = await client.call_tool("client_roots")
         assert second.structuredContent == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "declared", "missing"),
+    [
+        ({"tools": [{"name": "t", "inputSchema": {"type": "object"}}]}, {}, "sampling.tools"),
+        ({"includeContext": "thisServer"}, {}, "sampling.context"),
+        ({"includeContext": "thisServer"}, {"sampling_context": True}, None),
+        ({"tools": [{"name": "t", "inputSchema": {"type": "object"}}]}, {"sampling_tools": True}, None),
+        ({"includeContext": "none"}, {}, None),
+    ],
+)
+def test_sampling_beyond_the_declaration_is_refused(params, declared, missing):
+    from mcp.types import CreateMessageRequestParams
+
+    from demo_client.callbacks import undeclared_sampling
+
+    request = CreateMessageRequestParams(
+        messages=[{"role": "user", "content": {"type": "text", "text": "hi"}}], maxTokens=5, **params
+    )
+    assert undeclared_sampling(request, demo_client.Capabilities(**declared)) == missing
