@@ -1,0 +1,39 @@
+"""The README's server example runs as written, and its commands exist."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from harness import ROOT, in_memory_client
+from mcp.types import ElicitResult
+
+README = (ROOT / "README.md").read_text()
+
+pytestmark = pytest.mark.anyio
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README, flags=re.S)
+
+
+async def test_the_server_example_elicits_and_answers():
+    namespace: dict = {"__name__": "readme_example"}
+    exec(python_blocks()[0], namespace)  # noqa: S102 - our own README
+    seen: list[dict] = []
+
+    async def answer(context, params) -> ElicitResult:
+        seen.append(params.requestedSchema)
+        return ElicitResult(action="accept", content={"amount": 2.5})
+
+    async with in_memory_client(namespace["server"], elicitation_callback=answer) as client:
+        result = await client.call_tool("tip", {})
+    assert result.content[0].text == "Thank you for 2.5!"
+    assert seen[0]["properties"]["amount"]["minimum"] == 0.01
+
+
+def test_quickstart_scripts_exist_and_ci_runs_the_test_command():
+    for script in ("scripts/demo.sh", "scripts/test.sh"):
+        assert f"./{script}" in README
+        assert (ROOT / script).stat().st_mode & 0o111
+    assert "./scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
