@@ -19,7 +19,7 @@ def python_blocks() -> list[str]:
 
 async def test_the_server_example_elicits_and_answers():
     namespace: dict = {"__name__": "readme_example"}
-    exec(python_blocks()[0], namespace)  # noqa: S102 - our own README
+    exec(python_blocks()[0], namespace)
     seen: list[dict] = []
 
     async def answer(context, params) -> ElicitResult:
