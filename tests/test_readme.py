@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import types
 
 import pytest
 from harness import ROOT, in_memory_client
@@ -17,9 +19,12 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-async def test_the_server_example_elicits_and_answers():
-    namespace: dict = {"__name__": "readme_example"}
-    exec(python_blocks()[0], namespace)
+async def test_the_server_example_elicits_and_answers(monkeypatch):
+    # A registered module, so the form's annotations resolve as they would in a file.
+    module = types.ModuleType("readme_example")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(python_blocks()[0], module.__dict__)
+    namespace = module.__dict__
     seen: list[dict] = []
 
     async def answer(context, params) -> ElicitResult:
