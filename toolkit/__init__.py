@@ -56,6 +56,7 @@ from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
 from .server import ServerSettings, StatefulFastMCP, stateful_server
 from .sqlite_task_store import SQLiteTaskStore
 from .structured_sampling import sample_structured
+from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 from .task_jobs import Job
 from .task_record import TaskRecord, TaskStatus
 from .task_store import MemoryTaskStore, TaskStore, open_task_store
@@ -106,6 +107,7 @@ __all__ = [
     "OwnerPolicy",
     "Progress",
     "ProgressError",
+    "ResourceSubscriptions",
     "ResultSink",
     "SQLiteTaskStore",
     "Sampler",
@@ -150,6 +152,7 @@ __all__ = [
     "describe_result",
     "elicit",
     "elicit_url",
+    "enable_resource_subscriptions",
     "form_content_problems",
     "heartbeat",
     "open_task_store",

@@ -1,54 +1,27 @@
-"""Resources the conformance suite reads (`resources-*`), and per-session subscriptions.
-
-FastMCP 1.x has no public API for `resources/subscribe`: the handlers go on its low-level
-server, which then still declares `resources.subscribe: false`. `enable_subscriptions`
-registers both handlers and makes the declared capability match.
-"""
+"""Resources the conformance suite reads (`resources-*`), and a watched resource with subscriptions."""
 
 from __future__ import annotations
 
 import base64
 import json
-import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import AnyUrl
+import toolkit
 
 from .samples import PNG_BASE64
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import FastMCP
-    from mcp.server.session import ServerSession
-    from mcp.types import ServerCapabilities
 
-__all__ = ["WATCHED_URI", "Subscriptions", "register_resources"]
+__all__ = ["WATCHED_URI", "register_resources"]
 
 WATCHED_URI = "test://watched-resource"
-
-
-class Subscriptions:
-    """The resource URIs each live session subscribed to; a session's entry ends with it."""
-
-    def __init__(self) -> None:
-        self._by_session: weakref.WeakKeyDictionary[ServerSession, set[str]] = weakref.WeakKeyDictionary()
-
-    def add(self, session: ServerSession, uri: str) -> None:
-        """Subscribe `session` to `uri`."""
-        self._by_session.setdefault(session, set()).add(uri)
-
-    def discard(self, session: ServerSession, uri: str) -> None:
-        """Unsubscribe `session` from `uri`; unknown pairs are ignored."""
-        self._by_session.get(session, set()).discard(uri)
-
-    def subscribers(self, uri: str) -> list[ServerSession]:
-        """The sessions currently subscribed to `uri`."""
-        return [session for session, uris in list(self._by_session.items()) if uri in uris]
 
 
 class WatchedResource:
     """Text that a tool can change; every change notifies the subscribed sessions."""
 
-    def __init__(self, subscriptions: Subscriptions, text: str = "Watched resource content") -> None:
+    def __init__(self, subscriptions: toolkit.ResourceSubscriptions, text: str = "Watched resource content") -> None:
         self.subscriptions = subscriptions
         self.text = text
 
@@ -59,10 +32,8 @@ class WatchedResource:
     async def update(self, text: str) -> str:
         """Replace the text and send `notifications/resources/updated` to every subscriber."""
         self.text = text
-        sessions = self.subscriptions.subscribers(WATCHED_URI)
-        for session in sessions:
-            await session.send_resource_updated(AnyUrl(WATCHED_URI))
-        return f"Updated {WATCHED_URI}; notified {len(sessions)} subscribed session(s)."
+        told = await self.subscriptions.notify_updated(WATCHED_URI)
+        return f"Updated {WATCHED_URI}; notified {told} subscribed session(s)."
 
 
 def static_text() -> str:
@@ -85,7 +56,7 @@ def register_resources(server: FastMCP) -> None:
     server.resource("test://static-text", name="static-text", mime_type="text/plain")(static_text)
     server.resource("test://static-binary", name="static-binary", mime_type="image/png")(static_binary)
     server.resource("test://template/{id}/data", name="template-data", mime_type="application/json")(template_data)
-    watched = WatchedResource(enable_subscriptions(server))
+    watched = WatchedResource(toolkit.enable_resource_subscriptions(server))
     server.resource(
         WATCHED_URI,
         name="watched-resource",
@@ -97,28 +68,3 @@ def register_resources(server: FastMCP) -> None:
     async def update_watched_resource(text: str) -> str:
         """Change the watched resource and notify every session subscribed to it."""
         return await watched.update(text)
-
-
-def enable_subscriptions(server: FastMCP) -> Subscriptions:
-    """Answer `resources/subscribe` and `resources/unsubscribe`, and declare `subscribe: true`."""
-    subscriptions = Subscriptions()
-    lowlevel = server._mcp_server
-
-    async def subscribe(uri: AnyUrl) -> None:
-        subscriptions.add(server.get_context().session, str(uri))
-
-    async def unsubscribe(uri: AnyUrl) -> None:
-        subscriptions.discard(server.get_context().session, str(uri))
-
-    lowlevel.subscribe_resource()(subscribe)
-    lowlevel.unsubscribe_resource()(unsubscribe)
-    declare = lowlevel.get_capabilities
-
-    def get_capabilities(*args: Any, **kwargs: Any) -> ServerCapabilities:
-        capabilities = declare(*args, **kwargs)
-        if capabilities.resources is not None:
-            capabilities.resources.subscribe = True
-        return capabilities
-
-    lowlevel.get_capabilities = get_capabilities  # type: ignore[method-assign]
-    return subscriptions
