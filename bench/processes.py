@@ -9,11 +9,9 @@ with serving("toolkit") as server:
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,9 +20,11 @@ from typing import IO
 
 import psutil
 
+from demo_client.local_ports import free_port, wait_until_listening
+
 from .servers import Flavor
 
-__all__ = ["RunningServer", "free_port", "serving"]
+__all__ = ["RunningServer", "serving"]
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 30.0
@@ -49,13 +49,6 @@ class RunningServer:
         return psutil.Process(self.process.pid).memory_info().rss / 1024
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(flavor: Flavor) -> Iterator[RunningServer]:
     """Start `python -m bench.servers <flavor>` on a free port; stop it on exit."""
@@ -72,17 +65,12 @@ def serving(flavor: Flavor) -> Iterator[RunningServer]:
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            errors = log.read().decode(errors="replace")
-            raise RuntimeError(f"benchmark server exited with {process.returncode}: {errors[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
+    if wait_until_listening(port, process, timeout=STARTUP_TIMEOUT):
+        return
+    if process.poll() is not None:
+        log.seek(0)
+        errors = log.read().decode(errors="replace")
+        raise RuntimeError(f"benchmark server exited with {process.returncode}: {errors[-2000:]}")
     raise RuntimeError(f"benchmark server did not listen on port {port} within {STARTUP_TIMEOUT:g} s")
 
 

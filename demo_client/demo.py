@@ -18,11 +18,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from .callbacks import ElicitationHandler
 from .connection import Client, connect
 from .display import Display
 from .errors import ClientError
+from .local_ports import free_port, wait_until_listening
 from .terminal_form import TerminalForm
 
 __all__ = ["DEMO_ANSWERS", "DEMO_USER", "main", "run_demo"]
@@ -66,7 +65,7 @@ class DemoError(ClientError):
 @contextlib.contextmanager
 def expense_server(store_dir: Path, log_path: Path) -> Iterator[str]:
     """Run `demo_servers.expenses` on a free loopback port; yield its URL, stop it on exit."""
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable, "-m", "demo_servers.expenses", "--host", "127.0.0.1", "--port", str(port)]
     argv += ["--store", f"sqlite:///{store_dir / 'expenses.db'}"]
     with open(log_path, "ab") as log:
@@ -147,20 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait_for_port(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + _STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise DemoError(f"the expense server exited with {process.returncode}: {log_path.read_text()[-2000:]}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.05)
+    if wait_until_listening(port, process, timeout=_STARTUP_SECONDS):
+        return
+    if process.poll() is not None:
+        raise DemoError(f"the expense server exited with {process.returncode}: {log_path.read_text()[-2000:]}")
     raise DemoError(f"the expense server did not listen on port {port} within {_STARTUP_SECONDS:g} s")
 
 

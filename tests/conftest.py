@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from harness import (
     ServerProcess,
     free_port,
     in_memory_client,
+    wait_until_listening,
 )
 
 __all__ = ["ROOT", "TEST_SERVERS", "ServerProcess", "free_port", "in_memory_client"]
@@ -66,16 +65,9 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"moto server did not start: {log_path.read_text()[-2000:]}") from None
-            time.sleep(0.05)
+    if not wait_until_listening(port, proc, timeout=STARTUP_TIMEOUT):
+        proc.kill()
+        raise RuntimeError(f"moto server did not start: {log_path.read_text()[-2000:]}")
     saved = {k: os.environ.get(k) for k in AWS_TEST_ENV}
     os.environ.update(AWS_TEST_ENV)
     try:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,15 +19,11 @@ from mcp import ClientSession
 from mcp.server.fastmcp import FastMCP
 from mcp.shared.memory import create_connected_server_and_client_session
 
+from demo_client.local_ports import free_port, wait_until_listening
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SERVERS = Path(__file__).resolve().parent / "servers"
 STARTUP_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -68,16 +62,11 @@ class ServerProcess:
         return self
 
     def _wait_until_listening(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server {self.command} exited with {self.process.returncode}: {self.logs()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
+        assert self.process is not None
+        if wait_until_listening(self.port, self.process, timeout=STARTUP_TIMEOUT):
+            return
+        if self.process.poll() is not None:
+            raise RuntimeError(f"server {self.command} exited with {self.process.returncode}: {self.logs()}")
         self.stop()
         raise RuntimeError(f"server {self.command} did not listen on {self.port} within {STARTUP_TIMEOUT}s")
 
