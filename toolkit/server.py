@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, cast, get_args
+from typing import Any, cast
 
 from mcp.server.fastmcp import FastMCP
 from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
@@ -32,7 +32,7 @@ from starlette.applications import Starlette
 
 from .errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
-from .logs import install_log_level_handler
+from .logs import LOG_LEVELS, install_log_level_handler
 
 __all__ = ["ServerSettings", "StatefulFastMCP", "stateful_server"]
 
@@ -263,6 +263,6 @@ def _on_off(raw: str) -> bool:
 
 def _log_level(raw: str) -> LoggingLevel:
     value = raw.strip().lower()
-    if value not in get_args(LoggingLevel):
-        raise ValueError(f"use one of {', '.join(get_args(LoggingLevel))}")
+    if value not in LOG_LEVELS:
+        raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
     return cast(LoggingLevel, value)
