@@ -1,6 +1,6 @@
 """The fields of a form-mode `requestedSchema`, ready to be asked one by one.
 
-`toolkit.form_schema` holds the protocol's rules (which shapes are allowed, which values fit
+`toolkit.elicitation.schema` holds the protocol's rules (which shapes are allowed, which values fit
 a field); this module adds what a person typing answers needs: labels, option lists with
 titles, a hint of the constraints, and turning typed text into a value.
 """
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from toolkit.form_schema import value_problem
+from toolkit.elicitation.schema import value_problem
 
 from .errors import ClientError
 

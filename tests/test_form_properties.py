@@ -30,7 +30,7 @@ from toolkit import (
     requested_schema,
     requested_schema_problems,
 )
-from toolkit.form_schema import choice_values
+from toolkit.elicitation.schema import choice_values
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -20,7 +20,7 @@ from toolkit import (
     TaskStatus,
     open_task_store,
 )
-from toolkit.memory_sink import MAX_EVENT_TEXT, strands_message_text
+from toolkit.aws.memory_sink import MAX_EVENT_TEXT, strands_message_text
 
 pytestmark = pytest.mark.anyio
 

@@ -21,7 +21,7 @@ from mcp.types import (
 )
 
 import toolkit
-from toolkit.bedrock_sampler import DEFAULT_BEDROCK_MODEL
+from toolkit.aws.bedrock_sampler import DEFAULT_BEDROCK_MODEL
 
 pytestmark = pytest.mark.anyio
 

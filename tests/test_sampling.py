@@ -30,7 +30,7 @@ from mcp.types import (
 from pydantic import BaseModel, ValidationError
 
 import toolkit
-from toolkit.structured_sampling import parse_structured
+from toolkit.sampling.structured import parse_structured
 
 pytestmark = pytest.mark.anyio
 

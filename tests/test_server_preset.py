@@ -7,7 +7,7 @@ import pytest
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 import toolkit
-from toolkit.server import ServerSettings
+from toolkit.server.preset import ServerSettings
 
 pytestmark = pytest.mark.e2e
 

@@ -15,8 +15,8 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.fastmcp import Context, FastMCP
 
 from toolkit import InvalidHeader, MemoryIds, OwnerPolicy, owner_of, parse_memory_ids
-from toolkit.agentcore_ids import ACTOR_ID, MEMORY_ID, SESSION_ID
-from toolkit.owners import actor_from_header
+from toolkit.tasks.memory_ids import ACTOR_ID, MEMORY_ID, SESSION_ID
+from toolkit.tasks.owners import actor_from_header
 
 pytestmark = pytest.mark.anyio
 

@@ -23,8 +23,8 @@ from toolkit import (
     create_task_table,
     open_task_store,
 )
-from toolkit.task_record import ACTIVE_STATUSES, new_task_id
-from toolkit.task_store import Guard
+from toolkit.tasks.record import ACTIVE_STATUSES, new_task_id
+from toolkit.tasks.store import Guard
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import pytest
 from task_support import DURABLE_STORES, WAIT_SECONDS, store_url, wait_for, wait_for_progress
 
 from toolkit import TaskContext, TaskManager, TaskRecord, TaskStatus, open_task_store
-from toolkit.task_record import new_task_id
+from toolkit.tasks.record import new_task_id
 
 pytestmark = pytest.mark.anyio
 

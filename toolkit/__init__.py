@@ -1,10 +1,15 @@
 """Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
 
-from .agentcore_ids import MEMORY_IDS_HEADER, MemoryIds, parse_memory_ids
-from .bedrock_sampler import BedrockSampler
-from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .dynamodb_task_store import DynamoDBTaskStore, create_task_table
-from .elicitation import Accepted, Cancelled, Declined, ElicitationOutcome, elicit
+from .aws.bedrock_sampler import BedrockSampler
+from .aws.dynamodb_store import DynamoDBTaskStore, create_task_table
+from .aws.memory_sink import AgentCoreMemorySink, describe_result
+from .elicitation.fields import Titles
+from .elicitation.flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
+from .elicitation.forms import Form, parse_form_content, requested_schema
+from .elicitation.questions import Confirmation, ask, choose, confirm
+from .elicitation.requests import Accepted, Cancelled, Declined, ElicitationOutcome, elicit
+from .elicitation.schema import FieldProblem, check_requested_schema, form_content_problems, requested_schema_problems
+from .elicitation.url import UrlAccepted, UrlElicitations, elicit_url, url_elicitation_required, user_identity
 from .errors import (
     CapabilityError,
     ConfigurationError,
@@ -40,29 +45,24 @@ from .errors import (
     UnsupportedFieldType,
     UrlElicitationRequired,
 )
-from .event_store import BoundedEventStore, SessionEventStore
-from .flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
-from .form_fields import Titles
-from .form_schema import FieldProblem, check_requested_schema, form_content_problems, requested_schema_problems
-from .forms import Form, parse_form_content, requested_schema
-from .heartbeat import Heartbeat, heartbeat, run_blocking
-from .logs import LOG_LEVELS, client_log_level, send_log
-from .memory_sink import AgentCoreMemorySink, describe_result
-from .owners import OwnerPolicy, owner_of
-from .progress import Progress, track
-from .questions import Confirmation, ask, choose, confirm
-from .samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
-from .sampling import SamplingOptions, sample, sample_text, use_fallback_sampler
-from .server import ServerSettings, StatefulFastMCP, stateful_server
-from .sqlite_task_store import SQLiteTaskStore
-from .structured_sampling import sample_structured
-from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
-from .task_jobs import Job
-from .task_record import TaskRecord, TaskStatus
-from .task_store import MemoryTaskStore, TaskStore, open_task_store
-from .task_tools import register_task_tools, run_with_app
-from .tasks import ResultSink, TaskContext, TaskManager
-from .url_elicitation import UrlAccepted, UrlElicitations, elicit_url, url_elicitation_required, user_identity
+from .progress.heartbeats import Heartbeat, heartbeat, run_blocking
+from .progress.tracking import Progress, track
+from .sampling.requests import SamplingOptions, sample, sample_text, use_fallback_sampler
+from .sampling.samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
+from .sampling.structured import sample_structured
+from .server.capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .server.event_store import BoundedEventStore, SessionEventStore
+from .server.logs import LOG_LEVELS, client_log_level, send_log
+from .server.preset import ServerSettings, StatefulFastMCP, stateful_server
+from .server.subscriptions import ResourceSubscriptions, enable_resource_subscriptions
+from .tasks.jobs import Job
+from .tasks.manager import ResultSink, TaskContext, TaskManager
+from .tasks.memory_ids import MEMORY_IDS_HEADER, MemoryIds, parse_memory_ids
+from .tasks.owners import OwnerPolicy, owner_of
+from .tasks.record import TaskRecord, TaskStatus
+from .tasks.sqlite_store import SQLiteTaskStore
+from .tasks.store import MemoryTaskStore, TaskStore, open_task_store
+from .tasks.tools import register_task_tools, run_with_app
 
 __all__ = [
     "LOG_LEVELS",

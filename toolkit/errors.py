@@ -47,7 +47,7 @@ from mcp.shared.exceptions import UrlElicitationRequiredError
 from mcp.types import ElicitRequestURLParams
 
 if TYPE_CHECKING:
-    from .form_schema import FieldProblem
+    from .elicitation.schema import FieldProblem
 
 __all__ = [
     "CapabilityError",

@@ -27,21 +27,21 @@ from mcp import types
 from mcp.shared.exceptions import McpError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .capabilities import require_elicitation
-from .client_requests import send_client_request
-from .errors import (
+from ..errors import (
     ConfigurationError,
     ElicitationAttemptsExhausted,
     ElicitationRequestFailed,
     InvalidElicitationResponse,
     InvalidFormContent,
 )
+from ..server.capabilities import require_elicitation
+from ..server.client_requests import send_client_request
 from .forms import parse_form_content, requested_schema
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context
 
-    from .form_schema import FieldProblem
+    from .schema import FieldProblem
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",

@@ -30,7 +30,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import LoggingLevel
 from starlette.applications import Starlette
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import LOG_LEVELS, install_log_level_handler
 

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from .elicitation import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, check_limits, elicit
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 from .forms import requested_schema
+from .requests import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, check_limits, elicit
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -29,7 +29,7 @@ from anyio.abc import AsyncResource, TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
-from .errors import (
+from ..errors import (
     ConfigurationError,
     InvalidProgressArgument,
     TaskNotFinished,
@@ -37,9 +37,9 @@ from .errors import (
     TaskStoreError,
     TooManyTasks,
 )
-from .task_jobs import Job, JobFunction, make_job
-from .task_record import ACTIVE_STATUSES, TaskRecord, TaskStatus, check_task_id, new_task_id
-from .task_store import Guard, TaskStore
+from .jobs import Job, JobFunction, make_job
+from .record import ACTIVE_STATUSES, TaskRecord, TaskStatus, check_task_id, new_task_id
+from .store import Guard, TaskStore
 
 __all__ = ["ResultSink", "TaskContext", "TaskManager"]
 

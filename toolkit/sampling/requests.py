@@ -30,9 +30,7 @@ from mcp.types import (
 )
 from pydantic import ValidationError
 
-from .capabilities import client_features, require_sampling
-from .client_requests import send_client_request
-from .errors import (
+from ..errors import (
     InvalidSamplingRequest,
     NonTextSamplingContent,
     SamplerFailed,
@@ -42,6 +40,8 @@ from .errors import (
     SamplingTimeout,
     SamplingUnsupported,
 )
+from ..server.capabilities import client_features, require_sampling
+from ..server.client_requests import send_client_request
 from .samplers import Prompt, Sampler, SamplingRequest, SamplingResult
 
 if TYPE_CHECKING:

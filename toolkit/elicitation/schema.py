@@ -22,7 +22,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from .errors import InvalidRequestedSchema
+from ..errors import InvalidRequestedSchema
 
 __all__ = [
     "STRING_FORMATS",

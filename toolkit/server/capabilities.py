@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mcp.types import ClientCapabilities
 
-from .errors import ElicitationUnsupported, SamplingUnsupported
+from ..errors import ElicitationUnsupported, SamplingUnsupported
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import ConfigurationError, TaskStoreError
-from .task_record import ACTIVE_STATUSES, TaskRecord, TaskStatus
+from ..errors import ConfigurationError, TaskStoreError
+from .record import ACTIVE_STATUSES, TaskRecord, TaskStatus
 
 __all__ = ["UPDATABLE_FIELDS", "Guard", "MemoryTaskStore", "TaskStore", "check_changes", "open_task_store"]
 
@@ -182,11 +182,11 @@ def open_task_store(url: str) -> TaskStore:
     if parts.scheme == "memory":
         return MemoryTaskStore()
     if parts.scheme == "sqlite":
-        from .sqlite_task_store import SQLiteTaskStore
+        from .sqlite_store import SQLiteTaskStore
 
         return SQLiteTaskStore(_sqlite_path(url, parts.path))
     if parts.scheme == "dynamodb":
-        from .dynamodb_task_store import DynamoDBTaskStore
+        from ..aws.dynamodb_store import DynamoDBTaskStore
 
         return DynamoDBTaskStore(parts.netloc, **_dynamodb_options(url, parts.query))
     raise ConfigurationError(

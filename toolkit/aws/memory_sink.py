@@ -27,9 +27,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from .agentcore_ids import ACTOR_ID, MEMORY_ID, SESSION_ID, IdRule, MemoryIds
-from .errors import ConfigurationError
-from .task_record import TaskRecord
+from ..errors import ConfigurationError
+from ..tasks.memory_ids import ACTOR_ID, MEMORY_ID, SESSION_ID, IdRule, MemoryIds
+from ..tasks.record import TaskRecord
 
 __all__ = ["MAX_EVENT_TEXT", "AgentCoreMemorySink", "create_event_request", "describe_result", "strands_message_text"]
 

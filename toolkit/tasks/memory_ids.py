@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidHeader
+from ..errors import InvalidHeader
 
 __all__ = [
     "ACTOR_ID",

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 from mcp.types import LoggingLevel
 
-from .errors import InvalidProgressArgument
-from .progress_route import checked_level, route_for
+from ..errors import InvalidProgressArgument
+from .route import checked_level, route_for
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -32,8 +32,8 @@ from pydantic import AnyUrl, BaseModel, EmailStr, SecretBytes, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from .errors import UnsupportedFieldType
-from .form_schema import property_problems
+from ..errors import UnsupportedFieldType
+from .schema import property_problems
 
 __all__ = ["Titles", "field_property", "wire_name", "wire_value"]
 

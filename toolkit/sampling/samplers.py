@@ -31,7 +31,7 @@ from mcp.types import (
     ToolUseContent,
 )
 
-from .errors import InvalidSamplingRequest
+from ..errors import InvalidSamplingRequest
 
 __all__ = [
     "Message",

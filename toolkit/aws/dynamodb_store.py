@@ -32,9 +32,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .errors import ConfigurationError, TaskStoreError
-from .task_record import ACTIVE_STATUSES, TaskRecord, TaskStatus
-from .task_store import Guard, check_changes
+from ..errors import ConfigurationError, TaskStoreError
+from ..tasks.record import ACTIVE_STATUSES, TaskRecord, TaskStatus
+from ..tasks.store import Guard, check_changes
 
 __all__ = ["DynamoDBTaskStore", "create_task_table"]
 

@@ -19,8 +19,8 @@ import anyio.to_thread
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 from mcp.types import ImageContent, SamplingMessage, TextContent
 
-from .errors import InvalidSamplingRequest, NonTextSamplingContent, SamplerFailed
-from .samplers import SamplingRequest, SamplingResult
+from ..errors import InvalidSamplingRequest, NonTextSamplingContent, SamplerFailed
+from ..sampling.samplers import SamplingRequest, SamplingResult
 
 __all__ = ["DEFAULT_BEDROCK_MODEL", "BedrockSampler"]
 

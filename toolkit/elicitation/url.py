@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 import anyio
 from mcp import types
 
-from .capabilities import require_elicitation
-from .elicitation import Cancelled, Declined, ElicitAnswer, check_limits, send_elicitation
-from .errors import ConfigurationError, UnknownElicitation, UrlElicitationRequired
+from ..errors import ConfigurationError, UnknownElicitation, UrlElicitationRequired
+from ..server.capabilities import require_elicitation
+from .requests import Cancelled, Declined, ElicitAnswer, check_limits, send_elicitation
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -18,8 +18,8 @@ import anyio
 import anyio.to_thread
 from mcp.types import LoggingLevel
 
-from .errors import InvalidProgressArgument, ProgressError
-from .progress_route import Via, checked_level, route_for
+from ..errors import InvalidProgressArgument, ProgressError
+from .route import Via, checked_level, route_for
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup

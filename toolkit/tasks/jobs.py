@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from .errors import ConfigurationError, InvalidTaskArguments
+from ..errors import ConfigurationError, InvalidTaskArguments
 
 __all__ = ["Job", "JobFunction", "make_job"]
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server.auth.middleware.auth_context import get_access_token
 
-from .agentcore_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_memory_ids
-from .errors import InvalidHeader
+from ..errors import InvalidHeader
+from .memory_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_memory_ids
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

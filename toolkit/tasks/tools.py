@@ -22,12 +22,12 @@ from mcp.server.fastmcp import Context, FastMCP
 from pydantic import Field
 from starlette.applications import Starlette
 
-from .agentcore_ids import MEMORY_IDS_HEADER, parse_memory_ids
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
+from .jobs import Job, JobFunction
+from .manager import TaskManager
+from .memory_ids import MEMORY_IDS_HEADER, parse_memory_ids
 from .owners import OwnerPolicy, request_header
-from .task_jobs import Job, JobFunction
-from .task_record import TaskStatus
-from .tasks import TaskManager
+from .record import TaskStatus
 
 __all__ = ["register_task_tools", "run_with_app"]
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio
 from mcp.types import LoggingLevel, ProgressToken, RequestId
 
-from .errors import InvalidProgressArgument
-from .logs import LOG_LEVELS, send_log
+from ..errors import InvalidProgressArgument
+from ..server.logs import LOG_LEVELS, send_log
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

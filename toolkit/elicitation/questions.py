@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, Field, create_model
 from pydantic_core import PydanticUndefined
 
-from .elicitation import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, elicit
-from .errors import ConfigurationError
-from .form_fields import Titles
+from ..errors import ConfigurationError
+from .fields import Titles
 from .forms import Form
+from .requests import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, elicit
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidSamplingRequest, StructuredOutputInvalid
+from ..errors import InvalidSamplingRequest, StructuredOutputInvalid
+from .requests import SamplingOptions, sample
 from .samplers import Message, Prompt, SamplingResult, to_messages
-from .sampling import SamplingOptions, sample
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from .errors import TaskStoreError
-from .task_record import ACTIVE_STATUSES, TaskRecord, TaskStatus
-from .task_store import Guard, check_changes
+from ..errors import TaskStoreError
+from .record import ACTIVE_STATUSES, TaskRecord, TaskStatus
+from .store import Guard, check_changes
 
 __all__ = ["SQLiteTaskStore"]
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidTaskId
+from ..errors import InvalidTaskId
 
 __all__ = ["ACTIVE_STATUSES", "FINISHED_STATUSES", "TaskRecord", "TaskStatus", "check_task_id", "new_task_id"]
 

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, PydanticUndefinedAnnotation, ValidationError
 
-from .errors import InvalidFormContent, NotAFormModel, UnsupportedFieldType
-from .form_fields import field_property, wire_name
-from .form_schema import FieldProblem, form_content_problems
+from ..errors import InvalidFormContent, NotAFormModel, UnsupportedFieldType
+from .fields import field_property, wire_name
+from .schema import FieldProblem, form_content_problems
 
 __all__ = ["Form", "parse_form_content", "requested_schema"]
 

@@ -1,0 +1,29 @@
+"""The server preset: settings, the streamable-HTTP app, the event store, log levels and subscriptions."""
+
+from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .client_requests import CANCEL_GRACE, send_client_request
+from .event_store import BoundedEventStore, SessionEventStore
+from .logs import LOG_LEVELS, client_log_level, install_log_level_handler, send_log, should_send
+from .preset import ServerSettings, StatefulFastMCP, stateful_server
+from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
+
+__all__ = [
+    "CANCEL_GRACE",
+    "LOG_LEVELS",
+    "BoundedEventStore",
+    "ClientFeatures",
+    "ResourceSubscriptions",
+    "ServerSettings",
+    "SessionEventStore",
+    "StatefulFastMCP",
+    "client_features",
+    "client_log_level",
+    "enable_resource_subscriptions",
+    "install_log_level_handler",
+    "require_elicitation",
+    "require_sampling",
+    "send_client_request",
+    "send_log",
+    "should_send",
+    "stateful_server",
+]
