@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 ACTOR_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Actor-Id"
 MEMORY_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Memory-Ids"
-UNKNOWN_ID = "8d0c3a9e-6f51-4f7e-9a59-2b1c6f9f3e10"
+UNKNOWN_ID = "8d0c3a9e6f514f7e9a592b1c6f9f3e10"
 POLL_SECONDS = 0.05
 
 
@@ -152,50 +153,73 @@ def test_a_resumable_task_reruns_after_sigkill(start_tasks_server, durable_url, 
     assert alice.ok("get_task_results", task_id=task_id)["result"] == {"label": "etl", "attempt": 2}
 
 
-def test_a_session_owned_task_is_out_of_reach_after_the_client_reconnects(start_tasks_server, sqlite_url, http):
-    server = start_tasks_server(sqlite_url)
+@pytest.mark.parametrize("hard", [False, True], ids=["graceful", "sigkill"])
+def test_an_anonymous_task_is_found_from_a_new_session_after_a_restart(start_tasks_server, sqlite_url, http, hard):
+    server = start_tasks_server(sqlite_url, "--actor-header", ACTOR_HEADER)
     first = Caller(http, server.url)
-    task_id = first.ok("start_echo", text="x")["task_id"]
+    task_id = first.ok("start_echo", text="come back later")["task_id"]
     first.wait_for(task_id, lambda s: s["status"] == "completed")
 
-    server.restart()
+    server.restart(hard=hard)
 
-    # The documented consequence of session ownership: a new session is a new owner.
+    # What a CLI does on its next run: a new process, a new session, only the id kept.
     again = Caller(http, server.url)
-    assert f"No task with id '{task_id}' exists for you" in again.error("get_task_results", task_id=task_id)
+    assert again.session != first.session
+    assert again.ok("check_task_status", task_id=task_id)["status"] == "completed"
+    assert again.ok("get_task_results", task_id=task_id)["result"]["text"] == "come back later"
 
 
-def test_a_second_session_cannot_read_or_cancel_the_first_sessions_task(start_tasks_server, sqlite_url, http):
-    server = start_tasks_server(sqlite_url)
+def test_an_anonymous_task_is_reachable_by_its_id_but_never_listed(start_tasks_server, sqlite_url, http):
+    server = start_tasks_server(sqlite_url, "--actor-header", ACTOR_HEADER)
     first, second = Caller(http, server.url), Caller(http, server.url)
-    task_id = first.ok("start_hold", label="private")["task_id"]
-    first.wait_for(task_id, holding)
+    mine = first.ok("start_hold", label="mine")["task_id"]
+    theirs = second.ok("start_echo", text="theirs")["task_id"]
+    first.wait_for(mine, holding)
 
-    for tool in ("check_task_status", "get_task_results", "cancel_task"):
-        assert "No task with id" in second.error(tool, task_id=task_id)
-    assert second.ok("list_tasks") == {"tasks": []}
-    assert first.ok("check_task_status", task_id=task_id)["status"] == "running"
-    assert first.ok("cancel_task", task_id=task_id)["status"] == "cancelled"
+    for caller in (first, second, Caller(http, server.url, **{ACTOR_HEADER: "alice"})):
+        listing = caller.ok("list_tasks")
+        assert listing["tasks"] == [], "anonymous tasks belong to no one who could list them"
+    assert "found by the task_id" in first.ok("list_tasks")["note"]
+    assert "note" not in Caller(http, server.url, **{ACTOR_HEADER: "alice"}).ok("list_tasks")
+    # The id is the capability: another session holding it may read and cancel.
+    assert second.ok("check_task_status", task_id=mine)["status"] == "running"
+    assert second.ok("cancel_task", task_id=mine)["status"] == "cancelled"
+    assert first.ok("get_task_results", task_id=theirs)["status"] in ("pending", "running", "completed")
 
 
-def test_a_second_actor_cannot_read_the_first_actors_task(start_tasks_server, sqlite_url, http):
+def not_found(caller: Caller, task_id: str) -> str:
+    """The error for `task_id`, with the id masked, to compare it with the one for a missing task."""
+    return caller.error("get_task_results", task_id=task_id).replace(task_id, "<id>")
+
+
+def test_a_second_actor_is_refused_exactly_as_for_a_missing_task(start_tasks_server, sqlite_url, http):
     server = start_tasks_server(sqlite_url, "--actor-header", ACTOR_HEADER)
     alice = Caller(http, server.url, **{ACTOR_HEADER: "alice"})
     bob = Caller(http, server.url, **{ACTOR_HEADER: "bob"})
+    anonymous = Caller(http, server.url)
     task_id = alice.ok("start_echo", text="alice's")["task_id"]
     alice.wait_for(task_id, lambda s: s["status"] == "completed")
 
-    assert "No task with id" in bob.error("get_task_results", task_id=task_id)
+    missing = not_found(bob, UNKNOWN_ID)
+    assert missing.endswith("No task with id '<id>' exists for you. Check the id returned when the task was started.")
+    for stranger in (bob, anonymous):
+        assert not_found(stranger, task_id) == missing
+        for tool in ("check_task_status", "cancel_task"):
+            assert stranger.error(tool, task_id=task_id) == stranger.error(tool, task_id=UNKNOWN_ID).replace(
+                UNKNOWN_ID, task_id
+            )
     assert bob.ok("list_tasks") == {"tasks": []}
     # Same actor, another session: the actor owns it, not the session.
-    assert Caller(http, server.url, **{ACTOR_HEADER: "alice"}).ok("get_task_results", task_id=task_id)["result"]
+    again = Caller(http, server.url, **{ACTOR_HEADER: "alice"})
+    assert again.ok("get_task_results", task_id=task_id)["result"]
+    assert [t["task_id"] for t in again.ok("list_tasks")["tasks"]] == [task_id]
 
 
 def test_unknown_malformed_and_unfinished_task_ids_get_clear_errors(start_tasks_server, sqlite_url, http):
     server = start_tasks_server(sqlite_url)
     caller = Caller(http, server.url)
     assert "No task with id '8d0c3a9e" in caller.error("check_task_status", task_id=UNKNOWN_ID)
-    for bad in ("42", "../../etc/passwd", "8D0C3A9E-6F51-4F7E-9A59-2B1C6F9F3E10", "x" * 5000):
+    for bad in ("42", "../../etc/passwd", UNKNOWN_ID.upper(), "8d0c3a9e-6f51-4f7e-9a59-2b1c6f9f3e10", "x" * 5000):
         message = caller.error("get_task_results", task_id=bad)
         assert "is not a valid task id" in message and len(message) < 300
     task_id = caller.ok("start_hold", label="slow")["task_id"]
@@ -270,7 +294,7 @@ def test_an_authenticated_user_owns_tasks_across_sessions_and_restarts(start_tas
     task_id = alice.ok("start_echo", text="signed")["task_id"]
     alice.wait_for(task_id, lambda s: s["status"] == "completed")
     bob = Caller(http, server.url, Authorization="Bearer bob-token")
-    assert "No task with id" in bob.error("get_task_results", task_id=task_id)
+    assert not_found(bob, task_id) == not_found(bob, UNKNOWN_ID)
 
     server.restart(hard=True)
 
@@ -278,3 +302,33 @@ def test_an_authenticated_user_owns_tasks_across_sessions_and_restarts(start_tas
     assert alice.ok("get_task_results", task_id=task_id)["result"]["text"] == "signed"
     anonymous = http.post(server.url, json=initialize_payload(), headers=headers())
     assert anonymous.status_code == 401
+
+
+def test_concurrent_clients_get_exactly_max_tasks_accepted(start_tasks_server, sqlite_url):
+    limit, clients, starts_each = 5, 8, 5
+    server = start_tasks_server(sqlite_url, "--max-tasks", str(limit))
+    ready = threading.Barrier(clients)
+    outcomes: list[tuple[bool, Any]] = []
+
+    def client(number: int) -> None:
+        with httpx.Client(timeout=10) as http:
+            caller = Caller(http, server.url)
+            ready.wait(timeout=WAIT_SECONDS)
+            for start in range(starts_each):
+                outcomes.append(caller.call("start_hold", label=f"{number}-{start}"))
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=WAIT_SECONDS)
+    assert not any(thread.is_alive() for thread in threads)
+
+    accepted = {value["task_id"] for is_error, value in outcomes if not is_error}
+    refusals = [value for is_error, value in outcomes if is_error]
+    assert len(outcomes) == clients * starts_each
+    assert len(accepted) == limit
+    assert all(f"{limit} tasks are already pending or running" in message for message in refusals)
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as connection:
+        stored = {row[0] for row in connection.execute("SELECT id FROM tasks")}
+    assert stored == accepted, "a refused start leaves no record"

@@ -315,11 +315,13 @@ class TaskNotFound(TaskError):
 
 
 class InvalidTaskId(TaskError, ValueError):
-    """The task id is not well formed (task ids are UUID4 strings)."""
+    """The task id is not well formed (task ids are 32 lower-case hex characters)."""
 
     def __init__(self, task_id: object) -> None:
         shown = repr(task_id)[:80]
-        super().__init__(f"{shown} is not a valid task id: task ids are the UUIDs returned on start.")
+        super().__init__(
+            f"{shown} is not a valid task id: task ids are the 32 lower-case hex characters returned on start."
+        )
 
 
 class TaskStoreError(TaskError):

@@ -9,8 +9,8 @@ __all__ = ["training_tool_support"]
 TASK_TOOLS = "start_model_training, check_task_status, get_task_results, cancel_task, list_tasks"
 
 
-def training_tool_support(owner: str, actor_header: str | None) -> list[ToolSupport]:
-    """One verdict per tool; `owner` is who this request's background tasks belong to."""
+def training_tool_support(owner: str | None, actor_header: str | None) -> list[ToolSupport]:
+    """One verdict per tool; `owner` is who this request's background tasks belong to (None: anonymous)."""
     return [
         ToolSupport(
             "model_training",
@@ -28,13 +28,14 @@ def training_tool_support(owner: str, actor_header: str | None) -> list[ToolSupp
     ]
 
 
-def _tasks(owner: str, actor_header: str | None) -> ToolSupport:
-    if not owner.startswith("session:"):
+def _tasks(owner: str | None, actor_header: str | None) -> ToolSupport:
+    if owner is not None:
         return ToolSupport(TASK_TOOLS, "nothing", "works", f"Tasks belong to {owner} and survive server restarts.")
-    hint = f" Send the {actor_header} header to keep them." if actor_header else ""
+    hint = f" Send the {actor_header} header to own them and list them." if actor_header else ""
     return ToolSupport(
         TASK_TOOLS,
         "nothing",
         "falls back",
-        f"Tasks belong to this session only; a new session (for example after a restart) cannot see them.{hint}",
+        "Tasks are anonymous: anyone holding a task_id can read it, from any session and after a restart, "
+        f"but list_tasks shows none.{hint}",
     )

@@ -86,7 +86,7 @@ async def test_results_of_a_running_task_are_refused_and_a_task_can_be_cancelled
 
 async def test_unknown_and_malformed_task_ids_are_clear_errors(training_server):
     async with connect(training_server.url, headers={ACTOR: "carol"}) as client:
-        unknown = await client.call_tool("check_task_status", {"task_id": str(uuid.uuid4())})
+        unknown = await client.call_tool("check_task_status", {"task_id": uuid.uuid4().hex})
         malformed = await client.call_tool("get_task_results", {"task_id": "../../etc/passwd"})
 
     assert unknown.isError and "No task with id" in unknown.content[0].text
@@ -141,19 +141,21 @@ async def test_a_task_cut_off_by_a_crash_reads_interrupted_after_restart(spawn_s
     assert "result" not in results.structuredContent
 
 
-async def test_without_an_actor_header_tasks_belong_to_the_session(training_server):
+async def test_without_an_actor_header_tasks_are_found_by_id_but_not_listed(training_server):
     async with connect(training_server.url) as client:
         report = (await client.call_tool("client_capabilities", {})).structuredContent
         started = await start(client)
     async with connect(training_server.url) as other_session:
-        lost = await other_session.call_tool("check_task_status", {"task_id": started["task_id"]})
+        found = await other_session.call_tool("check_task_status", {"task_id": started["task_id"]})
+        listed = (await other_session.call_tool("list_tasks", {})).structuredContent
     async with connect(training_server.url, headers={ACTOR: "hana"}) as client:
         with_actor = (await client.call_tool("client_capabilities", {})).structuredContent
 
     tasks = report["tools"][-1]
     assert tasks["status"] == "falls back"
     assert ACTOR in tasks["detail"]
-    assert lost.isError
+    assert not found.isError and found.structuredContent["task_id"] == started["task_id"]
+    assert listed["tasks"] == []
     assert with_actor["tools"][-1]["status"] == "works"
     assert "actor:hana" in with_actor["tools"][-1]["detail"]
     assert report["client"]["elicitation_form"] is True, "the reference client declares elicitation"

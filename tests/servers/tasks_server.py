@@ -64,10 +64,11 @@ def auth_options(tokens: str | None, host: str, port: int) -> dict[str, object]:
 
 
 def build(
-    store_url: str, lease: float, actor_header: str | None, max_running: int, **overrides: object
+    store_url: str, lease: float, actor_header: str | None, max_running: int, max_tasks: int, **overrides: object
 ) -> toolkit.StatefulFastMCP:
     server = toolkit.stateful_server("tasks-test", **overrides)
-    manager = toolkit.TaskManager(toolkit.open_task_store(store_url), lease=lease, max_running=max_running)
+    store = toolkit.open_task_store(store_url)
+    manager = toolkit.TaskManager(store, lease=lease, max_running=max_running, max_tasks=max_tasks)
     resumable = manager.add_job(rerun_once, resumable=True)
     owners = toolkit.OwnerPolicy(actor_header=actor_header)
     toolkit.register_task_tools(server, manager, hold, echo, fail, resumable, owners=owners)
@@ -80,9 +81,11 @@ if __name__ == "__main__":
     parser.add_argument("--lease", type=float, default=30.0)
     parser.add_argument("--actor-header")
     parser.add_argument("--max-running", type=int, default=16)
+    parser.add_argument("--max-tasks", type=int, default=1000)
     parser.add_argument("--tokens", help="token=user pairs, comma separated, to require bearer auth")
     parser.add_argument("--host")
     parser.add_argument("--port", type=int)
     opts = parser.parse_args()
     auth = auth_options(opts.tokens, opts.host, opts.port)
-    build(opts.task_store, opts.lease, opts.actor_header, opts.max_running, **auth).serve(opts.host, opts.port)
+    server = build(opts.task_store, opts.lease, opts.actor_header, opts.max_running, opts.max_tasks, **auth)
+    server.serve(opts.host, opts.port)

@@ -38,7 +38,15 @@ from ..errors import (
     TooManyTasks,
 )
 from .jobs import Job, JobFunction, make_job
-from .record import ACTIVE_STATUSES, TaskRecord, TaskStatus, check_task_id, new_task_id
+from .record import (
+    ACTIVE_STATUSES,
+    ANONYMOUS_PREFIX,
+    TaskRecord,
+    TaskStatus,
+    anonymous_owner,
+    check_task_id,
+    new_task_id,
+)
 from .store import Guard, TaskStore
 
 __all__ = ["ResultSink", "TaskContext", "TaskManager"]
@@ -60,7 +68,8 @@ class TaskContext:
     Attributes:
         task_id: The task's id.
         kind: The job's name.
-        owner: Who started the task.
+        owner: Who started the task: ``"user:…"`` or ``"actor:…"``, or ``"task:<task id>"``
+            for an anonymous task.
         attempt: 1 on the first run, higher when a resumable task was rerun.
         metadata: Strings captured when the task started (e.g. AgentCore Memory ids).
     """
@@ -141,6 +150,9 @@ class TaskManager(AsyncResource):
         self._jobs: dict[str, Job] = {}
         self._limiter = anyio.CapacityLimiter(max_running)
         self._inflight: set[str] = set()
+        # Starts that passed the max_tasks check and are still writing their record; they
+        # count against the limit so that concurrent starts cannot all slip past it.
+        self._reserved = 0
         self._scopes: dict[str, anyio.CancelScope] = {}
         self._task_group: TaskGroup | None = None
         self._launches: MemoryObjectSendStream[TaskRecord] | None = None
@@ -234,55 +246,83 @@ class TaskManager(AsyncResource):
         kind: str,
         arguments: Mapping[str, Any] | None = None,
         *,
-        owner: str,
+        owner: str | None,
         metadata: Mapping[str, str] | None = None,
     ) -> TaskRecord:
         """Store a new task and run it in the background; return at once with its record.
 
+        Args:
+            kind: The name of a registered job.
+            arguments: The job's arguments, checked against its signature.
+            owner: The principal starting the task (e.g. ``"user:alice"``), who alone may
+                read it; None starts an anonymous task, which anyone holding its id may read.
+            metadata: Short strings kept with the task for the job and result sinks.
+
         Raises:
-            ConfigurationError: No job called `kind`, or the manager is not running.
+            ConfigurationError: No job called `kind`, the manager is not running, or `owner`
+                uses the prefix reserved for anonymous tasks.
             InvalidTaskArguments: The arguments do not fit the job.
-            TooManyTasks: `max_tasks` tasks are already pending or running here.
+            TooManyTasks: `max_tasks` tasks are already pending or running here; nothing is stored.
             TaskStoreError: The store failed; nothing was started.
         """
         self._require_running()
         job = self.job(kind)
         stored_arguments = job.validate(arguments or {})
-        if len(self._inflight) >= self.max_tasks:
+        if owner is not None and owner.startswith(ANONYMOUS_PREFIX):
+            raise ConfigurationError(
+                f"Owner {owner!r} is reserved for tasks started without an owner; pass owner=None for those."
+            )
+        # No await between the check and the reservation: that is what makes the limit hold.
+        if len(self._inflight) + self._reserved >= self.max_tasks:
             raise TooManyTasks(self.max_tasks)
+        self._reserved += 1
+        try:
+            record = self._new_record(job, stored_arguments, owner, metadata)
+            await self.store.insert(record)
+            # Launching moves the reservation into _inflight before `finally` gives it back.
+            self._launch(record)
+        finally:
+            self._reserved -= 1
+        return record
+
+    def _new_record(
+        self, job: Job, arguments: dict[str, Any], owner: str | None, metadata: Mapping[str, str] | None
+    ) -> TaskRecord:
+        task_id = new_task_id()
         now = self._clock()
-        record = TaskRecord(
-            id=new_task_id(),
-            owner=owner,
+        return TaskRecord(
+            id=task_id,
+            owner=anonymous_owner(task_id) if owner is None else owner,
             kind=job.name,
             status=TaskStatus.PENDING,
             created_at=now,
             updated_at=now,
-            arguments=stored_arguments,
+            arguments=arguments,
             metadata=dict(metadata or {}),
             resumable=job.resumable,
             message="waiting for a free slot",
             runner=self.runner_id,
             heartbeat_at=now,
         )
-        await self.store.insert(record)
-        self._launch(record)
-        return record
 
-    async def get(self, task_id: str, *, owner: str) -> TaskRecord:
-        """The task `task_id` if `owner` started it.
+    async def get(self, task_id: str, *, owner: str | None) -> TaskRecord:
+        """The task `task_id` if `owner` may read it.
+
+        A task started by a principal is readable by that principal only. An anonymous task
+        (started with ``owner=None``) is readable by any caller that holds its id.
 
         Raises:
             InvalidTaskId: `task_id` is not a task id.
-            TaskNotFound: No such task, it expired, or someone else owns it.
+            TaskNotFound: No such task, it expired, or someone else owns it; the three read
+                the same, so the answer does not reveal that someone else's task exists.
         """
         check_task_id(task_id)
         record = await self.store.get(task_id, self._clock())
-        if record is None or record.owner != owner:
+        if record is None or not _readable(record, owner):
             raise TaskNotFound(task_id)
         return record
 
-    async def result(self, task_id: str, *, owner: str) -> TaskRecord:
+    async def result(self, task_id: str, *, owner: str | None) -> TaskRecord:
         """The finished task `task_id`; its `result` is set if it completed.
 
         Raises:
@@ -293,7 +333,7 @@ class TaskManager(AsyncResource):
             raise TaskNotFinished(record.id, record.status.value, record.progress)
         return record
 
-    async def cancel(self, task_id: str, *, owner: str) -> TaskRecord:
+    async def cancel(self, task_id: str, *, owner: str | None) -> TaskRecord:
         """Cancel the task if it is still pending or running; return its record either way.
 
         A task running in another process sharing the store stops when that runner next
@@ -310,8 +350,16 @@ class TaskManager(AsyncResource):
         self._stop_local(record.id)
         return cancelled
 
-    async def list_tasks(self, *, owner: str, status: TaskStatus | None = None, limit: int = 20) -> list[TaskRecord]:
-        """The owner's tasks, newest first."""
+    async def list_tasks(
+        self, *, owner: str | None, status: TaskStatus | None = None, limit: int = 20
+    ) -> list[TaskRecord]:
+        """The owner's tasks, newest first; always empty for an anonymous caller (`owner=None`).
+
+        Anonymous tasks have no owner in common, so listing them could only mean listing
+        everyone's; they are found by id alone.
+        """
+        if owner is None:
+            return []
         return await self.store.list_owned(owner, self._clock(), status=status, limit=limit)
 
     # -- running jobs -------------------------------------------------------------------
@@ -541,6 +589,11 @@ DIED = (
     "finished; its work is lost. Start the task again."
 )
 SHUT_DOWN = "The server shut down while this task was running; its work is lost. Start the task again."
+
+
+def _readable(record: TaskRecord, owner: str | None) -> bool:
+    # An anonymous task's id is its capability: whoever holds the id may read it.
+    return record.owner == anonymous_owner(record.id) or (owner is not None and record.owner == owner)
 
 
 def _check_positive(**values: float) -> None:

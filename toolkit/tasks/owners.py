@@ -1,12 +1,17 @@
-"""Who owns a request's tasks: the authenticated user, a configured actor header, or the session.
+"""Who owns a request's tasks: the authenticated user, a configured actor header, or nobody.
 
 An owner is a string with a kind prefix, so ids from different sources never collide:
 
-| owner | when | stable across server restarts |
+| owner | when | who may read the task |
 | --- | --- | --- |
-| `user:<subject or client id>` | the server authenticates requests (FastMCP `auth=`) | yes |
-| `actor:<actor id>` | `OwnerPolicy(actor_header=...)` and the header is present | yes |
-| `session:<Mcp-Session-Id>` | otherwise | no: a client gets a new session id after a restart |
+| `user:<subject or client id>` | the server authenticates requests (FastMCP `auth=`) | that user |
+| `actor:<actor id>` | `OwnerPolicy(actor_header=...)` and the header is present | that actor |
+| None (anonymous) | otherwise | anyone holding the task id |
+
+An anonymous task is recorded as owned by itself (`task:<task id>`): its random 128-bit id is
+the capability, like a bearer token, so the client can come back for it from any session,
+also after a server restart. The MCP session is deliberately not an owner: a client gets a
+new session id whenever it initializes again, which would lock it out of its own tasks.
 
 An actor header is what the client claims, so only configure one where something in front of
 the server authenticates callers (an AgentCore Runtime JWT authorizer, a gateway); anyone who
@@ -16,8 +21,6 @@ AgentCore actor id, or the seed's `session@@@memory@@@actor` packing whose actor
 
 from __future__ import annotations
 
-import uuid
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,16 +31,8 @@ from .memory_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_mem
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context
-    from mcp.server.session import ServerSession
 
 __all__ = ["OwnerPolicy", "authenticated_user", "owner_of", "request_header"]
-
-SESSION_HEADER = "mcp-session-id"
-MAX_SESSION_ID_LENGTH = 256
-
-# Requests without HTTP (in-memory and stdio transports) have no session id header; each
-# session object gets a random id that lives exactly as long as the session.
-_local_sessions: weakref.WeakKeyDictionary[ServerSession, str] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +41,18 @@ class OwnerPolicy:
 
     Attributes:
         actor_header: A header holding the caller's actor id (or the packed
-            `session@@@memory@@@actor` form). None means tasks belong to the session.
+            `session@@@memory@@@actor` form). None means only authenticated users own
+            tasks; everyone else starts anonymous tasks.
     """
 
     actor_header: str | None = None
 
-    def owner_of(self, ctx: Context[Any, Any, Any]) -> str:
-        """The owner of the request in `ctx`; see the module table for the order."""
+    def owner_of(self, ctx: Context[Any, Any, Any]) -> str | None:
+        """The owner of the request in `ctx`, or None for an anonymous caller.
+
+        Raises:
+            InvalidHeader: The actor header is present but not a valid actor id.
+        """
         user = authenticated_user()
         if user is not None:
             return f"user:{user}"
@@ -60,11 +60,11 @@ class OwnerPolicy:
             raw = request_header(ctx, self.actor_header)
             if raw is not None:
                 return f"actor:{actor_from_header(self.actor_header, raw)}"
-        return f"session:{session_id(ctx)}"
+        return None
 
 
-def owner_of(ctx: Context[Any, Any, Any], policy: OwnerPolicy | None = None) -> str:
-    """The owner of the request in `ctx` under `policy` (by default: user, else session)."""
+def owner_of(ctx: Context[Any, Any, Any], policy: OwnerPolicy | None = None) -> str | None:
+    """The owner of the request in `ctx` under `policy` (by default: the user), None if anonymous."""
     return (policy or OwnerPolicy()).owner_of(ctx)
 
 
@@ -94,17 +94,3 @@ def request_header(ctx: Context[Any, Any, Any], name: str) -> str | None:
     request = getattr(ctx.request_context, "request", None)
     headers = getattr(request, "headers", None)
     return None if headers is None else headers.get(name)
-
-
-def session_id(ctx: Context[Any, Any, Any]) -> str:
-    """The MCP session id of the request, or a per-session random id off HTTP."""
-    raw = request_header(ctx, SESSION_HEADER)
-    if raw is not None:
-        # The SDK only routes requests whose session id it issued; check the shape anyway.
-        if not 0 < len(raw) <= MAX_SESSION_ID_LENGTH or not all("\x21" <= c <= "\x7e" for c in raw):
-            raise InvalidHeader("Mcp-Session-Id", "it must be 1-256 visible ASCII characters")
-        return raw
-    session = ctx.session
-    if session not in _local_sessions:
-        _local_sessions[session] = uuid.uuid4().hex
-    return _local_sessions[session]

@@ -2,7 +2,8 @@
 
 For each job it adds `start_<job>`, whose parameters are the job's own; then
 `check_task_status`, `get_task_results`, `cancel_task` and `list_tasks`. Every tool works
-out the caller's owner (see `toolkit.owners`) and only ever shows the caller's own tasks.
+out the caller's owner (see `toolkit.owners`): a user's or actor's tasks are shown to them
+alone, and an anonymous task to whoever holds its id.
 
 It also ties the manager's lifetime to the server's streamable-HTTP app. FastMCP's own
 `lifespan=` runs once per *session* in stateful streamable HTTP, which would cancel a task
@@ -58,7 +59,8 @@ def register_task_tools(
         manager: Runs the tasks; its lifetime becomes that of the server's HTTP app.
         *jobs: Async functions (registered with `manager` if they are not yet) or `Job`s
             from `manager.add_job`, e.g. to make one resumable.
-        owners: How callers are told apart; by default the authenticated user, else the session.
+        owners: How callers are told apart; by default the authenticated user, else anonymous
+            (the task id alone grants access).
         memory_header: A header whose `session@@@memory@@@actor` value, when present, is
             validated and kept with the task for `AgentCoreMemorySink`; None ignores it.
     """
@@ -119,7 +121,8 @@ def _registered(manager: TaskManager, func: JobFunction) -> Job:
 def _start_description(job: Job) -> str:
     summary = (
         f"Start '{job.name}' as a background task and return its task_id at once. "
-        "Then call check_task_status with the task_id until it reads completed, and get_task_results."
+        "Then call check_task_status with the task_id until it reads completed, and get_task_results. "
+        "Keep the task_id: it finds the task again from a later session."
     )
     return f"{summary}\n\n{job.description}" if job.description else summary
 
@@ -175,8 +178,20 @@ def _standard_tools(manager: TaskManager, policy: OwnerPolicy) -> list[Callable[
         status: TaskStatus | None = None,
         limit: Annotated[int, Field(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        """List the background tasks you started, newest first, optionally only those with one status."""
-        records = await manager.list_tasks(owner=policy.owner_of(ctx), status=status, limit=limit)
-        return {"tasks": [record.status_view() for record in records]}
+        """List the background tasks you started as a signed-in user or actor, newest first,
+        optionally only those with one status. Tasks started anonymously are not listed; they
+        are found by the task_id returned on start."""
+        owner = policy.owner_of(ctx)
+        records = await manager.list_tasks(owner=owner, status=status, limit=limit)
+        listing: dict[str, Any] = {"tasks": [record.status_view() for record in records]}
+        if owner is None:
+            listing["note"] = ANONYMOUS_LISTING
+        return listing
 
     return [check_task_status, get_task_results, cancel_task, list_tasks]
+
+
+ANONYMOUS_LISTING = (
+    "No user or actor is known for this request, so no tasks are listed. Tasks started without one "
+    "are found by the task_id returned on start: pass it to check_task_status."
+)
