@@ -78,6 +78,10 @@ def _by_type(schema: Mapping[str, Any], root: Mapping[str, Any] | None, depth: i
         return {name: example_value(properties.get(name, {}), root=root, depth=depth + 1) for name in required}
     if kind == "array":
         count = schema.get("minItems", 0)
+        options = _distinct_options(schema.get("items"))
+        if len(options) >= count:
+            # A multi-select refuses an option chosen twice, so each item is another option.
+            return options[:count]
         item = example_value(schema.get("items", {}), root=root, depth=depth + 1)
         return [item] * count
     if kind == "string":
@@ -87,6 +91,17 @@ def _by_type(schema: Mapping[str, Any], root: Mapping[str, Any] | None, depth: i
     if kind == "boolean":
         return False
     return None
+
+
+def _distinct_options(items: Any) -> list[str]:
+    """The string options of a multi-select's items (`enum`, or `anyOf` of `const`s), else none."""
+    if not isinstance(items, Mapping):
+        return []
+    if isinstance(items.get("enum"), list):
+        values = items["enum"]
+    else:
+        values = [option.get("const") for option in items.get("anyOf") or [] if isinstance(option, Mapping)]
+    return list(dict.fromkeys(value for value in values if isinstance(value, str)))
 
 
 def _example_string(schema: Mapping[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from toolkit import (
     UnsupportedFieldType,
     UrlAccepted,
 )
+from toolkit.elicitation import CONFIGURED, DEFAULT_TIMEOUT, TIMEOUT_ENV, configured_timeout, resolve_timeout
 
 pytestmark = pytest.mark.anyio
 
@@ -66,7 +68,7 @@ links = toolkit.UrlElicitations(max_age=60)
 @server.tool()
 async def question(ctx: Context, kind: str) -> str:
     if kind == "confirm":
-        return describe(await toolkit.confirm(ctx, "Really?", label="Yes", default=True))
+        return describe(await toolkit.confirm(ctx, "Really?", label="Yes"))
     if kind == "choose":
         return describe(await toolkit.choose(ctx, "Which?", ["red", "green"]))
     if kind == "choose_titled":
@@ -119,6 +121,11 @@ async def bookkeeping(ctx: Context) -> str:
     return json.dumps(results)
 
 
+@server.tool()
+async def configured_wait(ctx: Context) -> str:
+    return describe(await toolkit.elicit(ctx, "Still there?", Confirmation))
+
+
 async def call(tool: str, user: ScriptedUser | None = None, **arguments: Any) -> types.CallToolResult:
     callbacks = {"elicitation_callback": user} if user is not None else {}
     async with in_memory_client(server, **callbacks) as session:
@@ -130,6 +137,22 @@ def text(result: types.CallToolResult) -> str:
 
 
 # --- one-question helpers ---------------------------------------------------------------------------
+
+
+async def test_accepting_confirm_as_shown_means_yes():
+    # A client that shows the form with its defaults and lets the user press accept.
+    shown = ScriptedUser([])
+    shown.replies.append(accept({}))
+    assert text(await call("question", shown, kind="confirm")) == "accepted True"
+    (asked,) = shown.asked
+    defaults = {key: prop["default"] for key, prop in asked.requestedSchema["properties"].items() if "default" in prop}
+    with_defaults = ScriptedUser([accept(defaults)])
+    assert text(await call("question", with_defaults, kind="confirm")) == "accepted True"
+
+
+def test_the_ready_confirmation_form_starts_ticked():
+    assert toolkit.requested_schema(Confirmation)["properties"]["confirmed"]["default"] is True
+    assert toolkit.parse_form_content(Confirmation, {}).confirmed is True
 
 
 async def test_confirm_sends_one_checkbox_and_returns_a_bool():
@@ -205,6 +228,55 @@ async def test_a_client_error_reply_becomes_elicitation_request_failed():
     result = await call("question", user, kind="confirm")
     assert result.isError
     assert "The client could not show the elicitation: no display attached (error -32603)" in text(result)
+
+
+# --- timeouts ----------------------------------------------------------------------------------------
+
+
+async def test_a_malformed_configured_timeout_fails_before_anything_is_sent(monkeypatch):
+    monkeypatch.setenv(TIMEOUT_ENV, "soon")
+    user = ScriptedUser()
+    result = await call("configured_wait", user)
+    assert result.isError
+    assert f"{TIMEOUT_ENV}='soon' is not valid: use a positive number of seconds" in text(result)
+    assert user.asked == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, DEFAULT_TIMEOUT),
+        ({TIMEOUT_ENV: ""}, DEFAULT_TIMEOUT),
+        ({TIMEOUT_ENV: "12.5"}, 12.5),
+        ({TIMEOUT_ENV: " 30 "}, 30.0),
+        ({TIMEOUT_ENV: "none"}, None),
+        ({TIMEOUT_ENV: "None"}, None),
+    ],
+)
+def test_the_configured_timeout_is_read_from_the_environment(environ, expected):
+    assert configured_timeout(environ) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "soon", "inf", "nan", "5s"])
+def test_a_configured_timeout_must_be_positive_seconds_or_none(raw):
+    with pytest.raises(ConfigurationError, match=f"{TIMEOUT_ENV}=.* use a positive number of seconds.*'none'"):
+        configured_timeout({TIMEOUT_ENV: raw})
+
+
+def test_the_default_timeout_is_bounded_and_an_explicit_value_wins(monkeypatch):
+    monkeypatch.delenv(TIMEOUT_ENV, raising=False)
+    assert resolve_timeout(CONFIGURED) == DEFAULT_TIMEOUT == 300
+    monkeypatch.setenv(TIMEOUT_ENV, "7")
+    assert resolve_timeout(CONFIGURED) == 7
+    assert resolve_timeout(2.5) == 2.5
+    assert resolve_timeout(None) is None  # no limit, said explicitly
+    assert Flow(Step(Name, "Name?")).timeout is CONFIGURED
+
+
+@pytest.mark.parametrize("timeout", [0, -1, math.nan, True, "5"])
+def test_a_timeout_argument_must_be_positive_seconds(timeout):
+    with pytest.raises(ConfigurationError, match="timeout must be a positive number of seconds"):
+        Flow(Step(Name, "Name?"), timeout=timeout)
 
 
 # --- outcomes ----------------------------------------------------------------------------------------

@@ -38,6 +38,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture(scope="module")
+def configured_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The same server with a small server-wide elicitation timeout."""
+    log = tmp_path_factory.mktemp("elicitation-timeout") / "server.log"
+    proc = ServerProcess(SCRIPT, env={"MCP_ELICITATION_TIMEOUT": "0.3"}, log_path=log).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
 def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The same server requiring bearer tokens, so elicitations belong to real users."""
     log = tmp_path_factory.mktemp("elicitation-auth") / "server.log"
@@ -202,6 +211,20 @@ async def test_invalid_answer_is_asked_again_then_accepted(server):
     # What the user got right is offered again, so nothing they typed is lost.
     assert second.requestedSchema["properties"]["description"]["default"] == "Taxi"
     assert "default" not in second.requestedSchema["properties"]["amount"]
+
+
+@pytest.mark.anyio
+async def test_a_multi_select_answer_with_a_repeated_option_is_asked_again(server):
+    repeated = {**GOOD_EXPENSE, "tags": ["work", "trip", "work"]}
+    user = ScriptedUser([accept(repeated), accept(GOOD_EXPENSE)])
+    async with connect(server.url, user) as session:
+        answer = await call(session, "record_expense")
+    assert answer["data"]["tags"] == ["work"]
+    _, again = user.asked
+    assert "- tags: 'work' chosen more than once; choose each option at most once" in again.message
+    # The spec's multi-select has no uniqueItems, so the schema does not claim it.
+    assert "uniqueItems" not in again.requestedSchema["properties"]["tags"]
+    assert again.requestedSchema["properties"]["description"]["default"] == "Lunch"
 
 
 @pytest.mark.anyio
@@ -386,24 +409,41 @@ def call_payload(tool: str, **arguments: Any) -> dict[str, Any]:
     return request("tools/call", {"name": tool, "arguments": arguments}, id=7)
 
 
-def test_unanswered_elicitation_is_cancelled_on_the_wire(server):
+def call_unanswered(url: str, tool: str, **arguments: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Call `tool` and never answer: the elicitation request, its cancellation, the call's result.
+
+    The read timeout bounds the wait, so a server that never gives up fails the test.
+    """
     with httpx.Client(timeout=httpx.Timeout(10)) as client:
-        session_id = initialize(client, server.url, {"elicitation": {"form": {}}})
-        payload = call_payload("record_expense", wait_seconds=0.5)
-        with client.stream("POST", server.url, json=payload, headers=headers(session_id)) as response:
+        session_id = initialize(client, url, {"elicitation": {"form": {}}})
+        with client.stream("POST", url, json=call_payload(tool, **arguments), headers=headers(session_id)) as response:
             stream = sse_messages(response)
-            asked = next(stream)
-            cancelled = next(stream)
-            result = next(stream)
+            return next(stream), next(stream), next(stream)
+
+
+def assert_timed_out(asked: dict[str, Any], cancelled: dict[str, Any], result: dict[str, Any], reason: str) -> None:
     assert asked["method"] == "elicitation/create"
     assert cancelled == {
         "jsonrpc": "2.0",
         "method": "notifications/cancelled",
-        "params": {"requestId": asked["id"], "reason": "no answer within 0.5 s"},
+        "params": {"requestId": asked["id"], "reason": reason},
     }
     assert result["id"] == 7
     outcome = json.loads(result["result"]["content"][0]["text"])
-    assert outcome == {"action": "cancel", "reason": "no answer within 0.5 s", "timed_out": True}
+    assert outcome == {"action": "cancel", "reason": reason, "timed_out": True}
+
+
+def test_unanswered_elicitation_is_cancelled_on_the_wire(server):
+    assert_timed_out(*call_unanswered(server.url, "record_expense", wait_seconds=0.5), "no answer within 0.5 s")
+
+
+def test_the_server_wide_timeout_bounds_an_elicitation_that_sets_none(configured_server):
+    assert_timed_out(*call_unanswered(configured_server.url, "record_expense"), "no answer within 0.3 s")
+
+
+def test_a_timeout_given_in_the_call_wins_over_the_server_wide_one(configured_server):
+    unanswered = call_unanswered(configured_server.url, "record_expense", wait_seconds=0.6)
+    assert_timed_out(*unanswered, "no answer within 0.6 s")
 
 
 def test_a_malformed_answer_is_an_error_not_a_crash(server):

@@ -224,6 +224,51 @@ def test_a_value_of_the_wrong_json_type_is_reported_for_its_field(data):
     assert name not in caught.value.kept
 
 
+def fields_of(model: type[BaseModel], accepts: Any) -> list[str]:
+    return [name for name, prop in requested_schema(model)["properties"].items() if accepts(prop)]
+
+
+def is_multi_select(prop: dict[str, Any]) -> bool:
+    return prop["type"] == "array"
+
+
+def is_free_text(prop: dict[str, Any]) -> bool:
+    return prop["type"] == "string" and "format" not in prop and choice_values(prop) is None
+
+
+@PROPERTY_SETTINGS
+@given(st.data())
+def test_a_repeated_option_in_a_multi_select_is_reported_for_its_field(data):
+    model = data.draw(form_models().filter(lambda m: bool(fields_of(m, is_multi_select))))
+    schema = requested_schema(model)
+    content = data.draw(content_for(schema))
+    name = data.draw(st.sampled_from(fields_of(model, is_multi_select)))
+    options = choice_values(schema["properties"][name]) or []
+    chosen = data.draw(st.lists(st.sampled_from(options), min_size=1, unique=True))
+    content[name] = data.draw(st.permutations([*chosen, data.draw(st.sampled_from(chosen))]))
+    with pytest.raises(InvalidFormContent) as caught:
+        parse_form_content(model, content)
+    problems = {problem.field: problem.problem for problem in caught.value.problems}
+    assert "chosen more than once" in problems[name]
+
+
+@PROPERTY_SETTINGS
+@given(st.data())
+def test_text_with_a_lone_surrogate_is_reported_for_its_field(data):
+    model = data.draw(form_models().filter(lambda m: bool(fields_of(m, is_free_text))))
+    schema = requested_schema(model)
+    content = data.draw(content_for(schema))
+    name = data.draw(st.sampled_from(fields_of(model, is_free_text)))
+    text = data.draw(st.text(max_size=10))
+    at = data.draw(st.integers(0, len(text)))
+    content[name] = text[:at] + chr(data.draw(st.integers(0xD800, 0xDFFF))) + text[at:]
+    with pytest.raises(InvalidFormContent) as caught:
+        parse_form_content(model, content)
+    problems = {problem.field: problem.problem for problem in caught.value.problems}
+    assert "not valid text" in problems[name]
+    assert name not in caught.value.kept
+
+
 def wrong_json_value(prop: dict[str, Any]) -> st.SearchStrategy[Any]:
     others: dict[str, st.SearchStrategy[Any]] = {
         "string": st.integers() | st.booleans() | st.lists(st.text(), max_size=2),

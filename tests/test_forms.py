@@ -303,6 +303,9 @@ def test_every_shape_of_the_spec_is_accepted():
         ({"type": "array", "items": {"type": "integer"}}, "'items' must be"),
         ({"type": "array", "items": {"type": "string", "enum": ["a"]}, "minItems": 2}, "only 1 options"),
         ({"type": "array", "items": {"type": "string", "enum": ["a"]}, "default": ["z"]}, "not among the options"),
+        ({"type": "array", "items": {"type": "string", "enum": ["a"]}, "default": ["a", "a"]}, "more than once"),
+        # 2025-11-25 defines no uniqueItems for multi-select; repeats are refused in answers instead.
+        ({"type": "array", "items": {"type": "string", "enum": ["a"]}, "uniqueItems": True}, "'uniqueItems' is not"),
         ({"type": "string", "title": 3}, "'title' must be a string"),
     ],
 )
@@ -357,6 +360,19 @@ SHAPES_SCHEMA = {"type": "object", "properties": VALID_SHAPES, "required": ["cou
         ({"count": 1, "many": []}, [FieldProblem("many", "choose at least 1 option(s)")]),
         ({"count": 1, "many": "a"}, [FieldProblem("many", "must be a list of options, not text")]),
         (
+            {"count": 1, "many": ["b", "a", "b", "a", "b"]},
+            [FieldProblem("many", "'b', 'a' chosen more than once; choose each option at most once")],
+        ),
+        (
+            {"count": 1, "text": "a\ud800"},
+            [
+                FieldProblem(
+                    "text", "contains a character that is not valid text (a lone surrogate); please type it again"
+                )
+            ],
+        ),
+        ({"count": 1, "\udc00": 1}, [FieldProblem("'\\udc00'", "is not a field of this form")]),
+        (
             {"count": 1, "when": "2025-01-31T09:30:00"},
             [
                 FieldProblem(
@@ -405,6 +421,32 @@ def test_invalid_content_names_every_field_and_keeps_the_good_values():
         "amount": "should be greater than 0 (you sent 0)",
     }
     assert caught.value.kept == {"category": "bills"}
+
+
+@pytest.mark.parametrize("kind", [list, set, frozenset])
+def test_a_multi_select_answer_with_a_repeated_option_is_refused(kind):
+    class Toppings(Form):
+        toppings: kind[Literal["mushrooms", "olives", "pineapple"]] = Field(title="Toppings")  # type: ignore[valid-type]
+
+    prop = requested_schema(Toppings)["properties"]["toppings"]
+    assert "uniqueItems" not in prop
+    with pytest.raises(InvalidFormContent) as caught:
+        parse_form_content(Toppings, {"toppings": ["mushrooms", "pineapple", "mushrooms"]})
+    assert [str(problem) for problem in caught.value.problems] == [
+        "toppings: 'mushrooms' chosen more than once; choose each option at most once"
+    ]
+    assert parse_form_content(Toppings, {"toppings": ["mushrooms", "pineapple"]}).toppings == kind(
+        ["mushrooms", "pineapple"]
+    )
+
+
+def test_text_that_is_not_valid_unicode_is_refused_naming_the_field():
+    with pytest.raises(InvalidFormContent) as caught:
+        parse_form_content(Expense, {"amount": 3, "description": "lunch \udfff", "category": "bills"})
+    (problem,) = caught.value.problems
+    assert problem.field == "description" and "not valid text" in problem.problem
+    str(problem).encode("utf-8")  # it can be sent back to the user
+    assert caught.value.kept == {"amount": 3, "category": "bills"}
 
 
 def test_model_validators_are_reported_too():

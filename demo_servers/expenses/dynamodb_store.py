@@ -82,10 +82,10 @@ def create_expense_table(table: str, client: Any | None = None) -> bool:
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "ResourceInUseException":
-            raise _translate(table, exc) from exc
+            raise _translate(table, exc, writing=False) from exc
         return False
     except BotoCoreError as exc:
-        raise _translate(table, exc) from exc
+        raise _translate(table, exc, writing=False) from exc
     client.get_waiter("table_exists").wait(TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     return True
 
@@ -120,7 +120,8 @@ class DynamoDBExpenseStore:
         self._call(
             lambda: self.client.put_item(
                 TableName=self.table, Item=_to_wire(item), ConditionExpression="attribute_not_exists(sk)"
-            )
+            ),
+            writing=True,
         )
 
     def list_expenses(self, user_alias: str) -> list[Expense]:
@@ -138,7 +139,7 @@ class DynamoDBExpenseStore:
         }
         if budget.category is not None:
             item["category"] = budget.category
-        self._call(lambda: self.client.put_item(TableName=self.table, Item=_to_wire(item)))
+        self._call(lambda: self.client.put_item(TableName=self.table, Item=_to_wire(item)), writing=True)
 
     def list_budgets(self, user_alias: str) -> list[Budget]:
         """Every budget of `user_alias`, the overall one first."""
@@ -152,25 +153,25 @@ class DynamoDBExpenseStore:
             ExpressionAttributeValues=_to_wire({":pk": _pk(user_alias), ":prefix": prefix}),
         )
         # Read every page inside _call so a failure on a later page is translated too.
-        items = self._call(lambda: [item for page in pages for item in page.get("Items", [])])
+        items = self._call(lambda: [item for page in pages for item in page.get("Items", [])], writing=False)
         return (_from_wire(item) for item in items)
 
-    def _call(self, operation: Callable[[], T]) -> T:
+    def _call(self, operation: Callable[[], T], *, writing: bool) -> T:
         try:
             return operation()
         except (ClientError, BotoCoreError) as exc:
-            raise _translate(self.table, exc) from exc
+            raise _translate(self.table, exc, writing=writing) from exc
 
 
-def _translate(table: str, exc: ClientError | BotoCoreError) -> Exception:
+def _translate(table: str, exc: ClientError | BotoCoreError, *, writing: bool) -> Exception:
+    """A toolkit error for a botocore one; only a failed write says that nothing was stored."""
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
             return ExpenseTableMissing(table)
         message = exc.response.get("Error", {}).get("Message", str(exc))
-        return StoreUnavailable(
-            f"DynamoDB table {table!r} refused the request ({code}: {message}). Nothing was stored."
-        )
+        outcome = " Nothing was stored." if writing else ""
+        return StoreUnavailable(f"DynamoDB table {table!r} refused the request ({code}: {message}).{outcome}")
     return StoreUnavailable(
         f"DynamoDB table {table!r} is unreachable: {exc}. Check AWS credentials, region and endpoint."
     )

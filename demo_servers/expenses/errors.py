@@ -1,15 +1,17 @@
 """Errors of the expense tracker, in one tree.
 
     ExpenseError
-    ├── InvalidExpense          a field of an expense or budget failed validation
+    ├── InvalidArgument         an argument of a tool that only reads failed validation
+    │   └── InvalidExpense      a field of an expense or budget to store failed validation
     ├── NothingStored           an interactive tool could not ask, or got no usable answer
     └── StoreError              the expense store cannot be opened or used
         ├── UnsupportedStoreUrl the store URL names no known store, or is malformed
         ├── ExpenseTableMissing the DynamoDB table does not exist yet
-        └── StoreUnavailable    the database or endpoint failed; nothing was stored
+        └── StoreUnavailable    the database or endpoint failed
 
-Every message says what to do next. Errors from sqlite3 and botocore are translated in the
-store modules and re-raised `from` the original.
+Every message says what to do next, and only errors of tools that write say "Nothing was
+stored": a tool that only reads has nothing to reassure about. Errors from sqlite3 and
+botocore are translated in the store modules and re-raised `from` the original.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "ExpenseError",
     "ExpenseTableMissing",
+    "InvalidArgument",
     "InvalidExpense",
     "NothingStored",
     "StoreError",
@@ -29,16 +32,28 @@ class ExpenseError(Exception):
     """Root of every error the expense tracker raises on purpose."""
 
 
-class InvalidExpense(ExpenseError, ValueError):
-    """A field failed validation; nothing was stored.
+class InvalidArgument(ExpenseError, ValueError):
+    """An argument failed validation, e.g. a month that is not ``YYYY-MM``.
 
     Attributes:
-        field: The name of the offending field, e.g. ``"amount"``.
+        field: The name of the offending field, e.g. ``"month"``.
+        problem: What is wrong with it and how to write it instead.
     """
 
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
-        super().__init__(f"Invalid {field}: {problem}. Nothing was stored.")
+        self.problem = problem
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        return f"Invalid {self.field}: {self.problem}."
+
+
+class InvalidExpense(InvalidArgument):
+    """A field of an expense or budget about to be stored failed validation; nothing was stored."""
+
+    def _message(self) -> str:
+        return f"{super()._message()} Nothing was stored."
 
 
 class StoreError(ExpenseError):
@@ -68,7 +83,10 @@ class ExpenseTableMissing(StoreError):
 
 
 class StoreUnavailable(StoreError):
-    """The database or endpoint failed; the message names the store and the cause."""
+    """The database or endpoint failed; the message names the store and the cause.
+
+    A failed write says that nothing was stored; a failed read does not.
+    """
 
 
 class NothingStored(ExpenseError):

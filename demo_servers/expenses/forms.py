@@ -49,6 +49,10 @@ class CategoryForm(toolkit.Form):
 
 
 class ConfirmForm(toolkit.Form):
-    """Step 4: the user confirms what will be stored (the message repeats it)."""
+    """Step 4: the user confirms what will be stored (the message repeats it).
 
-    confirmed: bool = Field(default=False, title="Store this expense")
+    The box starts ticked: accepting the form as shown means "store it", declining means
+    "don't". Unticked, a client that submits the defaults would turn every yes into a no.
+    """
+
+    confirmed: bool = Field(default=True, title="Store this expense")

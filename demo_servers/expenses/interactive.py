@@ -1,8 +1,10 @@
 """`add_expense_interactive`: four questions, then the expense is stored only if confirmed.
 
 The steps are amount, description, category and a confirmation that repeats what will be
-stored. A decline or cancel at any step ends the conversation with nothing stored, and the
-answer names the step. Invalid answers are asked again by `toolkit.elicit`.
+stored; accepting the confirmation as shown stores the expense. A decline or cancel at any
+step ends the conversation with nothing stored, and the answer names the step; so does a
+step left unanswered past the elicitation timeout (`MCP_ELICITATION_TIMEOUT`, else 300 s).
+Invalid answers are asked again by `toolkit.elicit`.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def add_expense_flow(user_alias: str) -> toolkit.Flow:
 async def ask_and_store(
     ctx: Context[Any, Any, Any], user_alias: str, store_expense: Callable[[Expense], Awaitable[None]]
 ) -> InteractiveResult:
-    """Run the flow and call `store_expense` only after a ticked confirmation.
+    """Run the flow and call `store_expense` only after an accepted, still ticked, confirmation.
 
     Raises:
         NothingStored: The client cannot show forms, or kept sending invalid answers.
@@ -76,11 +78,13 @@ async def ask_and_store(
         ) from exc
     except toolkit.ElicitationAttemptsExhausted as exc:
         raise NothingStored(f"The answers stayed invalid after {exc.attempts} tries: {'; '.join(exc.errors)}.") from exc
+    except toolkit.ConfigurationError as exc:
+        raise NothingStored(f"The server is misconfigured: {exc}") from exc
     if isinstance(outcome, toolkit.FlowStopped):
         return _stopped(outcome)
     answers = outcome.answers
     if not answers[ConfirmForm].confirmed:
-        return InteractiveResult("not_confirmed", "You did not confirm the expense, so nothing was stored.")
+        return InteractiveResult("not_confirmed", "You unticked the confirmation, so nothing was stored.")
     expense = new_expense(
         user_alias, answers[AmountForm].amount, answers[DescriptionForm].description, answers[CategoryForm].category
     )

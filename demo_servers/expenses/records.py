@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal, get_args
 
-from .errors import InvalidExpense
+from .errors import InvalidArgument, InvalidExpense
 
 __all__ = [
     "CATEGORIES",
@@ -26,6 +26,8 @@ __all__ = [
     "check_alias",
     "check_category",
     "check_description",
+    "check_lookup_alias",
+    "check_text",
     "new_budget",
     "new_expense",
     "parse_amount",
@@ -47,6 +49,7 @@ MAX_DESCRIPTION = 200
 CENT = Decimal("0.01")
 # Aliases become part of DynamoDB keys (`USER#alias`), so `#` and spaces are kept out.
 ALIAS_PATTERN = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
+ALIAS_RULE = "use 1-64 letters, digits or . _ @ + - (no spaces or '#')"
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,32 @@ class Budget:
 def check_alias(user_alias: str) -> str:
     """Return `user_alias` if it is 1-64 letters, digits or `._@+-`."""
     if not isinstance(user_alias, str) or not ALIAS_PATTERN.fullmatch(user_alias):
-        raise InvalidExpense("user_alias", "use 1-64 letters, digits or . _ @ + - (no spaces or '#')")
+        raise InvalidExpense("user_alias", ALIAS_RULE)
     return user_alias
+
+
+def check_lookup_alias(user_alias: str) -> str:
+    """`check_alias` for tools that only read: the same rule, and an error without "Nothing was stored"."""
+    if not isinstance(user_alias, str) or not ALIAS_PATTERN.fullmatch(user_alias):
+        raise InvalidArgument("user_alias", ALIAS_RULE)
+    return user_alias
+
+
+def check_text(field: str, text: str) -> str:
+    """Return `text` if it can be stored: valid Unicode, so UTF-8 can encode it.
+
+    A lone surrogate (half of a UTF-16 pair) reaches Python from some clients; SQLite,
+    DynamoDB and the JSON of every response refuse it, so it is refused here by name.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidExpense(
+            field,
+            f"character {exc.start + 1} is not valid text (a lone surrogate {text[exc.start]!a}); "
+            "type the text again",
+        ) from None
+    return text
 
 
 def parse_amount(value: Decimal | str | int | float, field: str = "amount") -> Decimal:
@@ -112,8 +139,8 @@ def parse_amount(value: Decimal | str | int | float, field: str = "amount") -> D
 
 
 def check_description(description: str) -> str:
-    """Return `description` stripped, if it is 1-200 characters."""
-    text = description.strip() if isinstance(description, str) else ""
+    """Return `description` stripped, if it is 1-200 characters of storable text."""
+    text = check_text("description", description).strip() if isinstance(description, str) else ""
     if not text:
         raise InvalidExpense("description", "it must not be empty")
     if len(text) > MAX_DESCRIPTION:
@@ -142,7 +169,8 @@ def new_expense(
     return Expense(
         user_alias=check_alias(user_alias),
         # The timestamp prefix makes ids (and so DynamoDB sort keys) sort by recording time.
-        expense_id=f"{recorded_at:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}",
+        # `%Y` does not pad years below 1000 on every platform, so the year is padded by hand.
+        expense_id=f"{recorded_at.year:04d}{recorded_at:%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}",
         amount=parse_amount(amount),
         description=check_description(description),
         category=check_category(category),

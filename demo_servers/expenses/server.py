@@ -1,7 +1,8 @@
 """The expense tracker's tools, registered on a toolkit stateful server by `create_server`.
 
 Every tool validates its arguments before touching the store, so bad input gets a clear
-error and stores nothing. Store calls block (sqlite3, boto3) and run in a worker thread.
+error naming the field; tools that write add that nothing was stored. Store calls block
+(sqlite3, boto3) and run in a worker thread.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import toolkit
 from ..capability_report import CapabilityReport, capability_report
 from .analysis import SpendingAnalysis, analyze
 from .interactive import InteractiveResult, ask_and_store
-from .records import Budget, Category, Expense, check_alias, new_budget, new_expense
+from .records import Budget, Category, Expense, check_alias, check_lookup_alias, new_budget, new_expense
 from .report import SpendingReport, build_report
 from .store import ExpenseStore
 from .summary import MonthSummary, check_month, month_of, summarize_month
@@ -61,7 +62,7 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
 
     async def month_of_user(user_alias: str, month: str | None) -> tuple[MonthSummary, list[Expense]]:
         chosen = check_month(month) if month is not None else month_of(datetime.now(UTC).date())
-        expenses = await anyio.to_thread.run_sync(store.list_expenses, check_alias(user_alias))
+        expenses = await anyio.to_thread.run_sync(store.list_expenses, check_lookup_alias(user_alias))
         budgets = await anyio.to_thread.run_sync(store.list_budgets, user_alias)
         return summarize_month(user_alias, expenses, budgets, chosen), expenses
 
@@ -93,7 +94,7 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
     @server.tool()
     async def list_expenses(user_alias: Alias) -> ExpenseList:
         """List a user's expenses, oldest first, with the total."""
-        expenses = await anyio.to_thread.run_sync(store.list_expenses, check_alias(user_alias))
+        expenses = await anyio.to_thread.run_sync(store.list_expenses, check_lookup_alias(user_alias))
         return ExpenseList(user_alias, len(expenses), sum((e.amount for e in expenses), Decimal("0.00")), expenses)
 
     @server.tool()
@@ -122,7 +123,7 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
     @server.tool()
     async def generate_report(user_alias: Alias, ctx: Context) -> SpendingReport:
         """A month-by-month spending report, with progress while it is built."""
-        return await build_report(ctx, check_alias(user_alias), store.list_expenses, store.list_budgets)
+        return await build_report(ctx, check_lookup_alias(user_alias), store.list_expenses, store.list_budgets)
 
     @server.tool()
     async def client_capabilities(ctx: Context) -> CapabilityReport:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .errors import InvalidExpense
+from .errors import InvalidArgument
 from .records import CATEGORIES, CATEGORY_TITLES, Budget, Expense
 
 __all__ = ["BudgetStatus", "MonthSummary", "check_month", "describe_summary", "month_of", "summarize_month"]
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# ASCII digits only: `\d` would also match other scripts' digits, which no stored month has.
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 ZERO = Decimal("0.00")
 
 
@@ -64,13 +65,17 @@ class MonthSummary:
 def check_month(month: str) -> str:
     """Return `month` if it is ``YYYY-MM``."""
     if not isinstance(month, str) or not MONTH.fullmatch(month):
-        raise InvalidExpense("month", f"{month!r} is not a month; write it as YYYY-MM, e.g. 2025-03")
+        raise InvalidArgument("month", f"{month!r} is not a month; write it as YYYY-MM, e.g. 2025-03")
     return month
 
 
 def month_of(day: date) -> str:
-    """The ``YYYY-MM`` month that `day` falls in."""
-    return f"{day:%Y-%m}"
+    """The ``YYYY-MM`` month that `day` falls in, the year padded to four digits.
+
+    Not `f"{day:%Y-%m}"`: `%Y` writes year 999 as ``999`` on glibc, a month `check_month`
+    would then refuse to read back.
+    """
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def summarize_month(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from mcp.types import ElicitRequestParams, ElicitResult
+from wire import headers, initialize, parse_sse, request
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 
@@ -105,6 +109,37 @@ async def test_declining_or_cancelling_any_step_stores_nothing(expenses_server, 
         assert stored == [], step
 
 
+class DefaultsUser(ScriptedUser):
+    """Gives the scripted answers, then accepts every further form exactly as shown: its defaults."""
+
+    async def __call__(self, context, params: ElicitRequestParams) -> ElicitResult:
+        if self.answers:
+            return await super().__call__(context, params)
+        self.questions.append(params)
+        properties = params.requestedSchema["properties"]
+        return accept({key: prop["default"] for key, prop in properties.items() if "default" in prop})
+
+
+async def test_accepting_the_confirmation_as_shown_stores_exactly_one_expense(expenses_server, connect, alias):
+    user = DefaultsUser(*map(accept, GOOD_ANSWERS[:3]))
+
+    result, stored = await run(expenses_server, connect, user, alias)
+
+    assert result.structuredContent["status"] == "stored", result.structuredContent
+    assert [(e["amount"], e["description"]) for e in stored] == [("12.50", "Lunch with Sam")]
+    assert len(user.questions) == len(STEPS)
+
+
+async def test_accepting_the_confirmation_without_content_fields_stores_it(expenses_server, connect, alias):
+    # Some clients send only the fields the user touched.
+    user = ScriptedUser(*map(accept, GOOD_ANSWERS[:3]), accept({}))
+
+    result, stored = await run(expenses_server, connect, user, alias)
+
+    assert result.structuredContent["status"] == "stored"
+    assert len(stored) == 1
+
+
 async def test_an_unticked_confirmation_stores_nothing(expenses_server, connect, alias):
     user = ScriptedUser(*map(accept, GOOD_ANSWERS[:3]), accept({"confirmed": False}))
 
@@ -186,3 +221,39 @@ async def test_a_bad_alias_is_refused_before_any_question(expenses_server, conne
     assert result.isError
     assert "user_alias" in result.content[0].text
     assert user.questions == []
+
+
+# --- a client that never answers --------------------------------------------------------------------
+
+
+def sse_messages(response: httpx.Response) -> Iterator[dict[str, Any]]:
+    """JSON-RPC messages of a streamed SSE response, as each event completes."""
+    lines: list[str] = []
+    for line in response.iter_lines():
+        if line:
+            lines.append(line)
+            continue
+        yield from (event.json() for event in parse_sse(lines) if event.data)
+        lines = []
+
+
+def test_an_unanswered_question_ends_at_the_configured_timeout(spawn_server, sqlite_url, alias):
+    server = spawn_server("demo_servers.expenses", "--store", sqlite_url, env={"MCP_ELICITATION_TIMEOUT": "0.5"})
+    call = request("tools/call", {"name": "add_expense_interactive", "arguments": {"user_alias": alias}}, id=7)
+    # The read timeout bounds the wait: a server that never gives up fails here.
+    with httpx.Client(timeout=httpx.Timeout(10)) as client:
+        session_id = initialize(client, server.url, {"elicitation": {"form": {}}})
+        with client.stream("POST", server.url, json=call, headers=headers(session_id)) as response:
+            stream = sse_messages(response)
+            asked, cancelled, result = next(stream), next(stream), next(stream)
+        listing = request("tools/call", {"name": "list_expenses", "arguments": {"user_alias": alias}}, id=8)
+        with client.stream("POST", server.url, json=listing, headers=headers(session_id)) as response:
+            listed = next(sse_messages(response))
+
+    assert asked["method"] == "elicitation/create"
+    assert cancelled["method"] == "notifications/cancelled"
+    assert cancelled["params"] == {"requestId": asked["id"], "reason": "no answer within 0.5 s"}
+    outcome = result["result"]["structuredContent"]
+    assert (result["id"], outcome["status"], outcome["step"]) == (7, "cancelled", "amount")
+    assert outcome["message"] == "No answer came at the amount step (no answer within 0.5 s); nothing was stored."
+    assert json.loads(listed["result"]["content"][0]["text"])["count"] == 0

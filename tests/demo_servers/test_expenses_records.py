@@ -9,16 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demo_servers.expenses.errors import InvalidExpense
+from demo_servers.expenses.errors import InvalidArgument, InvalidExpense
 from demo_servers.expenses.records import (
     CATEGORIES,
     CATEGORY_TITLES,
     check_alias,
     check_description,
+    check_lookup_alias,
     new_budget,
     new_expense,
     parse_amount,
 )
+from demo_servers.expenses.summary import check_month, month_of
 
 
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2))
@@ -72,6 +74,34 @@ def test_descriptions_are_stripped_and_bounded():
         check_description("   ")
     with pytest.raises(InvalidExpense, match="201 characters"):
         check_description("x" * 201)
+
+
+@pytest.mark.parametrize("text", ["\ud800", "lunch \udc00", "\udfff\ud800"])
+def test_text_that_cannot_be_stored_is_refused_naming_the_field(text):
+    with pytest.raises(InvalidExpense, match="not valid text") as caught:
+        new_expense("alice", 1, text, "food")
+    assert caught.value.field == "description"
+    str(caught.value).encode("utf-8")  # the error itself can be sent
+
+
+def test_a_lookup_alias_error_does_not_talk_about_storing():
+    with pytest.raises(InvalidArgument, match="user_alias") as caught:
+        check_lookup_alias("has space")
+    assert not isinstance(caught.value, InvalidExpense)
+    assert "stored" not in str(caught.value)
+    assert check_lookup_alias("alice") == "alice"
+
+
+@pytest.mark.parametrize(("day", "month"), [(date(999, 1, 1), "0999-01"), (date(1, 12, 31), "0001-12")])
+def test_months_of_early_years_have_four_digits(day, month):
+    assert month_of(day) == month
+    assert check_month(month) == month
+
+
+def test_expense_ids_of_early_years_still_sort_by_recording_time():
+    early = new_expense("a", 1, "x", "food", now=datetime(999, 1, 1, tzinfo=UTC))
+    late = new_expense("a", 1, "x", "food", now=datetime(1000, 1, 1, tzinfo=UTC))
+    assert early.expense_id < late.expense_id
 
 
 def test_unknown_category_is_refused():

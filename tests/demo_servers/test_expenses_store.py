@@ -184,6 +184,37 @@ def test_dynamodb_missing_table_is_a_clear_error(dynamodb_endpoint):
         store.list_expenses("alice")
 
 
+def test_early_years_round_trip(store):
+    ancient = new_expense("ana", 1, "a very old receipt", "other", date(1, 1, 1))
+    medieval = new_expense("ana", 2, "a receipt from 999", "other", date(999, 12, 31))
+    store.add_expense(ancient)
+    store.add_expense(medieval)
+
+    assert store.list_expenses("ana") == [ancient, medieval]
+
+
+def test_dynamodb_refusals_say_nothing_was_stored_only_for_writes(dynamodb_endpoint):
+    # A table someone else made, with another key schema: DynamoDB refuses reads and writes alike.
+    table = f"foreign-{uuid.uuid4().hex[:12]}"
+    client = dynamodb_client(endpoint_url=dynamodb_endpoint, region="us-east-1")
+    client.create_table(
+        TableName=table,
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    store = DynamoDBExpenseStore(table, client=client)
+    try:
+        with pytest.raises(StoreUnavailable, match="refused the request") as read:
+            store.list_expenses("alice")
+        with pytest.raises(StoreUnavailable, match="refused the request") as written:
+            store.add_expense(new_expense("alice", 1, "x", "other"))
+    finally:
+        client.delete_table(TableName=table)
+    assert "stored" not in str(read.value)
+    assert str(written.value).endswith("Nothing was stored.")
+
+
 def test_dynamodb_unreachable_endpoint_is_a_clear_error(dynamodb_endpoint):
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))

@@ -22,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 
 import toolkit
 from toolkit import Accepted, Cancelled, Declined, FlowCompleted, FlowStopped, UrlAccepted
+from toolkit.elicitation import CONFIGURED
 
 TOKENS = {"alice-token": "alice", "bob-token": "bob"}
 
@@ -109,9 +110,10 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
 
     @server.tool()
     async def record_expense(ctx: Context, max_attempts: int = 3, wait_seconds: float | None = None) -> str:
-        """Ask for an expense in one form."""
+        """Ask for an expense in one form; without wait_seconds, the server-wide timeout applies."""
+        timeout = CONFIGURED if wait_seconds is None else wait_seconds
         outcome = await toolkit.elicit(
-            ctx, "Tell me about the expense.", Expense, max_attempts=max_attempts, timeout=wait_seconds
+            ctx, "Tell me about the expense.", Expense, max_attempts=max_attempts, timeout=timeout
         )
         return outcome_json(outcome)
 

@@ -5,13 +5,20 @@ from .flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
 from .forms import Form, parse_form_content, requested_schema
 from .questions import Confirmation, ask, choose, confirm
 from .requests import (
+    CONFIGURED,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_TIMEOUT,
+    TIMEOUT_ENV,
     Accepted,
     Cancelled,
+    ConfiguredTimeout,
     Declined,
     ElicitAnswer,
     ElicitationOutcome,
+    Timeout,
+    configured_timeout,
     elicit,
+    resolve_timeout,
     send_elicitation,
 )
 from .schema import (
@@ -27,10 +34,14 @@ from .schema import (
 from .url import UrlAccepted, UrlElicitations, elicit_url, new_elicitation_id, url_elicitation_required, user_identity
 
 __all__ = [
+    "CONFIGURED",
     "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_TIMEOUT",
     "STRING_FORMATS",
+    "TIMEOUT_ENV",
     "Accepted",
     "Cancelled",
+    "ConfiguredTimeout",
     "Confirmation",
     "Declined",
     "ElicitAnswer",
@@ -42,6 +53,7 @@ __all__ = [
     "FlowStopped",
     "Form",
     "Step",
+    "Timeout",
     "Titles",
     "UrlAccepted",
     "UrlElicitations",
@@ -49,6 +61,7 @@ __all__ = [
     "check_requested_schema",
     "choice_values",
     "choose",
+    "configured_timeout",
     "confirm",
     "elicit",
     "elicit_url",
@@ -59,6 +72,7 @@ __all__ = [
     "property_problems",
     "requested_schema",
     "requested_schema_problems",
+    "resolve_timeout",
     "send_elicitation",
     "url_elicitation_required",
     "user_identity",

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from ..errors import ConfigurationError
 from .forms import requested_schema
-from .requests import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, check_limits, elicit
+from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, Timeout, check_limits, elicit
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context
@@ -134,7 +134,8 @@ class Flow:
     Args:
         *steps: The steps, in order. Each form class may appear once, and names must be unique.
         max_attempts: Attempts per step before invalid answers end the flow (see `elicit`).
-        timeout: Seconds to wait for each answer (see `elicit`).
+        timeout: Seconds to wait for each answer; by default the server-wide setting, read
+            when the flow runs, not when it is defined; None for no limit (see `elicit`).
 
     Raises:
         ConfigurationError: No steps, a repeated form or name, or bad limits.
@@ -142,7 +143,7 @@ class Flow:
     """
 
     def __init__(
-        self, *steps: Step[Any], max_attempts: int = DEFAULT_MAX_ATTEMPTS, timeout: float | None = None
+        self, *steps: Step[Any], max_attempts: int = DEFAULT_MAX_ATTEMPTS, timeout: Timeout = CONFIGURED
     ) -> None:
         _check_steps(steps)
         check_limits(max_attempts, timeout)
@@ -160,6 +161,7 @@ class Flow:
         Raises:
             ElicitationUnsupported: The client did not declare `elicitation.form`.
             ElicitationAttemptsExhausted: A step kept getting invalid answers.
+            ConfigurationError: `MCP_ELICITATION_TIMEOUT` is malformed.
         """
         answers = FlowAnswers()
         for index, step in enumerate(self.steps):

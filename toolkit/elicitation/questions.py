@@ -21,7 +21,7 @@ from pydantic_core import PydanticUndefined
 from ..errors import ConfigurationError
 from .fields import Titles
 from .forms import Form
-from .requests import DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, elicit
+from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, Timeout, elicit
 
 if TYPE_CHECKING:
     from mcp.server.fastmcp import Context
@@ -32,9 +32,13 @@ ValueT = TypeVar("ValueT")
 
 
 class Confirmation(Form):
-    """A one-checkbox form: did the user confirm?"""
+    """A one-checkbox form: did the user confirm?
 
-    confirmed: bool = Field(default=False, title="Confirm")
+    The box starts ticked, so accepting the form as shown means yes and declining means
+    no; a client that submits the defaults unchanged must not turn a yes into a no.
+    """
+
+    confirmed: bool = Field(default=True, title="Confirm")
 
 
 async def confirm(
@@ -42,23 +46,24 @@ async def confirm(
     message: str,
     *,
     label: str = "Confirm",
-    default: bool = False,
-    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+    timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
 ) -> Accepted[bool] | Declined | Cancelled:
-    """Ask a yes/no question as one checkbox.
+    """Ask a yes/no question: accept means yes, decline means no.
+
+    The form is one checkbox that starts ticked, so a client that shows the form with its
+    defaults and lets the user press accept gets a yes, never a silent no.
 
     Args:
         ctx: The tool's context.
         message: The question, e.g. "Delete all 12 expenses from March?".
         label: The checkbox's title.
-        default: Whether the box starts ticked.
         timeout: Seconds to wait for the answer (see `elicit`).
 
     Returns:
-        `Accepted(True)` only when the user ticked the box and submitted; `Accepted(False)`
-        when they submitted it unticked; else `Declined()` or `Cancelled(...)`.
+        `Accepted(True)` when the user accepted the form as shown; `Accepted(False)` only
+        when they unticked the box before accepting; else `Declined()` or `Cancelled(...)`.
     """
-    form = _one_field("Confirmation", bool, Field(default=default, title=label))
+    form = _one_field("Confirmation", bool, Field(default=True, title=label))
     return _unwrapped(await elicit(ctx, message, form, timeout=timeout))
 
 
@@ -70,7 +75,7 @@ async def choose(
     label: str = "Choice",
     default: str | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+    timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
 ) -> Accepted[str] | Declined | Cancelled:
     """Ask the user to pick one of several options.
 
@@ -105,7 +110,7 @@ async def ask(
     description: str | None = None,
     default: Any = PydanticUndefined,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+    timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
     **constraints: Any,
 ) -> Accepted[ValueT] | Declined | Cancelled:
     """Ask for one value of any supported field type.

@@ -7,8 +7,13 @@ match await elicit(ctx, "What did you spend?", Expense):
     case Declined():
         ...  # the user said no
     case Cancelled(reason=reason):
-        ...  # dismissed, or unanswered within `timeout`
+        ...  # dismissed, or unanswered within the timeout
 ```
+
+Every wait for an answer is bounded: by the call's `timeout=`, else by the server-wide
+`MCP_ELICITATION_TIMEOUT` (seconds, or `none`), else by `DEFAULT_TIMEOUT` (300 s). A client
+that never answers thus ends in `Cancelled(timed_out=True)`, with the request cancelled on the
+wire, instead of pinning the tool call and its session. `timeout=None` waits without a limit.
 
 Content that does not fit the form is never an exception on the first try: the user is
 asked again with a message naming each wrong field and why, and with the fields they got
@@ -19,9 +24,12 @@ end the tool call.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import enum
+import math
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from mcp import types
 from mcp.shared.exceptions import McpError
@@ -44,13 +52,20 @@ if TYPE_CHECKING:
     from .schema import FieldProblem
 
 __all__ = [
+    "CONFIGURED",
     "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_TIMEOUT",
+    "TIMEOUT_ENV",
     "Accepted",
     "Cancelled",
+    "ConfiguredTimeout",
     "Declined",
     "ElicitAnswer",
     "ElicitationOutcome",
+    "Timeout",
+    "configured_timeout",
     "elicit",
+    "resolve_timeout",
     "send_elicitation",
 ]
 
@@ -59,6 +74,25 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 #: How often `elicit` asks before giving up on invalid answers.
 DEFAULT_MAX_ATTEMPTS = 3
+#: Seconds to wait for each answer when neither the call nor the server sets a timeout;
+#: generous, because a person is reading and typing.
+DEFAULT_TIMEOUT = 300.0
+#: The environment variable with the server-wide timeout: seconds, or `none` for no limit.
+TIMEOUT_ENV = "MCP_ELICITATION_TIMEOUT"
+_NO_LIMIT = "none"
+
+
+class ConfiguredTimeout(enum.Enum):
+    """The type of `CONFIGURED`, the default `timeout` of every form helper."""
+
+    CONFIGURED = "configured"
+
+
+#: `timeout=CONFIGURED` (the default) means the server-wide setting; see `configured_timeout`.
+CONFIGURED: Final = ConfiguredTimeout.CONFIGURED
+
+#: A `timeout=` argument: seconds, None for no limit, or `CONFIGURED` for the server's setting.
+Timeout: TypeAlias = float | Literal[ConfiguredTimeout.CONFIGURED] | None
 
 
 # No slots: with them, subscripted construction (`Accepted[int](1)`) fails on Python 3.11.
@@ -111,7 +145,7 @@ async def elicit(
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     # Unlike a caller's fail_after, this timeout ends in Cancelled and cancels on the wire.
-    timeout: float | None = None,  # noqa: ASYNC109
+    timeout: Timeout = CONFIGURED,  # noqa: ASYNC109
 ) -> Accepted[ModelT] | Declined | Cancelled:
     """Ask the user to fill in `model` as a form and return what they did.
 
@@ -125,7 +159,8 @@ async def elicit(
         model: A Pydantic model (ideally a `toolkit.Form`) whose fields are the questions.
         max_attempts: How many times to ask in total before giving up on invalid answers.
         timeout: Seconds to wait for each answer; when they pass, the request is cancelled
-            on the wire and the outcome is `Cancelled(timed_out=True)`. None waits for as
+            on the wire and the outcome is `Cancelled(timed_out=True)`. By default the
+            server-wide setting (`MCP_ELICITATION_TIMEOUT`, else 300 s); None waits for as
             long as the tool call lives.
 
     Returns:
@@ -137,14 +172,16 @@ async def elicit(
         ElicitationAttemptsExhausted: Every attempt came back invalid.
         ElicitationRequestFailed: The client answered with a JSON-RPC error.
         InvalidElicitationResponse: The client's result is not a valid elicitation result.
+        ConfigurationError: A limit is out of range, or `MCP_ELICITATION_TIMEOUT` is malformed.
     """
     schema = requested_schema(model)
     check_limits(max_attempts, timeout)
+    seconds = resolve_timeout(timeout)
     require_elicitation(ctx, "form")
     prompt, asked = message, schema
     problems: Sequence[FieldProblem] = ()
     for attempt in range(1, max_attempts + 1):
-        answer = await _ask_form(ctx, prompt, asked, timeout)
+        answer = await _ask_form(ctx, prompt, asked, seconds)
         if not isinstance(answer, ElicitAnswer):
             return answer
         try:
@@ -156,12 +193,51 @@ async def elicit(
     raise ElicitationAttemptsExhausted(max_attempts, [str(problem) for problem in problems])
 
 
-def check_limits(max_attempts: int, timeout: float | None) -> None:
+def check_limits(max_attempts: int, timeout: Timeout) -> None:
     """Reject an attempt count below one or a timeout that is not positive."""
     if max_attempts < 1:
         raise ConfigurationError(f"max_attempts must be at least 1, not {max_attempts}.")
-    if timeout is not None and not timeout > 0:
-        raise ConfigurationError(f"timeout must be a positive number of seconds or None, not {timeout}.")
+    if timeout is None or timeout is CONFIGURED:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds, None for no limit, or CONFIGURED, not {timeout!r}."
+        )
+
+
+def configured_timeout(environ: Mapping[str, str] | None = None) -> float | None:
+    """The server-wide wait for an answer: `MCP_ELICITATION_TIMEOUT`, else `DEFAULT_TIMEOUT`.
+
+    Args:
+        environ: Where to read the variable; `os.environ` when None.
+
+    Returns:
+        Seconds, or None when the variable is `none` (wait as long as the tool call lives).
+
+    Raises:
+        ConfigurationError: The variable is neither a positive number of seconds nor `none`.
+    """
+    raw = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    if raw.lower() == _NO_LIMIT:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    # inf would read as "no limit" by accident; `none` says it on purpose.
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigurationError(
+            f"{TIMEOUT_ENV}={raw!r} is not valid: use a positive number of seconds, e.g. 300, "
+            f"or '{_NO_LIMIT}' to wait without a limit."
+        )
+    return seconds
+
+
+def resolve_timeout(timeout: Timeout) -> float | None:
+    """The seconds to wait: `timeout` itself, or the server-wide setting for `CONFIGURED`."""
+    return configured_timeout() if timeout is CONFIGURED else timeout
 
 
 def retry_message(message: str, problems: Sequence[FieldProblem], attempt: int, max_attempts: int) -> str:

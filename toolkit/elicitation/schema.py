@@ -113,8 +113,9 @@ def form_content_problems(schema: Mapping[str, Any], content: Any) -> list[Field
     """Every way an accepted answer's `content` fails to fit a valid `requestedSchema`.
 
     A missing answer, keys the form does not have, missing required fields, wrong JSON
-    types, values outside the options or bounds, and malformed formats are all reported.
-    A `null` value counts as not given.
+    types, values outside the options or bounds, malformed formats, text that is not valid
+    Unicode (a lone surrogate, which no UTF-8 store or response can hold) and options chosen
+    more than once in a multi-select are all reported. A `null` value counts as not given.
 
     Args:
         schema: A schema that passes `check_requested_schema`.
@@ -128,7 +129,7 @@ def form_content_problems(schema: Mapping[str, Any], content: Any) -> list[Field
     if not isinstance(content, Mapping):
         return [FieldProblem(None, f"the content must be an object of field values, not {_json_type(content)}")]
     properties: Mapping[str, Any] = schema["properties"]
-    problems = [FieldProblem(key, "is not a field of this form") for key in content if key not in properties]
+    problems = [FieldProblem(_key(key), "is not a field of this form") for key in content if key not in properties]
     for name in schema.get("required", []):
         if content.get(name) is None:
             problems.append(FieldProblem(name, "is required"))
@@ -320,6 +321,8 @@ def _required_problems(required: Any, properties: Mapping[str, Any]) -> list[Fie
 def _string_value_problem(prop: Mapping[str, Any], value: Any) -> str | None:
     if not isinstance(value, str):
         return f"must be text, not {_json_type(value)}"
+    if not _is_unicode(value):
+        return "contains a character that is not valid text (a lone surrogate); please type it again"
     if "minLength" in prop and len(value) < prop["minLength"]:
         return f"must be at least {prop['minLength']} character(s) long"
     if "maxLength" in prop and len(value) > prop["maxLength"]:
@@ -383,11 +386,29 @@ def _multi_value_problem(prop: Mapping[str, Any], value: Any) -> str | None:
     unknown = [item for item in value if item not in options]
     if unknown:
         return f"{_listing(unknown)} not among the options {_listing(options)}"
+    # The wire has no `uniqueItems` in 2025-11-25, so a client may well send a repeat.
+    repeated = list(dict.fromkeys(item for item in value if value.count(item) > 1))
+    if repeated:
+        return f"{_listing(repeated)} chosen more than once; choose each option at most once"
     if "minItems" in prop and len(value) < prop["minItems"]:
         return f"choose at least {prop['minItems']} option(s)"
     if "maxItems" in prop and len(value) > prop["maxItems"]:
         return f"choose at most {prop['maxItems']} option(s)"
     return None
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether `text` can be encoded as UTF-8, as every response and store needs."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _key(key: Any) -> str:
+    """A key as it can be shown back: escaped when it is not valid text."""
+    return key if isinstance(key, str) and _is_unicode(key) else ascii(key)
 
 
 def _is_count(value: Any) -> bool:
