@@ -1,9 +1,15 @@
-"""Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
+"""Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks.
+
+`import toolkit` needs only the core dependencies. The AWS pieces import boto3 (the `aws`
+extra) when they are used: `BedrockSampler` and `AgentCoreMemorySink` when one is made,
+`DynamoDBTaskStore` and `create_task_table` when first looked up here.
+"""
+
+import typing
 
 from .agentcore_ids import MEMORY_IDS_HEADER, MemoryIds, parse_memory_ids
 from .bedrock_sampler import BedrockSampler
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .dynamodb_task_store import DynamoDBTaskStore, create_task_table
 from .elicitation import Accepted, Cancelled, Declined, ElicitationOutcome, elicit
 from .errors import (
     CapabilityError,
@@ -20,6 +26,7 @@ from .errors import (
     InvalidSamplingRequest,
     InvalidTaskArguments,
     InvalidTaskId,
+    MissingExtra,
     NonTextSamplingContent,
     NotAFormModel,
     ProgressError,
@@ -64,6 +71,12 @@ from .task_tools import register_task_tools, run_with_app
 from .tasks import ResultSink, TaskContext, TaskManager
 from .url_elicitation import UrlAccepted, UrlElicitations, elicit_url, url_elicitation_required, user_identity
 
+if typing.TYPE_CHECKING:
+    from .dynamodb_task_store import DynamoDBTaskStore, create_task_table
+
+# Names whose module imports boto3 at the top: loaded on first use, so the core stays boto3-free.
+_AWS_NAMES = {"DynamoDBTaskStore": "dynamodb_task_store", "create_task_table": "dynamodb_task_store"}
+
 __all__ = [
     "LOG_LEVELS",
     "MEMORY_IDS_HEADER",
@@ -101,6 +114,7 @@ __all__ = [
     "Job",
     "MemoryIds",
     "MemoryTaskStore",
+    "MissingExtra",
     "NonTextSamplingContent",
     "NotAFormModel",
     "OfflineSampler",
@@ -177,3 +191,19 @@ __all__ = [
     "use_fallback_sampler",
     "user_identity",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Load the DynamoDB names on first use; `MissingExtra` names the `aws` extra if boto3 is absent."""
+    module = _AWS_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    from .optional import import_extra
+
+    value = getattr(import_extra(f"{__name__}.{module}", feature=f"toolkit.{name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
