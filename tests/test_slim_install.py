@@ -23,7 +23,7 @@ EXTRA_PACKAGES = ("boto3", "botocore", "rich", "strands")
 SLIM_PRELUDE = """
 import importlib.abc, json, sys
 
-HIDDEN = set(%r)
+HIDDEN = set(PACKAGES)
 asked = []
 
 class NotInstalled(importlib.abc.MetaPathFinder):
@@ -37,7 +37,7 @@ class NotInstalled(importlib.abc.MetaPathFinder):
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
 sys.meta_path.insert(0, NotInstalled())
-""" % (EXTRA_PACKAGES,)
+""".replace("PACKAGES", repr(EXTRA_PACKAGES))
 
 
 def run_python(code: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def requirement_names(requirements: list[str]) -> set[str]:
 def test_import_toolkit_loads_no_extra_package():
     loaded = run_python(
         "import json, sys, toolkit\n"
-        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules} & set(%r))))" % (EXTRA_PACKAGES,)
+        f"print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}} & set({EXTRA_PACKAGES!r}))))"
     )
     # rich may be loaded by httpx, which imports it for its own command line when it is installed;
     # whether our code asks for it is what the slim run below checks.
