@@ -30,7 +30,7 @@ from .errors import (
     SessionExpired,
     TransportError,
 )
-from .negotiation import NegotiationMatrix, ProfileRun, negotiate
+from .negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
 from .negotiation_answers import LabAnswers
 from .outcomes import CallOutcome, Outcome
 from .profiles import PROFILES, Profile
@@ -96,6 +96,7 @@ __all__ = [
     "form_defaults",
     "invoke_url",
     "negotiate",
+    "side_effect_tools",
 ]
 
 

@@ -79,6 +79,7 @@ print(json.dumps({"ours": ours, "server": server.name}))
     [
         ("toolkit.BedrockSampler()", "aws", "botocore"),
         ("toolkit.DynamoDBTaskStore", "aws", "boto3"),
+        ("toolkit.open_task_store('dynamodb://tasks?region=us-east-1')", "aws", "boto3"),
         ("toolkit.AgentCoreMemorySink(region_name='us-east-1')", "aws", "boto3"),
         ("demo_client.SigV4Auth('us-east-1')", "aws", "botocore"),
         ("demo_client.TerminalForm", "client", "rich"),
