@@ -125,3 +125,23 @@ def test_license_is_an_spdx_expression_for_a_backend_that_reads_it():
     assert PYPROJECT["project"]["license"] == "Apache-2.0"
     # setuptools reads PEP 639 license strings from version 77 on; older ones warn or fail.
     assert PYPROJECT["build-system"]["requires"] == ["setuptools>=77"]
+
+
+def test_the_command_line_without_the_client_extra_says_what_to_install():
+    result = run_python(
+        SLIM_PRELUDE
+        + """
+import contextlib, io, runpy
+
+sys.argv = ["python -m demo_client", "--help"]
+err = io.StringIO()
+with contextlib.redirect_stderr(err):
+    try:
+        runpy.run_module("demo_client", run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+print(json.dumps({"code": code, "err": err.getvalue()}))
+"""
+    )
+    assert result["code"] == 2
+    assert "pip install 'stateful-mcp-toolkit[client]'" in result["err"]
