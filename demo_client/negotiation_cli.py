@@ -5,9 +5,8 @@
 
 Before the first call it says on standard error which tools may change data, since each is
 called once per profile. Prints the tools-by-profiles matrix as a table (or JSON, or
-Markdown for the docs). Exit
-codes: 0 when the server sent no request a profile did not declare, 1 when it did, 2 when
-the lab could not run.
+Markdown for the docs). Exit codes: 0 when the server sent no request a profile did not
+declare, 1 when it did, 2 when the lab could not run.
 """
 
 from __future__ import annotations
@@ -103,8 +102,8 @@ def side_effects_notice(tools: list[Tool], profiles: int) -> str:
     )
 
 
-def _print_table(console: Console, table: RenderableType) -> None:
-    """Print `table` laid out for at least `TABLE_WIDTH` columns.
+def _print_table(console: Console, matrix: RenderableType) -> None:
+    """Print the `matrix` table laid out for at least `TABLE_WIDTH` columns.
 
     The table fits that width (long tool names wrap), so it is whole in a terminal that
     wide or wider; a narrower terminal wraps its lines but no cell is cut to an ellipsis,
@@ -112,7 +111,7 @@ def _print_table(console: Console, table: RenderableType) -> None:
     """
     width = max(console.width, TABLE_WIDTH) if console.is_terminal else TABLE_WIDTH
     if width == console.width:
-        console.print(table)
+        console.print(matrix)
         return
     sized = Console(
         file=console.file,
@@ -121,7 +120,7 @@ def _print_table(console: Console, table: RenderableType) -> None:
         force_terminal=console.is_terminal,
         emoji=False,
     )
-    sized.print(table)
+    sized.print(matrix)
 
 
 def _names(raw: str | None) -> list[str] | None:
