@@ -20,7 +20,8 @@ COPY pyproject.toml README.md ./
 COPY toolkit ./toolkit
 COPY demo_servers ./demo_servers
 COPY demo_client ./demo_client
-RUN pip install .
+# The aws extra: boto3 for the DynamoDB stores, the Bedrock fallback and AgentCore Memory.
+RUN pip install ".[aws]"
 
 # Run unprivileged. The embedded SQLite stores live in this user's data directory; on
 # AgentCore every session gets its own microVM, so use dynamodb:// stores to share data.

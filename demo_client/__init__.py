@@ -1,11 +1,18 @@
-"""The reference MCP client: declares every client capability and survives expired sessions."""
+"""The reference MCP client: declares every client capability and survives expired sessions.
+
+The library (`connect`, handlers, samplers, the negotiation lab) needs only the core
+dependencies. The terminal pieces `Display`, `ProgressState` and `TerminalForm` need rich (the
+`client` extra) and are imported on first use; `SigV4Auth` imports botocore (the `aws` extra)
+when one is made.
+"""
+
+import typing
 
 from .agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
 from .answers import ScriptedAnswers, accept_defaults, decline_all
 from .callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
 from .capabilities import Capabilities
 from .connection import Client, connect
-from .display import Display, ProgressState
 from .errors import (
     AnswersExhausted,
     AuthenticationFailed,
@@ -23,15 +30,21 @@ from .errors import (
     SessionExpired,
     TransportError,
 )
-from .negotiation import NegotiationMatrix, ProfileRun, negotiate
+from .negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
 from .negotiation_answers import LabAnswers
 from .outcomes import CallOutcome, Outcome
 from .profiles import PROFILES, Profile
 from .request_audit import RequestAudit, ServerRequestSeen
 from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
 from .schema_examples import example_arguments, form_defaults
-from .terminal_form import TerminalForm
 from .transport import ReconnectPolicy
+
+if typing.TYPE_CHECKING:
+    from .display import Display, ProgressState
+    from .terminal_form import TerminalForm
+
+# Names whose module imports rich at the top: loaded on first use, so the library runs without it.
+_TERMINAL_NAMES = {"Display": "display", "ProgressState": "display", "TerminalForm": "terminal_form"}
 
 __all__ = [
     "PROFILES",
@@ -83,4 +96,22 @@ __all__ = [
     "form_defaults",
     "invoke_url",
     "negotiate",
+    "side_effect_tools",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Load the terminal names on first use; `toolkit.MissingExtra` names the `client` extra if rich is absent."""
+    module = _TERMINAL_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'demo_client' has no attribute {name!r}")
+    from toolkit.optional import import_extra
+
+    loaded = import_extra(f"{__name__}.{module}", feature=f"demo_client.{name}", extra="client", packages=("rich",))
+    value = getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

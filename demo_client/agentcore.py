@@ -16,16 +16,18 @@ import re
 from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
-from botocore.auth import SigV4Auth as BotocoreSigV4
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+
+from toolkit.optional import import_extra
 
 from .connection import Client, connect
 from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from botocore.credentials import Credentials
 
 __all__ = [
     "DEFAULT_KEEPALIVE",
@@ -147,15 +149,17 @@ class SigV4Auth(httpx.Auth):
 
     Raises:
         ConfigurationError: No credentials could be found.
+        toolkit.MissingExtra: boto3 is not installed (the `aws` extra).
     """
 
     requires_request_body = True
 
     def __init__(self, region: str, *, credentials: Credentials | None = None, service: str = SERVICE) -> None:
+        # botocore comes with the `aws` extra; only SigV4 needs it, bearer tokens do not.
+        self._signer = import_extra("botocore.auth", feature="SigV4Auth").SigV4Auth
+        self._request = import_extra("botocore.awsrequest", feature="SigV4Auth").AWSRequest
         if credentials is None:
-            import boto3
-
-            credentials = boto3.Session().get_credentials()
+            credentials = import_extra("boto3", feature="SigV4Auth").Session().get_credentials()
         if credentials is None:
             raise ConfigurationError(
                 "No AWS credentials found for SigV4; configure a profile, role or AWS_ACCESS_KEY_ID/"
@@ -167,13 +171,13 @@ class SigV4Auth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign the request's method, URL, chosen headers and body."""
-        signed = AWSRequest(
+        signed = self._request(
             method=request.method,
             url=str(request.url),
             data=request.content,
             headers={name: value for name, value in request.headers.items() if name.lower() in _SIGNED},
         )
-        BotocoreSigV4(self._credentials.get_frozen_credentials(), self.service, self.region).add_auth(signed)
+        self._signer(self._credentials.get_frozen_credentials(), self.service, self.region).add_auth(signed)
         for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
             if name in signed.headers:
                 request.headers[name] = signed.headers[name]

@@ -48,7 +48,9 @@ LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert"
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `python -m demo_client`."""
-    parser = argparse.ArgumentParser(prog="python -m demo_client", description=__doc__.split("\n\n")[0])
+    # The docstring's Markdown backticks would show as-is in --help.
+    description = __doc__.split("\n\n")[0].replace("`", "")
+    parser = argparse.ArgumentParser(prog="python -m demo_client", description=description)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     target = _target_options()
     common = _session_options(target)
@@ -88,7 +90,13 @@ def _session_options(target: argparse.ArgumentParser) -> argparse.ArgumentParser
         help="what to declare, comma separated: elicitation, elicitation.form, elicitation.url, sampling, "
         f"sampling.context, sampling.tools, roots, roots.static, none (default {ALL_CAPABILITIES})",
     )
-    common.add_argument("--sampler", choices=("offline", "bedrock", "reject"), default="offline")
+    common.add_argument(
+        "--sampler",
+        choices=("offline", "bedrock", "reject"),
+        default="offline",
+        help="how to answer the server's sampling requests: offline (an extractive summary, no network), "
+        "bedrock (Amazon Bedrock, see --model-id) or reject (refuse, as a user would) (default offline)",
+    )
     common.add_argument("--model-id", help="Bedrock model id for --sampler bedrock (default BEDROCK_MODEL_ID)")
     common.add_argument("--timeout", type=float, help="seconds per request before it is cancelled")
     common.add_argument("--keepalive", type=float, help="seconds between keepalive pings")

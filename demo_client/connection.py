@@ -452,9 +452,11 @@ def default_elicitation() -> ElicitationHandler:
     """The terminal form when a person is at the keyboard, otherwise decline every request."""
     if not sys.stdin.isatty():
         return decline_all
-    from .terminal_form import TerminalForm
+    from toolkit.optional import import_extra
 
-    return TerminalForm()
+    # The form needs rich, from the `client` extra; say so rather than fail on a bare import.
+    form = import_extra(f"{__package__}.terminal_form", feature="TerminalForm", extra="client", packages=("rich",))
+    return form.TerminalForm()
 
 
 @asynccontextmanager

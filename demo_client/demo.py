@@ -5,10 +5,11 @@ Run with ``python -m demo_client.demo``. It starts ``demo_servers.expenses`` on 
 sampler, every capability declared) and:
 
 1. runs ``add_expense_interactive`` — the terminal form when standard input is a terminal,
-   scripted answers otherwise;
+   otherwise scripted answers, printing each question and the answer given;
 2. adds a few more expenses and a budget, so there is something to analyse;
 3. runs ``analyze_spending``, which samples the client's (offline) LLM;
-4. runs ``generate_report`` with a progress bar.
+4. runs ``generate_report`` with a progress bar, or a line per progress notification as
+   it arrives when the output is not a terminal (a bar there would show only its end).
 
 The server is stopped and the temporary store removed on exit, also on Ctrl-C.
 """
@@ -26,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, ElicitResult
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
+from rich.text import Text
 
 from .answers import ScriptedAnswers
-from .callbacks import ElicitationHandler
+from .callbacks import ElicitationHandler, ElicitationRequest, ProgressCallback
 from .connection import Client, connect
 from .display import Display
 from .errors import ClientError
@@ -62,6 +64,45 @@ class DemoError(ClientError):
     """The demo could not run; the message says which step failed."""
 
 
+class ShownAnswers:
+    """Scripted answers that print each question and the answer they give.
+
+    Without a terminal nobody sees a form, so the demo shows the conversation instead.
+
+    Args:
+        answers: The script.
+        console: Where the questions and answers go.
+    """
+
+    def __init__(self, answers: ScriptedAnswers, console: Console) -> None:
+        self.answers = answers
+        self.console = console
+
+    def __call__(self, request: ElicitationRequest) -> ElicitResult:
+        """Answer from the script, and print the question and the answer."""
+        answer = self.answers(request)
+        self.console.print(Text.assemble(("  asked:    ", "bold"), request.message))
+        self.console.print(Text.assemble(("  answered: ", "bold"), describe_answer(answer)))
+        return answer
+
+
+def describe_answer(answer: ElicitResult) -> str:
+    """An answer in a few words: ``accept: amount=12.5`` or ``decline``."""
+    if answer.action != "accept" or not answer.content:
+        return answer.action
+    return "accept: " + ", ".join(f"{name}={value!r}" for name, value in answer.content.items())
+
+
+def progress_lines(console: Console, label: str) -> ProgressCallback:
+    """An `on_progress` callback printing one line per notification, as it arrives."""
+
+    def show(progress: float, total: float | None, message: str | None) -> None:
+        count = f"{progress:g}/{total:g}" if total is not None else f"{progress:g}"
+        console.print(Text(f"  {label}: {count} {message or ''}".rstrip()))
+
+    return show
+
+
 @contextlib.contextmanager
 def expense_server(store_dir: Path, log_path: Path) -> Iterator[str]:
     """Run `demo_servers.expenses` on a free loopback port; yield its URL, stop it on exit."""
@@ -86,8 +127,12 @@ async def run_demo(url: str, *, console: Console, interactive: bool) -> None:
     """Walk through the expense tools on the server at `url`."""
     display = Display(console, label="report")
     handler: ElicitationHandler = (
-        TerminalForm(console, pause=display.paused) if interactive else ScriptedAnswers(DEMO_ANSWERS)
+        TerminalForm(console, pause=display.paused)
+        if interactive
+        else ShownAnswers(ScriptedAnswers(DEMO_ANSWERS), console)
     )
+    # A live bar redraws in place; on a pipe or in a log only its final state would show.
+    on_progress = display.progress if console.is_terminal else progress_lines(console, "report")
     async with connect(url, elicitation=handler, on_log=display.log) as client:
         console.rule("1. add_expense_interactive")
         if not interactive:
@@ -106,10 +151,20 @@ async def run_demo(url: str, *, console: Console, interactive: bool) -> None:
         console.print(Panel(analysis["text"], title=analysis["label"], expand=False))
 
         console.rule("4. generate_report (progress)")
-        report = await _call(client, "generate_report", {"user_alias": DEMO_USER}, on_progress=display.progress)
+        report = await _call(client, "generate_report", {"user_alias": DEMO_USER}, on_progress=on_progress)
         display.stop()
         console.print(Markdown(report["text"]))
-        console.print(f"[dim]session {client.session_id}, reinitializations {client.reinitializations}[/]")
+        console.print(Text(session_line(client.session_id, client.reinitializations), style="dim"))
+
+
+def session_line(session_id: str | None, reinitializations: int) -> str:
+    """The closing line: which MCP session the demo used and whether it had to start another."""
+    renewed = (
+        "the server never forgot it, so the client started no new session"
+        if reinitializations == 0
+        else f"the server forgot it {reinitializations} time(s) and the client started a new one each time"
+    )
+    return f"All four steps ran in MCP session {session_id} (the Mcp-Session-Id header); {renewed}."
 
 
 async def _call(client: Client, tool: str, arguments: dict[str, Any], **options: Any) -> dict[str, Any]:

@@ -8,13 +8,17 @@ directory. A `RequestAudit` sees every request the server sends, so a request th
 did not declare is caught even though the SDK refuses it silently. Each call is then
 classified by the rules in `outcomes`.
 
+The lab really calls the tools, 8 times each with the default profiles: a tool that writes
+data writes it 8 times. `side_effect_tools` tells which tools may do so (all but those the
+server annotates `readOnlyHint`), and `before_calls` sees the tools before the first call.
+
     matrix = await negotiate("http://127.0.0.1:8000/mcp", tools=["analyze_spending"])
     matrix.outcome("analyze_spending", "nothing").outcome  # Outcome.FELL_BACK
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +34,14 @@ from .request_audit import RequestAudit, ServerRequestSeen
 from .samplers import OfflineSampler
 from .schema_examples import example_arguments
 
-__all__ = ["DEFAULT_CALL_TIMEOUT", "NegotiationMatrix", "ProfileRun", "negotiate"]
+__all__ = [
+    "DEFAULT_CALL_TIMEOUT",
+    "NegotiationMatrix",
+    "ProfileRun",
+    "is_destructive",
+    "negotiate",
+    "side_effect_tools",
+]
 
 #: Seconds one tool call may take in the lab before it is cancelled and counted as an error.
 DEFAULT_CALL_TIMEOUT = 30.0
@@ -118,6 +129,26 @@ class NegotiationMatrix:
         }
 
 
+def side_effect_tools(tools: Sequence[Tool]) -> list[Tool]:
+    """The tools that may change something: every tool not annotated ``readOnlyHint: true``.
+
+    Annotations are hints and the protocol's default is "not read-only", so a tool without
+    them counts as one that writes.
+    """
+    return [tool for tool in tools if not (tool.annotations and tool.annotations.readOnlyHint)]
+
+
+def is_destructive(tool: Tool) -> bool:
+    """Whether the server's annotations say the tool may delete or overwrite data.
+
+    That is a tool with annotations that is not ``readOnlyHint`` and not ``destructiveHint:
+    false`` (the protocol's default is destructive). A tool without annotations says nothing
+    either way and is not counted.
+    """
+    hints = tool.annotations
+    return hints is not None and not hints.readOnlyHint and hints.destructiveHint is not False
+
+
 def _cell_json(call: CallOutcome) -> dict[str, Any]:
     return {
         "outcome": call.outcome.value,
@@ -136,6 +167,7 @@ async def negotiate(
     headers: Mapping[str, str] | None = None,
     auth: httpx.Auth | None = None,
     call_timeout: float = DEFAULT_CALL_TIMEOUT,
+    before_calls: Callable[[list[Tool]], None] | None = None,
 ) -> NegotiationMatrix:
     """Call the selected tools of the server at `url` once under each profile.
 
@@ -147,6 +179,8 @@ async def negotiate(
         headers: Extra HTTP headers for every request.
         auth: An `httpx.Auth`, e.g. for AgentCore Runtime.
         call_timeout: Seconds per tool call before it is cancelled and counted as an error.
+        before_calls: Called with the tools to call once they are listed, before the first
+            call, e.g. to say which of them have side effects (`side_effect_tools`).
 
     Raises:
         ConfigurationError: A name in `tools` is not one of the server's tools, or no profile.
@@ -154,7 +188,7 @@ async def negotiate(
     """
     if not profiles:
         raise ConfigurationError("Choose at least one profile.")
-    lab = _Lab(url, answers or LabAnswers(), headers, auth, call_timeout)
+    lab = _Lab(url, answers or LabAnswers(), headers, auth, call_timeout, before_calls)
     runs = [await lab.run(profile, tools) for profile in profiles]
     return NegotiationMatrix(lab.server[0], lab.server[1], [tool.name for tool in lab.selected or []], runs)
 
@@ -168,6 +202,7 @@ class _Lab:
     headers: Mapping[str, str] | None
     auth: httpx.Auth | None
     call_timeout: float
+    before_calls: Callable[[list[Tool]], None] | None = None
     selected: list[Tool] | None = None
     server: tuple[str, str] = ("(unnamed server)", "")
 
@@ -190,6 +225,8 @@ class _Lab:
                 self.selected = _chosen(await client.list_tools(), wanted)
                 info = client.server_info
                 self.server = (info.name, info.version) if info is not None else self.server
+                if self.before_calls is not None:
+                    self.before_calls(list(self.selected))
             for tool in self.selected:
                 run.calls[tool.name] = await self._call(client, tool, audit)
         run.requests = list(audit.seen)

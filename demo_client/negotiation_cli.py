@@ -3,9 +3,10 @@
     python -m demo_client negotiate URL [--tools a,b] [--profiles nothing,form] [--answers FILE]
                                         [--json | --markdown] [--timeout S]
 
-Prints the tools-by-profiles matrix as a table (or JSON, or Markdown for the docs). Exit
-codes: 0 when the server sent no request a profile did not declare, 1 when it did, 2 when
-the lab could not run.
+Before the first call it says on standard error which tools may change data, since each is
+called once per profile. Prints the tools-by-profiles matrix as a table (or JSON, or
+Markdown for the docs). Exit codes: 0 when the server sent no request a profile did not
+declare, 1 when it did, 2 when the lab could not run.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ import json
 from collections.abc import Mapping
 
 import httpx
-from rich.console import Console
-from rich.table import Table
+from mcp.types import Tool
+from rich.console import Console, RenderableType
 
-from .negotiation import DEFAULT_CALL_TIMEOUT, negotiate
+from .negotiation import DEFAULT_CALL_TIMEOUT, is_destructive, negotiate, side_effect_tools
 from .negotiation_answers import LabAnswers
 from .negotiation_report import markdown_matrix, rich_matrix
 from .profiles import PROFILES, choose_profiles
 
-__all__ = ["EXIT_VIOLATIONS", "add_negotiate_command", "run_negotiate"]
+__all__ = ["EXIT_VIOLATIONS", "add_negotiate_command", "run_negotiate", "side_effects_notice"]
 
 EXIT_VIOLATIONS = 1
-#: Upper bound when measuring the table's natural width.
-MAX_TABLE_WIDTH = 1000
+#: The narrowest terminal the table is made for; `rich_matrix` keeps to it.
+TABLE_WIDTH = 120
 
 
 def add_negotiate_command(
@@ -66,42 +67,60 @@ async def run_negotiate(
     auth: httpx.Auth | None,
 ) -> int:
     """Run the lab as `options` say and print the matrix; returns the exit code."""
+    profiles = choose_profiles(options.profiles)
+    # Standard error, so the notice reaches the person even when the matrix goes to a file.
+    notices = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
     matrix = await negotiate(
         url,
         tools=_names(options.tools),
-        profiles=choose_profiles(options.profiles),
+        profiles=profiles,
         answers=LabAnswers.from_file(options.answers) if options.answers else None,
         headers=headers,
         auth=auth,
         call_timeout=options.timeout,
+        before_calls=lambda tools: notices.print(side_effects_notice(tools, len(profiles)), markup=False),
     )
     if options.json:
         console.out(json.dumps(matrix.to_json(), indent=2), highlight=False)
     elif options.markdown:
         console.out(markdown_matrix(matrix), highlight=False, end="")
     else:
-        _print_wide(console, rich_matrix(matrix))
+        _print_table(console, rich_matrix(matrix))
     return EXIT_VIOLATIONS if matrix.violations else 0
 
 
-def _print_wide(console: Console, table: Table) -> None:
-    """Print `table` at least as wide as its widest row, so no cell is cut to an ellipsis.
+def side_effects_notice(tools: list[Tool], profiles: int) -> str:
+    """What the lab is about to call, naming the tools that may change data on the server."""
+    calls = f"negotiate calls {len(tools)} tool(s) once per profile ({profiles} profile(s))"
+    writers = side_effect_tools(tools)
+    if not writers:
+        return f"{calls}; every one is marked read-only (readOnlyHint)."
+    names = ", ".join(f"{tool.name} (destructive)" if is_destructive(tool) else tool.name for tool in writers)
+    return (
+        f"{calls}. Not marked read-only, so they may change data on the server {profiles} time(s) each: "
+        f"{names}. Use a throwaway server, or leave tools out with --tools."
+    )
 
-    Nine columns rarely fit 80 characters; a wider line that the terminal wraps still
-    shows every word, and output piped to a file keeps the table intact.
+
+def _print_table(console: Console, matrix: RenderableType) -> None:
+    """Print the `matrix` table laid out for at least `TABLE_WIDTH` columns.
+
+    The table fits that width (long tool names wrap), so it is whole in a terminal that
+    wide or wider; a narrower terminal wraps its lines but no cell is cut to an ellipsis,
+    and output piped to a file gets the same layout.
     """
-    natural = console.measure(table, options=console.options.update_width(MAX_TABLE_WIDTH)).maximum
-    if natural <= console.width:
-        console.print(table)
+    width = max(console.width, TABLE_WIDTH) if console.is_terminal else TABLE_WIDTH
+    if width == console.width:
+        console.print(matrix)
         return
-    wide = Console(
+    sized = Console(
         file=console.file,
-        width=natural,
+        width=width,
         color_system=console.color_system,  # type: ignore[arg-type]
         force_terminal=console.is_terminal,
         emoji=False,
     )
-    wide.print(table)
+    sized.print(matrix)
 
 
 def _names(raw: str | None) -> list[str] | None:

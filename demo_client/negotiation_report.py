@@ -2,11 +2,14 @@
 
 Each cell is the outcome, with its reason in brackets: the capability an undeclared request
 needed (violation), the capability family an error names (refused), or the fallback marker
-(fell back). The last row counts the undeclared requests of each profile's whole session.
+(fell back). The terminal table puts the reasons in numbered notes under it, to fit 120
+columns. The last row counts the undeclared requests of each profile's whole session.
 """
 
 from __future__ import annotations
 
+from rich import box
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -40,20 +43,50 @@ def summary_line(matrix: NegotiationMatrix) -> str:
     )
 
 
-def rich_matrix(matrix: NegotiationMatrix) -> Table:
-    """The matrix as a rich table, coloured by outcome."""
-    table = Table(title=f"Capability negotiation: {matrix.server}", caption=summary_line(matrix))
-    table.add_column("tool", style="bold", no_wrap=True)
+def rich_matrix(matrix: NegotiationMatrix) -> Group:
+    """The matrix for the terminal: a title, the table coloured by outcome, its notes, `summary_line`.
+
+    The table is narrow enough for a 120-column terminal. A cell shows the outcome and, when
+    there is a reason, a note number such as ``[1]`` on a second line; the notes under the
+    table spell each one out (``[1] refused (elicitation)``). Nine columns of full reasons
+    would be twice as wide as a terminal.
+    """
+    notes = _notes(matrix)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    # Only the tool names give way when space runs out; outcomes are short and stay whole.
+    table.add_column("tool", style="bold", overflow="fold")
     for profile in matrix.profiles:
-        table.add_column(profile.name)
+        # Break long names at their "+" so the header is no wider than the cells.
+        table.add_column(profile.name.replace("+", "\n+"), no_wrap=True)
     for tool in matrix.tools:
-        cells = [Text(cell_text(run.calls[tool]), style=STYLES[run.calls[tool].outcome]) for run in matrix.runs]
-        table.add_row(tool, *cells)
+        table.add_row(tool, *[_cell(run.calls[tool], notes) for run in matrix.runs])
     table.add_section()
     table.add_row(
         VIOLATIONS_ROW, *[Text(str(run.violations), style="bold red" if run.violations else "") for run in matrix.runs]
     )
-    return table
+    return Group(
+        Text(f"Capability negotiation: {matrix.server}", style="bold"),
+        table,
+        *[Text(f"[{number}] {text}") for text, number in notes.items()],
+        Text(summary_line(matrix)),
+    )
+
+
+def _notes(matrix: NegotiationMatrix) -> dict[str, int]:
+    """A number for each distinct cell text with a reason, in reading order."""
+    notes: dict[str, int] = {}
+    for tool in matrix.tools:
+        for run in matrix.runs:
+            call = run.calls[tool]
+            if call.detail:
+                notes.setdefault(cell_text(call), len(notes) + 1)
+    return notes
+
+
+def _cell(call: CallOutcome, notes: dict[str, int]) -> Text:
+    # The note goes on a line of its own, so the column is as wide as the outcome's name.
+    text = f"{call.outcome.value}\n[{notes[cell_text(call)]}]" if call.detail else call.outcome.value
+    return Text(text, style=STYLES[call.outcome])
 
 
 def markdown_matrix(matrix: NegotiationMatrix) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 import pytest
+from doc_blocks import python_blocks
 from harness import in_memory_client
 from mcp import types
 
@@ -21,9 +22,10 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "elicitation.md"
 def example() -> dict[str, Any]:
     """The namespace left by running every ```python block of the page in order."""
     namespace: dict[str, Any] = {"__name__": "elicitation_docs"}
-    for block in re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S):
-        # dont_inherit: the page runs like its own module, without this file's __future__ import.
-        exec(compile(block, str(DOC), "exec", dont_inherit=True), namespace)
+    for block in python_blocks(DOC):
+        if block.not_run is None:
+            # dont_inherit: the page runs like its own module, without this file's __future__ import.
+            exec(compile(block.compilable(), str(DOC), "exec", dont_inherit=True), namespace)
     return namespace
 
 

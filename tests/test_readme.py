@@ -1,12 +1,15 @@
-"""The README's server example runs as written, and its commands exist."""
+"""What the README's server example does, and the commands it points to.
+
+That every block runs at all is `test_docs_examples.py`'s job; this file checks behaviour.
+"""
 
 from __future__ import annotations
 
-import re
 import sys
 import types
 
 import pytest
+from doc_blocks import python_blocks
 from harness import ROOT, in_memory_client
 from mcp.types import ElicitResult
 
@@ -15,15 +18,12 @@ README = (ROOT / "README.md").read_text()
 pytestmark = pytest.mark.anyio
 
 
-def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README, flags=re.S)
-
-
 async def test_the_server_example_elicits_and_answers(monkeypatch):
     # A registered module, so the form's annotations resolve as they would in a file.
     module = types.ModuleType("readme_example")
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    exec(python_blocks()[0], module.__dict__)
+    (example,) = python_blocks(ROOT / "README.md")
+    exec(compile(example.compilable(), "README.md", "exec", dont_inherit=True), module.__dict__)
     namespace = module.__dict__
     seen: list[dict] = []
 

@@ -1,8 +1,12 @@
-"""Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks."""
+"""Helpers for stateful MCP servers: elicitation, sampling, progress and durable tasks.
 
-from .aws.bedrock_sampler import BedrockSampler
-from .aws.dynamodb_store import DynamoDBTaskStore, create_task_table
-from .aws.memory_sink import AgentCoreMemorySink, describe_result
+`import toolkit` needs only the core dependencies. The AWS pieces import boto3 (the `aws`
+extra) when they are used: `BedrockSampler` and `AgentCoreMemorySink` when one is made,
+`DynamoDBTaskStore` and `create_task_table` when first looked up here.
+"""
+
+import typing
+
 from .elicitation.fields import Titles
 from .elicitation.flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
 from .elicitation.forms import Form, parse_form_content, requested_schema
@@ -25,6 +29,7 @@ from .errors import (
     InvalidSamplingRequest,
     InvalidTaskArguments,
     InvalidTaskId,
+    MissingExtra,
     NonTextSamplingContent,
     NotAFormModel,
     ProgressError,
@@ -64,6 +69,18 @@ from .tasks.sqlite_store import SQLiteTaskStore
 from .tasks.store import MemoryTaskStore, TaskStore, open_task_store
 from .tasks.tools import register_task_tools, run_with_app
 
+if typing.TYPE_CHECKING:
+    from .aws import AgentCoreMemorySink, BedrockSampler, DynamoDBTaskStore, create_task_table, describe_result
+
+# Names whose module imports boto3 at the top: loaded on first use, so the core stays boto3-free.
+_AWS_NAMES = {
+    "AgentCoreMemorySink": "aws.memory_sink",
+    "BedrockSampler": "aws.bedrock_sampler",
+    "DynamoDBTaskStore": "aws.dynamodb_store",
+    "create_task_table": "aws.dynamodb_store",
+    "describe_result": "aws.memory_sink",
+}
+
 __all__ = [
     "LOG_LEVELS",
     "MEMORY_IDS_HEADER",
@@ -101,6 +118,7 @@ __all__ = [
     "Job",
     "MemoryIds",
     "MemoryTaskStore",
+    "MissingExtra",
     "NonTextSamplingContent",
     "NotAFormModel",
     "OfflineSampler",
@@ -177,3 +195,19 @@ __all__ = [
     "use_fallback_sampler",
     "user_identity",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Load the DynamoDB names on first use; `MissingExtra` names the `aws` extra if boto3 is absent."""
+    module = _AWS_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    from .optional import import_extra
+
+    value = getattr(import_extra(f"{__name__}.{module}", feature=f"toolkit.{name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

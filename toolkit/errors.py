@@ -2,6 +2,7 @@
 
     ToolkitError
     ├── ConfigurationError            a setting or environment variable is invalid
+    │   └── MissingExtra              (also an ImportError) a feature's optional dependencies are not installed
     ├── CapabilityError               the client did not declare what a helper needs
     │   ├── ElicitationUnsupported    no `elicitation` capability, or not the mode asked for
     │   └── SamplingUnsupported       no `sampling` capability, or not `context` / `tools`
@@ -64,6 +65,7 @@ __all__ = [
     "InvalidSamplingRequest",
     "InvalidTaskArguments",
     "InvalidTaskId",
+    "MissingExtra",
     "NonTextSamplingContent",
     "NotAFormModel",
     "ProgressError",
@@ -92,6 +94,24 @@ class ToolkitError(Exception):
 
 class ConfigurationError(ToolkitError):
     """A setting or environment variable holds a value the toolkit cannot use."""
+
+
+class MissingExtra(ConfigurationError, ImportError):
+    """A feature needs a package of an optional extra that is not installed.
+
+    Attributes:
+        feature: What needed the package, e.g. ``BedrockSampler``.
+        extra: The extra that installs it, e.g. ``aws``.
+        package: The missing module, e.g. ``boto3``.
+    """
+
+    def __init__(self, feature: str, extra: str, package: str) -> None:
+        self.feature, self.extra, self.package = feature, extra, package
+        super().__init__(
+            f"{feature} needs {package}, which is not installed; install the '{extra}' extra: "
+            f"pip install 'stateful-mcp-toolkit[{extra}]'.",
+            name=package,
+        )
 
 
 class CapabilityError(ToolkitError):

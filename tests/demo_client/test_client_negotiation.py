@@ -3,17 +3,23 @@ that talks back without checking, and the everything server; the library and the
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from collections.abc import Iterator
 from functools import partial
 
 import anyio
 import pytest
 from harness import ROOT, TEST_SERVERS, ServerProcess
+from mcp.types import Tool, ToolAnnotations
+from rich.console import Console
 
 from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
 from demo_client.cli import main
-from demo_client.negotiation_report import cell_text
+from demo_client.negotiation import side_effect_tools
+from demo_client.negotiation_cli import side_effects_notice
+from demo_client.negotiation_report import cell_text, rich_matrix
 
 pytestmark = pytest.mark.e2e
 
@@ -209,12 +215,64 @@ def test_cli_table_exits_0_without_violations(plain_url, capsys):
     assert "0 undeclared requests from the server" in out
 
 
-def test_cli_table_is_never_cut_to_fit_80_columns(plain_url, capsys):
-    assert main(["negotiate", plain_url, "--tools", "summarize_with_context"]) == 1
+def test_cli_table_fits_120_columns_and_cuts_no_cell(plain_url, capsys):
+    assert main(["negotiate", plain_url]) == 1
     out = capsys.readouterr().out
     assert "…" not in out
-    assert "violation (sampling, sampling.context)" in out
-    assert "sampling+tools" in out
+    assert max(len(line) for line in out.splitlines()) <= 120
+    # The cell shows the outcome and a note number; the note under the table gives the reason.
+    assert re.search(r"^\[(\d+)\] violation \(sampling, sampling\.context\)$", out, re.M)
+    assert "sampling" in out and "+tools" in out
+
+
+@pytest.mark.parametrize("fixture", ["expenses_matrix", "plain_matrix"])
+def test_rich_table_of_every_documented_server_fits_a_120_column_terminal(fixture, request):
+    matrix = request.getfixturevalue(fixture)
+    console = Console(width=120, record=True, force_terminal=True, file=io.StringIO())
+    console.print(rich_matrix(matrix))
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 120
+    assert "…" not in "\n".join(lines)
+    # Each row starts with its whole tool name: nothing wrapped for want of width.
+    for tool in matrix.tools:
+        assert any(line.startswith(f"{tool} ") for line in lines), tool
+
+
+def test_cli_says_which_tools_may_change_data_before_it_calls_them(plain_url, capsys):
+    main(["negotiate", plain_url, "--json", "--profiles", "nothing,form", "--tools", "echo,ask_name"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert "negotiate calls 2 tool(s) once per profile (2 profile(s))" in err
+    assert "may change data on the server 2 time(s) each: echo, ask_name." in err
+
+
+def test_before_calls_sees_the_tools_before_any_call(plain_url):
+    seen: list[list[str]] = []
+
+    def stop(tools: list[Tool]) -> None:
+        seen.append([tool.name for tool in tools])
+        raise RuntimeError("stopped before the first call")
+
+    async def run() -> None:
+        await negotiate(plain_url, tools=["ask_name"], before_calls=stop)
+
+    with pytest.raises(RuntimeError, match="stopped before the first call"):
+        anyio.run(run)
+    assert seen == [["ask_name"]]
+
+
+def test_side_effect_tools_follow_the_annotations():
+    schema = {"type": "object"}
+    tools = [
+        Tool(name="plain", inputSchema=schema),
+        Tool(name="reader", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=True)),
+        Tool(name="adder", inputSchema=schema, annotations=ToolAnnotations(destructiveHint=False)),
+        Tool(name="deleter", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=False)),
+    ]
+    assert [tool.name for tool in side_effect_tools(tools)] == ["plain", "adder", "deleter"]
+    notice = side_effects_notice(tools, 8)
+    assert notice.startswith("negotiate calls 4 tool(s) once per profile (8 profile(s)).")
+    assert "8 time(s) each: plain, adder, deleter (destructive)." in notice
+    assert side_effects_notice(tools[1:2], 8).endswith("every one is marked read-only (readOnlyHint).")
 
 
 def test_cli_uses_scripted_answers_per_tool(plain_url, tmp_path, capsys):

@@ -3,6 +3,8 @@
 The model id comes from the constructor, else `BEDROCK_MODEL_ID`, else Claude 3 Haiku. The
 region and credentials come from the usual AWS settings (`AWS_REGION`, profiles, instance
 roles) unless a region or a ready `bedrock-runtime` client is passed in.
+
+boto3 comes with the `aws` extra and is imported when a sampler is made, not with `toolkit`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import os
 import threading
 from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 from mcp.types import ImageContent, SamplingMessage, TextContent
 
 from ..errors import InvalidSamplingRequest, NonTextSamplingContent, SamplerFailed
+from ..optional import import_extra
 from ..sampling.samplers import SamplingRequest, SamplingResult
+
+if TYPE_CHECKING:
+    from botocore.exceptions import BotoCoreError, ClientError
 
 __all__ = ["DEFAULT_BEDROCK_MODEL", "BedrockSampler"]
 
@@ -66,7 +71,12 @@ class BedrockSampler:
                 Claude 3 Haiku.
             client: A ready boto3 `bedrock-runtime` client (for tests or custom sessions).
             region: AWS region for the client it creates; default from AWS settings.
+
+        Raises:
+            MissingExtra: boto3 is not installed (the `aws` extra).
         """
+        # Checked here so a server with a fallback sampler fails at startup, not at its first call.
+        self._exceptions = import_extra("botocore.exceptions", feature="BedrockSampler")
         self.model_id = model_id or os.environ.get(MODEL_ENV) or DEFAULT_BEDROCK_MODEL
         self._client = client
         self._region = region
@@ -87,17 +97,16 @@ class BedrockSampler:
     def _converse(self, arguments: dict[str, Any]) -> Mapping[str, Any]:
         try:
             return self._bedrock().converse(**arguments)
-        except ClientError as exc:
+        except self._exceptions.ClientError as exc:
             raise SamplerFailed(_client_error_message(self.model_id, exc)) from exc
-        except BotoCoreError as exc:
+        except self._exceptions.BotoCoreError as exc:
             raise SamplerFailed(_botocore_error_message(exc)) from exc
 
     def _bedrock(self) -> Any:
         # Several sampling calls may start at once; build the client exactly once.
         with self._lock:
             if self._client is None:
-                import boto3
-
+                boto3 = import_extra("boto3", feature="BedrockSampler")
                 self._client = boto3.session.Session().client("bedrock-runtime", region_name=self._region)
             return self._client
 
@@ -187,6 +196,8 @@ def _client_error_message(model_id: str, exc: ClientError) -> str:
 
 
 def _botocore_error_message(exc: BotoCoreError) -> str:
+    from botocore.exceptions import NoCredentialsError, NoRegionError
+
     if isinstance(exc, NoRegionError):
         return "No AWS region is configured for the Bedrock sampler; set AWS_REGION or pass region=."
     if isinstance(exc, NoCredentialsError):

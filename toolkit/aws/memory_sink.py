@@ -12,6 +12,8 @@ configuration leaves unset, from the task's metadata (captured from a validated 
 header when the task started). Configuration wins, so a client cannot steer events into a
 memory the operator did not choose. The task id is the event's `clientToken`, so a retried
 write does not add a second event.
+
+boto3 comes with the `aws` extra and is imported when a sink makes its client, not with `toolkit`.
 """
 
 from __future__ import annotations
@@ -23,11 +25,9 @@ from functools import partial
 from typing import Any
 
 import anyio.to_thread
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError
 
 from ..errors import ConfigurationError
+from ..optional import import_extra
 from ..tasks.memory_ids import ACTOR_ID, MEMORY_ID, SESSION_ID, IdRule, MemoryIds
 from ..tasks.record import TaskRecord
 
@@ -36,7 +36,12 @@ __all__ = ["MAX_EVENT_TEXT", "AgentCoreMemorySink", "create_event_request", "des
 #: `CreateEvent` accepts conversational text of up to 100,000 characters.
 MAX_EVENT_TEXT = 100_000
 TRUNCATED = " [truncated: call get_task_results for the full result]"
-CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"})
+#: botocore `Config` options of the client the sink makes.
+CLIENT_OPTIONS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "read_timeout": 20,
+    "retries": {"max_attempts": 3, "mode": "standard"},
+}
 
 
 def describe_result(record: TaskRecord) -> str:
@@ -83,6 +88,7 @@ class AgentCoreMemorySink:
 
     Raises:
         ConfigurationError: A configured id breaks AgentCore's rules, or no client can be made.
+        MissingExtra: No client is given and boto3 is not installed (the `aws` extra).
     """
 
     name = "agentcore-memory"
@@ -138,8 +144,14 @@ def _configured(rule: IdRule, value: str | None) -> str | None:
 
 
 def _client(region_name: str | None) -> Any:
+    boto3 = import_extra("boto3", feature="AgentCoreMemorySink")
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
+
     try:
-        return boto3.session.Session().client("bedrock-agentcore", region_name=region_name, config=CLIENT_CONFIG)
+        return boto3.session.Session().client(
+            "bedrock-agentcore", region_name=region_name, config=Config(**CLIENT_OPTIONS)
+        )
     except BotoCoreError as exc:
         raise ConfigurationError(
             f"Cannot create a bedrock-agentcore client: {exc}. Pass region_name= or set AWS_REGION."

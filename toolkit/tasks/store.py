@@ -186,9 +186,11 @@ def open_task_store(url: str) -> TaskStore:
 
         return SQLiteTaskStore(_sqlite_path(url, parts.path))
     if parts.scheme == "dynamodb":
-        from ..aws.dynamodb_store import DynamoDBTaskStore
+        from ..optional import import_extra
 
-        return DynamoDBTaskStore(parts.netloc, **_dynamodb_options(url, parts.query))
+        # boto3 comes with the `aws` extra; without it the error says to install that.
+        dynamodb = import_extra("toolkit.aws.dynamodb_store", feature="A dynamodb:// task store")
+        return dynamodb.DynamoDBTaskStore(parts.netloc, **_dynamodb_options(url, parts.query))
     raise ConfigurationError(
         f"Task store URL {url!r} is not supported. Use memory://, sqlite:///path/to/tasks.db "
         "or dynamodb://table?region=us-east-1."
