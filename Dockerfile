@@ -29,7 +29,8 @@ RUN useradd --create-home --uid 1000 mcp
 USER mcp
 ENV XDG_DATA_HOME=/home/mcp/.local/share
 
-# The AgentCore Runtime MCP contract; both are also the toolkit's defaults.
+# The AgentCore Runtime MCP contract. The toolkit binds 127.0.0.1 unless told otherwise, so
+# the container must ask for all interfaces or the platform cannot reach the server.
 ENV MCP_HOST=0.0.0.0 \
     MCP_PORT=8000 \
     DEMO_SERVER=expenses

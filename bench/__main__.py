@@ -17,9 +17,9 @@ from types import ModuleType
 from rich.console import Console
 from rich.table import Table
 
-from . import client_call, elicit, reinit, session_memory, track
+from . import client_call, elicit, reinit, session_memory, session_release, track
 
-BENCHMARKS: list[ModuleType] = [elicit, client_call, reinit, session_memory, track]
+BENCHMARKS: list[ModuleType] = [elicit, client_call, reinit, session_memory, session_release, track]
 SUMMARY = "summary"
 
 

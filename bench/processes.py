@@ -8,11 +8,12 @@ with serving("toolkit") as server:
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +51,14 @@ class RunningServer:
 
 
 @contextmanager
-def serving(flavor: Flavor) -> Iterator[RunningServer]:
-    """Start `python -m bench.servers <flavor>` on a free port; stop it on exit."""
+def serving(flavor: Flavor, env: Mapping[str, str] | None = None) -> Iterator[RunningServer]:
+    """Start `python -m bench.servers <flavor>` on a free port, `env` added to its environment; stop it on exit."""
     port = free_port()
     argv = [sys.executable, "-m", "bench.servers", flavor, "--port", str(port)]
     # A file, not a pipe: a pipe nobody reads would block a server that logs a lot.
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        environ = {**os.environ, **(env or {})}
+        process = subprocess.Popen(argv, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=log)
         try:
             _wait_until_listening(process, port, log)
             yield RunningServer(flavor, port, process)

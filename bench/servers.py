@@ -1,8 +1,8 @@
 """The servers the HTTP benchmarks talk to: the toolkit preset and raw FastMCP, same tools.
 
 `python -m bench.servers toolkit|raw --port N` serves one of them on 127.0.0.1. Both have
-`echo` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has `ask_toolkit`
-(`toolkit.elicit`). Both elicitation tools ask for the same `Expense` form and return what
+`echo`, `client_name` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has
+`ask_toolkit` (`toolkit.elicit`). Both elicitation tools ask for the same `Expense` form and return what
 was entered, so a client can answer either with `EXPENSE_ANSWER`.
 """
 
@@ -46,6 +46,7 @@ def build_server(flavor: Flavor) -> FastMCP[Any]:
     else:
         server = FastMCP("bench-raw", stateless_http=False, json_response=False, log_level="WARNING")
     server.tool()(echo)
+    server.tool()(client_name)
     server.tool()(ask_raw)
     return server
 
@@ -53,6 +54,15 @@ def build_server(flavor: Flavor) -> FastMCP[Any]:
 async def echo(text: str) -> str:
     """Return the text unchanged."""
     return text
+
+
+async def client_name(ctx: Context) -> str:
+    """A sentence naming the client by the `clientInfo.name` it declared.
+
+    A new string on every call, as any tool that reports on its client builds one.
+    """
+    params = ctx.session.client_params
+    return f"You are {params.clientInfo.name if params is not None else 'unnamed'}."
 
 
 async def ask_raw(ctx: Context) -> str:

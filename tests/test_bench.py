@@ -2,7 +2,7 @@
 
 The quick runs start real server processes on 127.0.0.1. No test asserts on a timing or
 memory figure beyond it being a finite positive number: the machines are shared and noisy.
-The quick runs are split in two tests (the session-memory benchmark alone, and all the
+The quick runs are split in three tests (the two memory benchmarks alone, and all the
 others), so each stays well inside the per-test timeout on a busy machine.
 """
 
@@ -39,6 +39,18 @@ SESSION_MEMORY_KEYS = {
     "load_round_trip_p50_ms_raw",
     "load_round_trip_p99_ms_raw",
 }
+SESSION_RELEASE_KEYS = {
+    "name_mb",
+    "calls",
+    "rss_mb_before",
+    "rss_mb_peak",
+    "rss_mb_after_delete",
+    "rss_mb_before_store_off",
+    "rss_mb_peak_store_off",
+    "rss_mb_after_delete_store_off",
+    "retained_mb",
+    "retained_mb_store_off",
+}
 SUMMARY_KEYS = {
     "elicit_ratio",
     "client_call_ratio",
@@ -47,6 +59,7 @@ SUMMARY_KEYS = {
     "kb_per_session",
     "load_round_trip_p50_ms",
     "load_round_trip_p99_ms",
+    "rss_mb_after_delete",
     "track_ns_per_item",
 }
 ALL_BUT_SESSION_MEMORY = ["elicit", "client_call", "reinit", "track"]
@@ -110,6 +123,17 @@ def test_quick_session_memory_run_reports_memory_and_load_latency_of_both_server
         "load_round_trip_p50_ms",
         "load_round_trip_p99_ms",
     }
+
+
+@pytest.mark.e2e
+def test_quick_session_release_run_reports_memory_before_and_after_delete(capsys):
+    results, _ = quick_json_run(capsys, ["session_release"])
+    figures = results["session_release"]
+    assert set(figures) == SESSION_RELEASE_KEYS
+    rss = {key: value for key, value in figures.items() if key.startswith("rss_")}
+    assert all_positive(rss)
+    assert figures["retained_mb"] == pytest.approx(figures["rss_mb_after_delete"] - figures["rss_mb_before"])
+    assert results[SUMMARY] == {"rss_mb_after_delete": figures["rss_mb_after_delete"]}
 
 
 def test_an_unknown_benchmark_name_is_refused(capsys):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+
 import httpx
 import pytest
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 import toolkit
-from toolkit.server.preset import ServerSettings
+from toolkit.server.preset import ServerSettings, toolkit_version
 
 pytestmark = pytest.mark.e2e
 
@@ -148,7 +150,7 @@ def test_settings_resolve_arguments_over_environment():
     settings = ServerSettings.resolve(env, port=9002)
     assert (settings.host, settings.port, settings.session_idle_timeout) == ("127.0.0.1", 9002, 60.0)
     assert ServerSettings.resolve({}).port == 8000
-    assert ServerSettings.resolve({}).host == "0.0.0.0"
+    assert ServerSettings.resolve({}).host == "127.0.0.1"
     assert ServerSettings.resolve({}).path == "/mcp"
     assert ServerSettings.resolve({}).session_idle_timeout == 900
 
@@ -161,9 +163,11 @@ def test_bad_environment_value_names_the_variable():
 
 
 def test_dns_rebinding_protection_settings():
-    assert ServerSettings.resolve({}, host="127.0.0.1").transport_security().enable_dns_rebinding_protection
-    assert not ServerSettings.resolve({}).transport_security().enable_dns_rebinding_protection
-    deployed = ServerSettings.resolve({"MCP_ALLOWED_HOSTS": "mcp.example.com"}).transport_security()
+    assert ServerSettings.resolve({}).transport_security().enable_dns_rebinding_protection
+    assert not ServerSettings.resolve({}, host="0.0.0.0").transport_security().enable_dns_rebinding_protection
+    deployed = ServerSettings.resolve(
+        {"MCP_HOST": "0.0.0.0", "MCP_ALLOWED_HOSTS": "mcp.example.com"}
+    ).transport_security()
     assert deployed.enable_dns_rebinding_protection
     assert deployed.allowed_hosts == ["mcp.example.com"]
 
@@ -176,3 +180,44 @@ def test_preset_defaults():
     assert server.settings.streamable_http_path == "/mcp"
     assert isinstance(server.event_store, toolkit.BoundedEventStore)
     assert toolkit.stateful_server("off", event_store=False).event_store is None
+
+
+def test_a_server_binds_loopback_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("MCP_HOST", raising=False)
+    local = toolkit.stateful_server("local")
+    assert local.settings.host == "127.0.0.1"
+    assert local.settings.transport_security.enable_dns_rebinding_protection
+    monkeypatch.setenv("MCP_HOST", "0.0.0.0")
+    deployed = toolkit.stateful_server("deployed")
+    assert deployed.settings.host == "0.0.0.0"
+    assert not deployed.settings.transport_security.enable_dns_rebinding_protection
+
+
+def test_log_level_resolves_from_argument_then_fastmcp_log_level_then_info():
+    assert ServerSettings.resolve({}).log_level == "INFO"
+    assert ServerSettings.resolve({"FASTMCP_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+    assert ServerSettings.resolve({"FASTMCP_LOG_LEVEL": "debug"}, log_level="warning").log_level == "WARNING"
+
+
+def test_the_environment_log_level_reaches_fastmcp(monkeypatch):
+    monkeypatch.setenv("FASTMCP_LOG_LEVEL", "ERROR")
+    assert toolkit.stateful_server("quiet").settings.log_level == "ERROR"
+    assert toolkit.stateful_server("chatty", log_level="debug").settings.log_level == "DEBUG"
+
+
+def test_a_bad_log_level_names_the_variable_or_argument():
+    with pytest.raises(toolkit.ConfigurationError, match=r"FASTMCP_LOG_LEVEL.*DEBUG, INFO"):
+        ServerSettings.resolve({"FASTMCP_LOG_LEVEL": "loud"})
+    with pytest.raises(toolkit.ConfigurationError, match="log_level='loud'"):
+        toolkit.stateful_server("bad", log_level="loud")
+
+
+def test_initialize_reports_the_servers_name_and_the_toolkit_version(preset, http):
+    response = http.post(preset.url, json=initialize_payload(), headers=headers())
+    server_info = messages(response)[0]["result"]["serverInfo"]
+    assert server_info == {"name": "preset-test", "version": toolkit_version()}
+    assert server_info["version"] != importlib.metadata.version("mcp")
+
+
+def test_version_argument_is_the_reported_version():
+    assert toolkit.stateful_server("versioned", version="2.0.1")._mcp_server.version == "2.0.1"

@@ -1,4 +1,4 @@
-"""Run the expense tracker: `python -m demo_servers.expenses [--host H] [--port P] [--store URL]`.
+"""Run the expense tracker: `python -m demo_servers.expenses [--host H] [--port P] [--log-level L] [--store URL]`.
 
 `--store` (or `EXPENSES_STORE`) picks the storage: `sqlite:///path.db` (default, in the user's
 data directory) or `dynamodb://TABLE`. `--create-table` creates that DynamoDB table and exits. `--fallback-model`
@@ -13,7 +13,7 @@ import sys
 
 import toolkit
 
-from ..cli import server_parser
+from ..cli import server_parser, use_log_level
 from .dynamodb_store import DynamoDBExpenseStore, create_expense_table
 from .errors import StoreError
 from .server import create_server
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--create-table", action="store_true", help="create the DynamoDB table of --store, then exit")
     args = parser.parse_args(argv)
+    use_log_level(args.log_level)
     try:
         store = open_expense_store(args.store or default_store_url())
         if args.create_table:

@@ -1,4 +1,4 @@
-"""Run the training demo: `python -m demo_servers.long_running [--host H] [--port P] [options]`.
+"""Run the training demo: `python -m demo_servers.long_running [--host H] [--port P] [--log-level L] [options]`.
 
 | option | environment variable | default |
 | --- | --- | --- |
@@ -16,7 +16,7 @@ import sys
 
 import toolkit
 
-from ..cli import positive_seconds, server_parser
+from ..cli import positive_seconds, server_parser, use_log_level
 from ..data_dir import data_dir
 from .server import ACTOR_HEADER, TrainingSettings, create_server
 
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--runner-id", default=env.get("TASK_RUNNER_ID") or None, help=RUNNER_HELP)
     args = parser.parse_args(argv)
+    use_log_level(args.log_level)
     settings = TrainingSettings(
         epoch_seconds=args.epoch_seconds,
         task_store_url=args.task_store or env.get("TASK_STORE") or _default_task_store(),

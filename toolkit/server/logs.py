@@ -1,15 +1,31 @@
-"""Log notifications to the client, filtered by the level the client set with `logging/setLevel`.
+"""Logging, both ways: notifications to the client, and the server's own log.
 
-FastMCP 1.x registers no `logging/setLevel` handler, so it never declares the `logging`
-capability and answers `setLevel` with -32601 while `ctx.log` still sends notifications.
-`install_log_level_handler` closes that gap; `send_log` is the level-aware way to log.
+**To the client.** FastMCP 1.x registers no `logging/setLevel` handler, so it never declares
+the `logging` capability and answers `setLevel` with -32601 while `ctx.log` still sends
+notifications. `install_log_level_handler` closes that gap; `send_log` is the level-aware way
+to log.
+
+**The server's own log.** FastMCP configures the root logger with rich's handler, which
+formats and wraps every record on the event loop, and the SDK logs values taken from client
+input whole (an unknown tool name, an answer to a request it never sent). One multi-megabyte
+value then stalls every session while it is wrapped. `configure_server_logging` puts a queue
+in between instead: the event loop only cuts each message to `MAX_MESSAGE_CHARS` and enqueues
+it; a thread formats and writes. It also demotes the SDK's traceback for an SSE stream that
+ends because its session ended, which is routine, to DEBUG.
 """
 
 from __future__ import annotations
 
+import atexit
+import copy
+import logging
+import logging.handlers
+import queue
+import sys
 import weakref
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
+import anyio
 from mcp.types import LoggingLevel
 
 if TYPE_CHECKING:
@@ -17,7 +33,17 @@ if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
     from mcp.server.session import ServerSession
 
-__all__ = ["LOG_LEVELS", "client_log_level", "install_log_level_handler", "send_log", "should_send"]
+__all__ = [
+    "LOG_LEVELS",
+    "MAX_MESSAGE_CHARS",
+    "SERVER_LOG_LEVELS",
+    "TruncateLongMessages",
+    "client_log_level",
+    "configure_server_logging",
+    "install_log_level_handler",
+    "send_log",
+    "should_send",
+]
 
 #: RFC 5424 severities in increasing order, as the protocol names them.
 LOG_LEVELS: tuple[LoggingLevel, ...] = get_args(LoggingLevel)
@@ -74,3 +100,196 @@ async def send_log(ctx: Context[Any, Any, Any], level: LoggingLevel, data: Any, 
         return False
     await ctx.session.send_log_message(level=level, data=data, logger=logger, related_request_id=ctx.request_id)
     return True
+
+
+#: Levels of the server's own log, as FastMCP and uvicorn name them.
+SERVER_LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Characters of one log message kept; the rest is cut and counted.
+MAX_MESSAGE_CHARS: Final = 2_000
+#: Characters of one formatted traceback kept.
+MAX_TRACEBACK_CHARS: Final = 20_000
+#: Records waiting for the writer thread; more are dropped (and counted) rather than block.
+QUEUE_SIZE: Final = 10_000
+LOG_FORMAT: Final = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+# The SDK's messages when an SSE writer finds its stream closed under it.
+_WRITER_ERRORS: Final = ("Error in standalone SSE writer", "Error in SSE writer")
+
+
+def _shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """`text` cut to `limit` characters, saying how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit:,} more characters]"
+
+
+def _shorten_record(record: logging.LogRecord, limit: int) -> None:
+    """Render the message of `record` into `record.msg`, cut to `limit` characters."""
+    if isinstance(record.args, tuple):
+        # Cut long string arguments first, so a huge value is never copied into the message;
+        # to half the limit, so the note of how much was cut survives the message's own cut.
+        record.args = tuple(_shorten(arg, limit // 2) if isinstance(arg, str) else arg for arg in record.args)
+    try:
+        message = record.getMessage()
+    except Exception:
+        # A malformed call: the handler reports it when it formats, as logging always does.
+        return
+    record.msg = _shorten(message, limit)
+    record.args = None
+
+
+class TruncateLongMessages(logging.Filter):
+    """A handler filter that cuts every message to `max_chars`, for handlers of your own.
+
+    It renders the message into the record (`msg` with no `args`), so every handler that sees
+    the record afterwards sees the cut message.
+
+    Args:
+        max_chars: Characters kept of each message.
+    """
+
+    def __init__(self, max_chars: int = MAX_MESSAGE_CHARS) -> None:
+        super().__init__()
+        self.max_chars = max_chars
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _shorten_record(record, self.max_chars)
+        return True
+
+
+class _QuietSessionEnd(logging.Filter):
+    """Demotes the SDK's traceback for an SSE stream closed by the end of its session.
+
+    After a client ends its session, mcp 1.x logs "Error in standalone SSE writer" with a
+    `ClosedResourceError` traceback at ERROR: its writer was still waiting on the stream the
+    session's termination closed. Nothing went wrong, so it becomes a DEBUG record.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not (record.levelno >= logging.ERROR and record.msg in _WRITER_ERRORS and record.exc_info):
+            return True
+        if not _only_closed_streams(record.exc_info[1]):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def _only_closed_streams(error: BaseException | None) -> bool:
+    closed = (anyio.ClosedResourceError, anyio.BrokenResourceError)
+    if isinstance(error, BaseExceptionGroup):
+        return all(_only_closed_streams(inner) for inner in error.exceptions)
+    return isinstance(error, closed)
+
+
+class _QueueHandler(logging.handlers.QueueHandler):
+    """The event loop's side: cut the message, enqueue, never wait."""
+
+    def __init__(self, records: queue.Queue[logging.LogRecord], max_chars: int) -> None:
+        super().__init__(records)
+        self.max_chars = max_chars
+        self.dropped = 0
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        # A copy, so other handlers of the same record still see it whole; the traceback is
+        # left for the writer thread to format.
+        prepared = copy.copy(record)
+        _shorten_record(prepared, self.max_chars)
+        return prepared
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        try:
+            self.queue.put_nowait(record)
+        except queue.Full:
+            self.dropped += 1
+
+
+class _Formatter(logging.Formatter):
+    def formatException(self, ei: Any) -> str:
+        return _shorten(super().formatException(ei), MAX_TRACEBACK_CHARS)
+
+
+class _Writer(logging.StreamHandler):  # type: ignore[type-arg]
+    """The writer thread's side: format and write, and say so when records were dropped."""
+
+    def __init__(self, source: _QueueHandler) -> None:
+        super().__init__(sys.stderr)
+        self.source = source
+        self.reported = 0
+        self.setFormatter(_Formatter(LOG_FORMAT))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Whatever stderr is now, so a redirected stream (a test's capture) is honoured.
+        self.stream = sys.stderr
+        dropped = self.source.dropped
+        if dropped > self.reported:
+            note = logging.LogRecord(__name__, logging.WARNING, __file__, 0, "", None, None)
+            note.msg = f"{dropped - self.reported:,} log records dropped: the log writer fell behind"
+            self.reported = dropped
+            super().emit(note)
+        super().emit(record)
+
+
+class _ServerLogging:
+    """The queue handler on the root logger and the thread that writes what it queues."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.handler = _QueueHandler(queue.Queue(QUEUE_SIZE), max_chars)
+        self.listener = logging.handlers.QueueListener(
+            self.handler.queue, _Writer(self.handler), respect_handler_level=True
+        )
+        self.listener.start()
+        # Write what is still queued when the process exits.
+        atexit.register(self.listener.stop)
+
+
+_server_logging: _ServerLogging | None = None
+_quiet_session_end = _QuietSessionEnd()
+
+
+def configure_server_logging(level: str = "INFO", *, max_chars: int = MAX_MESSAGE_CHARS) -> bool:
+    """Log the server's records from a writer thread, each message cut to `max_chars`.
+
+    Installs a queue handler on the root logger (once per process) and sets the root level,
+    after removing the rich handler FastMCP installs. If the application has configured
+    handlers of its own on the root logger, they are left alone and nothing is installed:
+    add `TruncateLongMessages` to them. Either way the SDK's traceback for an SSE stream
+    closed by the end of its session is demoted to DEBUG.
+
+    Args:
+        level: One of `SERVER_LOG_LEVELS`, in any case.
+        max_chars: Characters kept of each message.
+
+    Returns:
+        True if the toolkit's handler logs the server's records, False if the application's
+        own handlers do.
+
+    Raises:
+        ValueError: `level` is not one of `SERVER_LOG_LEVELS`.
+    """
+    # One writer thread per process, as there is one root logger.
+    global _server_logging
+    name = level.upper()
+    if name not in SERVER_LOG_LEVELS:
+        raise ValueError(f"log level {level!r} is not one of {', '.join(SERVER_LOG_LEVELS)}")
+    streamable_http = logging.getLogger("mcp.server.streamable_http")
+    if _quiet_session_end not in streamable_http.filters:
+        streamable_http.addFilter(_quiet_session_end)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if _is_fastmcp_handler(handler):
+            root.removeHandler(handler)
+    ours = _server_logging.handler if _server_logging is not None else None
+    if any(handler is not ours for handler in root.handlers):
+        return False
+    if _server_logging is None:
+        _server_logging = _ServerLogging(max_chars)
+    _server_logging.handler.max_chars = max_chars
+    if _server_logging.handler not in root.handlers:
+        root.addHandler(_server_logging.handler)
+    root.setLevel(name)
+    return True
+
+
+def _is_fastmcp_handler(handler: logging.Handler) -> bool:
+    # FastMCP's `configure_logging` puts a rich handler on the root logger; nothing else
+    # in the server does.
+    return type(handler).__name__ == "RichHandler" and type(handler).__module__.startswith("rich.")

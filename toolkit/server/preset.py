@@ -1,11 +1,13 @@
 """`stateful_server`: the FastMCP preset for stateful streamable HTTP on AgentCore Runtime.
 
 Settings resolve in this order: keyword argument, then environment variable, then the
-AgentCore Runtime MCP contract (`0.0.0.0:8000/mcp`, 900 s idle timeout).
+default: port and path of the AgentCore Runtime MCP contract (`:8000/mcp`, 900 s idle
+timeout) on the loopback interface. A deployment binds all interfaces explicitly
+(`MCP_HOST=0.0.0.0`, as the Dockerfile does), which the Runtime contract needs.
 
 | setting | environment variable | default |
 | --- | --- | --- |
-| host | `MCP_HOST` | `0.0.0.0` |
+| host | `MCP_HOST` | `127.0.0.1` |
 | port | `MCP_PORT` | `8000` |
 | path | `MCP_PATH` | `/mcp` |
 | session_idle_timeout | `MCP_SESSION_IDLE_TIMEOUT` | `900` seconds |
@@ -14,6 +16,7 @@ AgentCore Runtime MCP contract (`0.0.0.0:8000/mcp`, 900 s idle timeout).
 | event_store | `MCP_EVENT_STORE` (`on` / `off`) | on, bounded in memory |
 | retry_interval | `MCP_RETRY_INTERVAL_MS` | `1000` ms |
 | default_log_level | `MCP_LOG_LEVEL` | `debug` |
+| log_level | `FASTMCP_LOG_LEVEL` | `INFO` |
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from typing import Any, cast
 
+import uvicorn
 from mcp.server.fastmcp import FastMCP
 from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -32,12 +38,12 @@ from starlette.applications import Starlette
 
 from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
-from .logs import LOG_LEVELS, install_log_level_handler
+from .logs import LOG_LEVELS, SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
 
-__all__ = ["ServerSettings", "StatefulFastMCP", "stateful_server"]
+__all__ = ["ServerSettings", "StatefulFastMCP", "stateful_server", "toolkit_version"]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-AGENTCORE_HOST = "0.0.0.0"
+DEFAULT_HOST = "127.0.0.1"
 AGENTCORE_PORT = 8000
 AGENTCORE_PATH = "/mcp"
 AGENTCORE_IDLE_TIMEOUT = 900.0
@@ -47,7 +53,7 @@ AGENTCORE_IDLE_TIMEOUT = 900.0
 class ServerSettings:
     """The resolved settings of a stateful server; see the module table for sources."""
 
-    host: str = AGENTCORE_HOST
+    host: str = DEFAULT_HOST
     port: int = AGENTCORE_PORT
     path: str = AGENTCORE_PATH
     session_idle_timeout: float = AGENTCORE_IDLE_TIMEOUT
@@ -56,6 +62,7 @@ class ServerSettings:
     event_store: bool = True
     retry_interval_ms: int = 1000
     default_log_level: LoggingLevel = "debug"
+    log_level: str = "INFO"
 
     @classmethod
     def resolve(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ServerSettings:
@@ -71,12 +78,15 @@ class ServerSettings:
             "event_store": _parse(env, "MCP_EVENT_STORE", _on_off),
             "retry_interval_ms": _parse(env, "MCP_RETRY_INTERVAL_MS", int),
             "default_log_level": _parse(env, "MCP_LOG_LEVEL", _log_level),
+            "log_level": _parse(env, "FASTMCP_LOG_LEVEL", _server_log_level),
         }
         chosen = {k: v for k, v in from_env.items() if v is not None}
         chosen.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("allowed_hosts", "allowed_origins"):
             if chosen.get(key) is not None:
                 chosen[key] = tuple(chosen[key])
+        if "log_level" in overrides and overrides["log_level"] is not None:
+            chosen["log_level"] = _argument(_server_log_level, overrides["log_level"], "log_level")
         settings = cls(**chosen)
         settings._check()
         return settings
@@ -109,7 +119,7 @@ class ServerSettings:
 
 
 class _SessionScopedManager(StreamableHTTPSessionManager):
-    """Gives every session its own view of the shared event store."""
+    """Gives every session its own view of the shared event store, closed when it ends."""
 
     def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)
@@ -117,6 +127,12 @@ class _SessionScopedManager(StreamableHTTPSessionManager):
             assert transport.mcp_session_id is not None
             transport._event_store = SessionEventStore(self.event_store, transport.mcp_session_id)
         return transport
+
+    async def _discard_session(self, session_id: str, transport: StreamableHTTPServerTransport) -> None:
+        # The SDK ends every session here: DELETE, idle timeout, crash, a refused opening.
+        await super()._discard_session(session_id, transport)
+        if isinstance(transport._event_store, SessionEventStore):
+            transport._event_store.close()
 
 
 class StatefulFastMCP(FastMCP[Any]):
@@ -145,23 +161,50 @@ class StatefulFastMCP(FastMCP[Any]):
             )
         return super().streamable_http_app()
 
-    def serve(self, host: str | None = None, port: int | None = None) -> None:
-        """Serve streamable HTTP until interrupted, optionally on another host or port.
+    def serve(self, host: str | None = None, port: int | None = None, *, log_level: str | None = None) -> None:
+        """Serve streamable HTTP until interrupted, optionally on another host, port or log level.
 
         DNS-rebinding protection is recomputed for the new host, so binding to 127.0.0.1
         turns it on and binding to 0.0.0.0 leaves it to `allowed_hosts`.
+
+        Raises:
+            ConfigurationError: The port is out of range or `log_level` is not a level.
         """
         settings = replace(
             self.toolkit_settings,
             host=host or self.toolkit_settings.host,
             port=port or self.toolkit_settings.port,
+            log_level=(
+                _argument(_server_log_level, log_level, "log_level") if log_level else self.toolkit_settings.log_level
+            ),
         )
         settings._check()
         self.toolkit_settings = settings
         self.settings.host = settings.host
         self.settings.port = settings.port
         self.settings.transport_security = settings.transport_security()
-        self.run("streamable-http")
+        self.settings.log_level = cast(Any, settings.log_level)
+        configure_server_logging(settings.log_level)
+        try:
+            self.run("streamable-http")
+        except KeyboardInterrupt:
+            # uvicorn has shut down cleanly and re-raised the signal; a traceback adds nothing.
+            return
+
+    async def run_streamable_http_async(self) -> None:
+        """Serve with uvicorn, whose records go through the root logger like everyone else's.
+
+        FastMCP lets uvicorn install its own handlers, which write on the event loop; without
+        a logging configuration uvicorn's loggers propagate to the toolkit's queue handler.
+        """
+        config = uvicorn.Config(
+            self.streamable_http_app(),
+            host=self.settings.host,
+            port=self.settings.port,
+            log_level=self.settings.log_level.lower(),
+            log_config=None,
+        )
+        await uvicorn.Server(config).serve()
 
 
 def stateful_server(
@@ -176,6 +219,8 @@ def stateful_server(
     event_store: bool | EventStore | None = None,
     retry_interval_ms: int | None = None,
     default_log_level: LoggingLevel | None = None,
+    log_level: str | None = None,
+    version: str | None = None,
     **overrides: Any,
 ) -> StatefulFastMCP:
     """Create a FastMCP server preset for stateful streamable HTTP.
@@ -183,11 +228,12 @@ def stateful_server(
     The server keeps sessions (`stateless_http=False`), answers with SSE
     (`json_response=False`) so tools can send requests and notifications mid-call, declares
     `logging` and answers `logging/setLevel`, resumes dropped SSE streams from a bounded
-    event store, and ends sessions after AgentCore's idle timeout.
+    event store, ends sessions after AgentCore's idle timeout, and writes its own log from
+    a thread, each message cut short (see `toolkit.logs.configure_server_logging`).
 
     Args:
         name: Server name reported on `initialize`.
-        host: Bind address (`MCP_HOST`, default `0.0.0.0`).
+        host: Bind address (`MCP_HOST`, default `127.0.0.1`; a deployment sets `0.0.0.0`).
         port: Port (`MCP_PORT`, default 8000).
         path: Streamable HTTP path (`MCP_PATH`, default `/mcp`).
         session_idle_timeout: Seconds without a request before a session ends (default 900).
@@ -197,12 +243,19 @@ def stateful_server(
         event_store: True for the bounded in-memory store (the default), False for none,
             or an `EventStore` of your own.
         retry_interval_ms: SSE `retry` hint sent to clients for reconnection.
-        default_log_level: Minimum log level for clients that never call `setLevel`.
+        default_log_level: Minimum level of log notifications for clients that never call
+            `setLevel`.
+        log_level: Level of the server's own log, `DEBUG` to `CRITICAL` (`FASTMCP_LOG_LEVEL`,
+            default `INFO`).
+        version: Server version reported on `initialize` (default: the toolkit's version).
         **overrides: Passed to `FastMCP` unchanged (instructions, lifespan, auth, ...).
 
     Returns:
-        The configured server; run it with `server.run("streamable-http")` or serve
-        `server.streamable_http_app()` with any ASGI server.
+        The configured server; run it with `server.serve()`, `server.run("streamable-http")`
+        or serve `server.streamable_http_app()` with any ASGI server.
+
+    Raises:
+        ConfigurationError: A setting, from an argument or the environment, is invalid.
     """
     own_store = event_store if isinstance(event_store, EventStore) else None
     settings = ServerSettings.resolve(
@@ -215,7 +268,10 @@ def stateful_server(
         event_store=None if own_store is not None else event_store,
         retry_interval_ms=retry_interval_ms,
         default_log_level=default_log_level,
+        log_level=log_level,
     )
+    # Before FastMCP is built: with a handler on the root logger, FastMCP adds no rich one.
+    configure_server_logging(settings.log_level)
     store: EventStore | None = own_store or (BoundedEventStore() if settings.event_store else None)
     server = StatefulFastMCP(
         name,
@@ -228,12 +284,30 @@ def stateful_server(
         transport_security=settings.transport_security(),
         event_store=store,
         retry_interval=settings.retry_interval_ms if store is not None else None,
+        log_level=settings.log_level,
         **overrides,
     )
+    server._mcp_server.version = version or toolkit_version()
     server.toolkit_settings = settings
     server.event_store = store if isinstance(store, BoundedEventStore) else None
     install_log_level_handler(server, settings.default_log_level)
     return server
+
+
+def toolkit_version() -> str:
+    """The installed version of this toolkit, the version a preset server reports by default."""
+    try:
+        return package_version("stateful-mcp-toolkit")
+    except PackageNotFoundError:
+        # Run from a source tree that was never installed.
+        return "0+unknown"
+
+
+def _argument(convert: Any, raw: Any, name: str) -> Any:
+    try:
+        return convert(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r} is not valid: {exc}") from exc
 
 
 def _parse(env: Mapping[str, str], key: str, convert: Any) -> Any:
@@ -266,3 +340,10 @@ def _log_level(raw: str) -> LoggingLevel:
     if value not in LOG_LEVELS:
         raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
     return cast(LoggingLevel, value)
+
+
+def _server_log_level(raw: str) -> str:
+    value = str(raw).strip().upper()
+    if value not in SERVER_LOG_LEVELS:
+        raise ValueError(f"use one of {', '.join(SERVER_LOG_LEVELS)}")
+    return value
