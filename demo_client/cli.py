@@ -24,8 +24,9 @@ import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
+from types import FrameType
 from typing import Any
 
 import anyio
@@ -120,28 +121,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if options.command == "agent":
             return _agent(options, console)
-        code = anyio.run(_interruptible, _COMMANDS[options.command], options, console, errors)
+        return anyio.run(_interruptible, _COMMANDS[options.command], options, console, errors)
     except ClientError as exc:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
         return EXIT_CLIENT_ERROR
     except KeyboardInterrupt:
-        # Ctrl-C outside the event loop's own handling (the agent, start-up, other platforms).
-        code = None
-    if code is None:
+        # Ctrl-C outside `_interruptible`'s watch: the agent, start-up, other platforms.
         errors.print(f"[yellow]{INTERRUPTED}[/yellow]")
         return EXIT_INTERRUPTED
-    return code
 
 
-async def _interruptible(
-    command: Command, options: argparse.Namespace, console: Console, errors: Console
-) -> int | None:
-    """Run `command` so that Ctrl-C cancels it cleanly; None when it was interrupted.
+async def _interruptible(command: Command, options: argparse.Namespace, console: Console, errors: Console) -> int:
+    """Run `command` so that Ctrl-C cancels it cleanly and exits with 130.
 
-    The first SIGINT cancels the command, so its request is cancelled on the wire and the
-    session closes. Signals are taken by the event loop rather than raised as
-    `KeyboardInterrupt` wherever the main thread happens to be, so a second Ctrl-C cannot
-    tear the cleanup apart; once the cancellation has been sent it exits at once instead.
+    Signals are taken by the event loop rather than raised as `KeyboardInterrupt` wherever
+    the main thread happens to be. The first SIGINT cancels the command, so its request is
+    cancelled on the wire and the session closes; a later one, once the cancellation has been
+    sent, exits at once; after the message, SIGINT exits quietly for the rest of the process.
     """
     if os.name != "posix" or threading.current_thread() is not threading.main_thread():
         return await command(options, console)
@@ -174,9 +170,15 @@ async def _interruptible(
                         raise
                 finally:
                     group.cancel_scope.cancel()
+            if not interrupted:
+                return code
+            # Still inside the receiver, so another Ctrl-C cannot cut this message short.
+            errors.print(f"[yellow]{INTERRUPTED}[/yellow]")
     finally:
         _cancellation_sent.reset(token)
-    return None if interrupted else code
+    # Leaving the receiver gave SIGINT back to `KeyboardInterrupt`; the outcome is decided.
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    return EXIT_INTERRUPTED
 
 
 def _exit_now(console: Console, errors: Console) -> None:
@@ -186,6 +188,15 @@ def _exit_now(console: Console, errors: Console) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     # Only a hard exit skips the shielded cleanup still running in the event loop.
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
+    """SIGINT once the outcome is decided: exit at once rather than print a traceback."""
+    # The interrupted write may hold a stream's lock, which makes flushing raise here.
+    with suppress(OSError, RuntimeError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
     os._exit(EXIT_INTERRUPTED)
 
 
@@ -360,7 +371,11 @@ def _print_result(console: Console, result: CallToolResult) -> None:
 
 def run() -> None:
     """Entry point for `python -m demo_client`."""
-    sys.exit(main())
+    code = main()
+    # The outcome is decided; a Ctrl-C during the interpreter's shutdown would only print a
+    # traceback from wherever it lands.
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
