@@ -1,5 +1,7 @@
-"""Ctrl-C in `python -m demo_client` as a person presses it: in a pseudo-terminal that is the
-command's controlling terminal, so "\x03" typed there becomes SIGINT, against real servers."""
+"""Interrupting a call: a cancelled scope around `connect()`, and Ctrl-C in `python -m demo_client`
+as a person presses it, in a pseudo-terminal that is the command's controlling terminal (so
+"\x03" typed there becomes SIGINT). Real servers throughout; the expense server records what
+reached it."""
 
 from __future__ import annotations
 
@@ -118,6 +120,23 @@ def assert_clean_exit(screen: str) -> None:
     assert INTERRUPTED in screen
     for noise in ("Traceback", "Exception ignored", "KeyboardInterrupt"):
         assert noise not in screen, screen
+
+
+@pytest.mark.anyio
+async def test_cancelling_a_scope_around_connect_cancels_the_call_on_the_server(expenses_server, tmp_path):
+    with anyio.CancelScope() as scope:
+
+        async def stop_waiting(request: object) -> None:
+            scope.cancel()  # what Ctrl-C does while a form is open
+            await anyio.sleep_forever()
+
+        async with demo_client.connect(expenses_server.url, elicitation=stop_waiting) as client:
+            await client.call_tool("add_expense_interactive", {"user_alias": ALIAS})
+    assert scope.cancelled_caught
+    record = tmp_path / "record.txt"
+    [call] = recorded(record, "tools/call")
+    [cancellation] = recorded(record, "notifications/cancelled")
+    assert cancellation["params"]["requestId"] == call["id"]
 
 
 @pytest.mark.parametrize(
