@@ -62,21 +62,33 @@ class _StopSignal:
     """Set on the event loop's side, seen by a prompt blocked in a worker thread.
 
     A pipe rather than a `threading.Event`, so one `select` waits for a typed line and for the
-    stop at once. Whoever comes last of `set` and `close` must not touch a closed descriptor
-    (its number may already belong to something else), hence the lock.
+    stop at once. The thread that asks closes the pipe when it is done; if the stop comes
+    before that thread began, the thread never touches the pipe and `set` closes it. The lock
+    keeps anyone from using a closed descriptor, whose number may already be reused.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._read_end, self._write_end = os.pipe() if os.name == "posix" else (-1, -1)
         self._set = False
+        self._running = False
         self._closed = False
 
-    def set(self) -> None:
+    def begin(self) -> bool:
+        """Called by the asking thread first; False when the stop came before it began."""
+        with self._lock:
+            self._running = not self._set
+            return self._running
+
+    def set(self) -> bool:
+        """Stop the asking thread; True while it still runs (it then closes the pipe itself)."""
         with self._lock:
             self._set = True
-            if not self._closed and self._write_end >= 0:
+            if not self._running:
+                self._close_locked()
+            elif not self._closed and self._write_end >= 0:
                 os.write(self._write_end, b"x")
+            return self._running and not self._closed
 
     def is_set(self) -> bool:
         return self._set
@@ -86,11 +98,15 @@ class _StopSignal:
         return self._read_end
 
     def close(self) -> None:
+        """Called by the asking thread when it is done."""
         with self._lock:
-            if not self._closed and self._read_end >= 0:
-                os.close(self._read_end)
-                os.close(self._write_end)
-            self._closed = True
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if not self._closed and self._read_end >= 0:
+            os.close(self._read_end)
+            os.close(self._write_end)
+        self._closed = True
 
 
 class _Keyboard:
@@ -126,7 +142,11 @@ class _Keyboard:
                 raise _Abandoned
             if self._fd not in ready:
                 continue
-            chunk = os.read(self._fd, 4096)
+            try:
+                chunk = os.read(self._fd, 4096)
+            except BlockingIOError:
+                # Someone set the descriptor non-blocking and another reader got there first.
+                continue
             if not chunk:
                 # End of input: hand over what was typed before Ctrl-D, then "" from the next call.
                 rest, self._pending = self._pending, b""
@@ -179,12 +199,16 @@ class TerminalForm:
         stop = _StopSignal()
         finished = threading.Event()
 
+        # Nobody waits for this answer when the thread was stopped; it only ends the thread.
+        stopped = ElicitResult(action="cancel")
+
         def ask_until_stopped() -> ElicitResult:
+            if not stop.begin():
+                return stopped
             try:
                 return self._ask(request, stop)
             except _Abandoned:
-                # Nobody waits for this answer any more; it only ends the thread.
-                return ElicitResult(action="cancel")
+                return stopped
             finally:
                 stop.close()
                 finished.set()
@@ -192,11 +216,12 @@ class TerminalForm:
         try:
             return await anyio.to_thread.run_sync(ask_until_stopped, abandon_on_cancel=True)
         except anyio.get_cancelled_exc_class():
-            stop.set()
-            # Wait for the prompt to close, so nothing reads the keyboard or redraws the screen
-            # once the cancellation has gone on (a stream `select` cannot watch may not close in time).
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(finished.wait, _STOP_WAIT)
+            if stop.set():
+                # Wait for the prompt to close, so nothing reads the keyboard or redraws the
+                # screen once the cancellation has gone on (a stream `select` cannot watch may
+                # not close in time).
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(finished.wait, _STOP_WAIT)
             raise
 
     def ask(self, request: ElicitationRequest) -> ElicitResult:
