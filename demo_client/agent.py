@@ -11,7 +11,10 @@ the tool's schema, then reports what the tool said.
 
     with agent_tools(url, elicitation=ScriptedAnswers([...])) as tools:
         agent = build_agent(tools, model=OfflineToolModel())
-        print(agent("Please add an expense"))
+        print(ask_agent(agent, "Please add an expense"))
+
+`ask_agent` turns the Bedrock model's AWS failures (no credentials, no region, refused
+credentials, no network) into one `ConfigurationError` that says what to fix.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from contextlib import asynccontextmanager, contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
+import botocore.exceptions
 import httpx
 from pydantic import BaseModel
 from strands import Agent
@@ -35,10 +39,11 @@ from strands.types.tools import ToolSpec
 from .callbacks import ElicitationHandler, ProgressCallback, elicitation_callback, progress_callback
 from .capabilities import Capabilities
 from .connection import HTTP_TIMEOUT
+from .errors import ConfigurationError
 from .schema_examples import example_arguments, example_value
 from .transport import streamable_http
 
-__all__ = ["DEFAULT_SYSTEM_PROMPT", "OfflineToolModel", "agent_tools", "build_agent"]
+__all__ = ["DEFAULT_SYSTEM_PROMPT", "OfflineToolModel", "agent_tools", "ask_agent", "build_agent"]
 
 DEFAULT_SYSTEM_PROMPT = (
     "You help the user with the tools of one MCP server. Use a tool when it can answer; "
@@ -46,6 +51,14 @@ DEFAULT_SYSTEM_PROMPT = (
 )
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 T = TypeVar("T", bound=BaseModel)
+_OFFLINE = "or run without Bedrock (`--offline`, `OfflineToolModel()`)"
+# AWS error codes that mean the credentials themselves were refused.
+_REFUSED_CREDENTIALS = {
+    "AccessDeniedException",
+    "ExpiredTokenException",
+    "InvalidSignatureException",
+    "UnrecognizedClientException",
+}
 
 
 @contextmanager
@@ -100,6 +113,40 @@ def build_agent(
         system_prompt: The agent's instructions.
     """
     return Agent(model=model, tools=tools, system_prompt=system_prompt, callback_handler=None)
+
+
+def ask_agent(agent: Agent, prompt: str) -> str:
+    """Run `agent` once on `prompt` and return the text of its reply.
+
+    Raises:
+        ConfigurationError: The Bedrock model could not be called: no AWS credentials or
+            region, credentials or model access refused, or AWS unreachable. The message
+            says what to fix.
+    """
+    try:
+        return str(agent(prompt)).strip()
+    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError) as exc:
+        raise ConfigurationError(
+            "The agent's model is Amazon Bedrock and no AWS credentials were found; configure them "
+            f"(`aws configure`, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) {_OFFLINE}."
+        ) from exc
+    except botocore.exceptions.NoRegionError as exc:
+        raise ConfigurationError(
+            f"No AWS region is configured for the agent's Bedrock model; set AWS_REGION {_OFFLINE}."
+        ) from exc
+    except botocore.exceptions.ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "Unknown")
+        if code not in _REFUSED_CREDENTIALS:
+            raise
+        raise ConfigurationError(
+            f"Bedrock refused the agent's request ({code}: {error.get('Message', '')}); check the AWS "
+            f"credentials, the region and the model access of the account {_OFFLINE}."
+        ) from exc
+    except botocore.exceptions.BotoCoreError as exc:
+        raise ConfigurationError(
+            f"The agent could not call Bedrock ({exc}); check the network and AWS_REGION {_OFFLINE}."
+        ) from exc
 
 
 class OfflineToolModel(Model):

@@ -10,15 +10,23 @@ URL may also be an AgentCore agent runtime ARN; requests are then SigV4-signed u
 `--bearer` is given. `call` asks elicitations in the terminal when one is attached and
 uses `--answers` (or declines) otherwise. Exit codes: 0 success, 1 the tool reported an
 error, 2 the client could not do what was asked, 130 interrupted.
+
+Ctrl-C cancels the request in flight on the server, closes the session and exits with 130; a
+second Ctrl-C after the cancellation was sent exits at once, without waiting for the close.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
+from types import FrameType
 from typing import Any
 
 import anyio
@@ -34,6 +42,7 @@ from .capabilities import Capabilities
 from .connection import Client, connect
 from .display import Display
 from .errors import ClientError, ConfigurationError
+from .exception_groups import unwrapped
 from .exercise import exercise
 from .negotiation_cli import add_negotiate_command, run_negotiate
 from .samplers import BedrockSampler, OfflineSampler, RejectSampling
@@ -44,6 +53,12 @@ __all__ = ["build_parser", "main"]
 EXIT_OK, EXIT_TOOL_ERROR, EXIT_CLIENT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 ALL_CAPABILITIES = "elicitation,sampling,roots"
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+INTERRUPTED = "interrupted; any request in flight was cancelled on the server"
+
+Command = Callable[[argparse.Namespace, Console], Awaitable[int]]
+# Set by `_session` once the requests of an interrupted command have told the server they are
+# cancelled; from then on only closing the session is left, which a second Ctrl-C may skip.
+_cancellation_sent: ContextVar[anyio.Event | None] = ContextVar("cancellation_sent", default=None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,13 +129,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if options.command == "agent":
             return _agent(options, console)
-        return anyio.run(_COMMANDS[options.command], options, console)
+        return anyio.run(_interruptible, _COMMANDS[options.command], options, console, errors)
     except ClientError as exc:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
         return EXIT_CLIENT_ERROR
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted; any request in flight was cancelled on the server[/yellow]")
+        # Ctrl-C outside `_interruptible`'s watch: the agent, start-up, other platforms.
+        errors.print(f"[yellow]{INTERRUPTED}[/yellow]")
         return EXIT_INTERRUPTED
+
+
+async def _interruptible(command: Command, options: argparse.Namespace, console: Console, errors: Console) -> int:
+    """Run `command` so that Ctrl-C cancels it cleanly and exits with 130.
+
+    Signals are taken by the event loop rather than raised as `KeyboardInterrupt` wherever
+    the main thread happens to be. The first SIGINT cancels the command, so its request is
+    cancelled on the wire and the session closes; a later one, once the cancellation has been
+    sent, exits at once; after the message, SIGINT exits quietly for the rest of the process.
+    """
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        return await command(options, console)
+    work = anyio.CancelScope()
+    sent = anyio.Event()
+    interrupted = False
+
+    async def watch(signals: AsyncIterator[signal.Signals]) -> None:
+        nonlocal interrupted
+        async for _ in signals:
+            if not interrupted:
+                interrupted = True
+                work.cancel()
+                # Presses that come before the cancellation reached the server wait for it.
+                await sent.wait()
+            else:
+                _exit_now(console, errors)
+
+    token = _cancellation_sent.set(sent)
+    try:
+        with anyio.open_signal_receiver(signal.SIGINT) as signals:
+            async with unwrapped(), anyio.create_task_group() as group:
+                group.start_soon(watch, signals)
+                try:
+                    with work:
+                        code = await command(options, console)
+                except ClientError:
+                    # A failure caused by the interruption is reported as the interruption.
+                    if not interrupted:
+                        raise
+                finally:
+                    group.cancel_scope.cancel()
+            if not interrupted:
+                return code
+            # Still inside the receiver, so another Ctrl-C cannot cut this message short.
+            errors.print(f"[yellow]{INTERRUPTED}[/yellow]")
+    finally:
+        _cancellation_sent.reset(token)
+    # Leaving the receiver gave SIGINT back to `KeyboardInterrupt`; the outcome is decided.
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    return EXIT_INTERRUPTED
+
+
+def _exit_now(console: Console, errors: Console) -> None:
+    """Leave without closing the session: the person pressed Ctrl-C again."""
+    console.show_cursor(True)
+    errors.print(f"[yellow]{INTERRUPTED}; exiting without waiting for the session to close[/yellow]")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Only a hard exit skips the shielded cleanup still running in the event loop.
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
+    """SIGINT once the outcome is decided: exit at once rather than print a traceback."""
+    # The interrupted write may hold a stream's lock, which makes flushing raise here.
+    with suppress(OSError, RuntimeError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 async def _tools(options: argparse.Namespace, console: Console) -> int:
@@ -152,15 +237,15 @@ async def _exercise(options: argparse.Namespace, console: Console) -> int:
 
 def _agent(options: argparse.Namespace, console: Console) -> int:
     # strands is imported only here: it is slow to import and the other commands do not need it.
-    from .agent import OfflineToolModel, agent_tools, build_agent
+    from .agent import OfflineToolModel, agent_tools, ask_agent, build_agent
 
     url, auth, _ = _endpoint(options)
     display = Display(console, label="agent")
     elicitation = _call_elicitation(options, console, display)
     model = OfflineToolModel() if options.offline else options.model_id
     with agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
-        reply = build_agent(tools, model=model)(options.prompt)
-    console.print(Text(str(reply).strip()))
+        reply = ask_agent(build_agent(tools, model=model), options.prompt)
+    console.print(Text(reply))
     return EXIT_OK
 
 
@@ -169,7 +254,7 @@ async def _negotiate(options: argparse.Namespace, console: Console) -> int:
     return await run_negotiate(options, console, url=url, headers=parse_headers(options.header), auth=auth)
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace, Console], Awaitable[int]]] = {
+_COMMANDS: dict[str, Command] = {
     "tools": _tools,
     "call": _call,
     "exercise": _exercise,
@@ -230,7 +315,15 @@ async def _session(
     ) as client:
         if options.log_level is not None:
             await client.set_log_level(options.log_level)
-        yield client
+        try:
+            yield client
+        except anyio.get_cancelled_exc_class():
+            # The request that was cancelled sent `notifications/cancelled` before its
+            # cancellation got here; only closing the session is left.
+            sent = _cancellation_sent.get()
+            if sent is not None:
+                sent.set()
+            raise
 
 
 def _endpoint(options: argparse.Namespace) -> tuple[str, httpx.Auth | None, float | None]:
@@ -286,7 +379,11 @@ def _print_result(console: Console, result: CallToolResult) -> None:
 
 def run() -> None:
     """Entry point for `python -m demo_client`."""
-    sys.exit(main())
+    code = main()
+    # The outcome is decided; a Ctrl-C during the interpreter's shutdown would only print a
+    # traceback from wherever it lands.
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -250,11 +250,14 @@ class Client:
             return
         self._closed = True
         self._pings.cancel()
-        async with self._lock:
-            live, self._live = self._live, None
-        if live is not None:
-            await _retire(live)
-        self._closing.set()
+        try:
+            async with self._lock:
+                live, self._live = self._live, None
+            if live is not None:
+                await _retire(live)
+        finally:
+            # The background tasks are shielded and wait for this, whatever happened above.
+            self._closing.set()
 
     # -- recovery ---------------------------------------------------------------------------
 
@@ -349,11 +352,15 @@ class Client:
         await self._start()
 
     async def _supervise(self, *, task_status: TaskStatus[None]) -> None:
-        async with anyio.create_task_group() as background:
-            self._background = background
-            task_status.started()
-            await self._closing.wait()
-            background.cancel_scope.cancel()
+        # Shielded: when the caller's scope is cancelled (Ctrl-C, a timeout around `connect`),
+        # the cancelled requests still need the transport to send `notifications/cancelled`.
+        # The sessions end when `close()` sets `_closing`, which `connect` always does.
+        with anyio.CancelScope(shield=True):
+            async with anyio.create_task_group() as background:
+                self._background = background
+                task_status.started()
+                await self._closing.wait()
+                background.cancel_scope.cancel()
 
     async def _start(self) -> _Live:
         assert self._background is not None

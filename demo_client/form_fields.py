@@ -174,7 +174,17 @@ def _parse_choice(field: FormField, raw: str) -> str:
 def _parse_choices(field: FormField, raw: str) -> list[str]:
     if raw in ("", "-"):
         return []
-    return [_parse_choice(field, part.strip()) for part in raw.split(",") if part.strip()]
+    chosen: list[str] = []
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        value = _parse_choice(field, part.strip())
+        if value in chosen:
+            # "2,5,2" is a slip, not a wish for a double portion: the answer is a set of options.
+            title = dict(field.options)[value]
+            raise FieldInputError(f"{field.label}: {title} is listed twice; list each option once.")
+        chosen.append(value)
+    return chosen
 
 
 _PARSERS = {

@@ -7,11 +7,18 @@ again before sending, the person can decline (`d`) or cancel (`c`); end of input
 cancels. URL mode shows the URL, asks for consent, and reports when the server says the
 interaction is complete.
 
-Input is read in a worker thread so the event loop keeps serving the session meanwhile.
+Input is read in a worker thread so the event loop keeps serving the session meanwhile. On a
+POSIX terminal that thread waits for a line and for a stop signal at once, so when the call is
+cancelled (Ctrl-C, a timeout, the session closing) the open prompt ends at once: no thread is
+left blocked on the keyboard, the process can exit, and no later keystroke reaches the form.
 """
 
 from __future__ import annotations
 
+import os
+import select
+import sys
+import threading
 import webbrowser
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -36,6 +43,8 @@ _CLEAR = "-"
 _TOP_LEVEL_KEYS = ("type", "properties", "required", "$schema")
 # Marks "no value" for a field, distinct from any value a person can type.
 _EMPTY = object()
+#: Seconds a cancelled elicitation waits for its prompt to close before giving up on the thread.
+_STOP_WAIT = 2.0
 
 
 class _Withdrawn(Exception):
@@ -43,6 +52,118 @@ class _Withdrawn(Exception):
 
     def __init__(self, action: str) -> None:
         self.action = action
+
+
+class _Abandoned(Exception):
+    """The elicitation was cancelled from outside (Ctrl-C, the call ended) while a prompt was open."""
+
+
+class _StopSignal:
+    """Set on the event loop's side, seen by a prompt blocked in a worker thread.
+
+    A pipe rather than a `threading.Event`, so one `select` waits for a typed line and for the
+    stop at once. The thread that asks closes the pipe when it is done; if the stop comes
+    before that thread began, the thread never touches the pipe and `set` closes it. The lock
+    keeps anyone from using a closed descriptor, whose number may already be reused.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._read_end, self._write_end = os.pipe() if os.name == "posix" else (-1, -1)
+        self._set = False
+        self._running = False
+        self._closed = False
+
+    def begin(self) -> bool:
+        """Called by the asking thread first; False when the stop came before it began."""
+        with self._lock:
+            self._running = not self._set
+            return self._running
+
+    def set(self) -> bool:
+        """Stop the asking thread; True while it still runs (it then closes the pipe itself)."""
+        with self._lock:
+            self._set = True
+            if not self._running:
+                self._close_locked()
+            elif not self._closed and self._write_end >= 0:
+                os.write(self._write_end, b"x")
+            return self._running and not self._closed
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def fileno(self) -> int:
+        """The descriptor that becomes readable once the signal is set (-1 where `select` cannot wait on pipes)."""
+        return self._read_end
+
+    def close(self) -> None:
+        """Called by the asking thread when it is done."""
+        with self._lock:
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if not self._closed and self._read_end >= 0:
+            os.close(self._read_end)
+            os.close(self._write_end)
+        self._closed = True
+
+
+class _Keyboard:
+    """Lines typed at a terminal (or read from a stream), stoppable while waiting.
+
+    A stream with a real descriptor on POSIX is read with `select` and `os.read`, bypassing
+    Python's buffering so that `select` sees every line still to come. Other streams (a
+    `StringIO` in tests, Windows consoles) are read with `readline`; a stop is then noticed
+    when the line arrives, and the line is dropped.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._fd = _selectable_descriptor(stream)
+        self._encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._pending = b""
+
+    def readline(self, stop: _StopSignal | None) -> str:
+        """The next line with its newline; "" at end of input.
+
+        Raises:
+            _Abandoned: `stop` was set before a whole line arrived.
+        """
+        if self._fd is None:
+            line = self._stream.readline()
+            if stop is not None and stop.is_set():
+                raise _Abandoned
+            return line
+        watched = [self._fd] if stop is None or stop.fileno() < 0 else [self._fd, stop.fileno()]
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select(watched, [], [])
+            if stop is not None and stop.is_set():
+                raise _Abandoned
+            if self._fd not in ready:
+                continue
+            try:
+                chunk = os.read(self._fd, 4096)
+            except BlockingIOError:
+                # Someone set the descriptor non-blocking and another reader got there first.
+                continue
+            if not chunk:
+                # End of input: hand over what was typed before Ctrl-D, then "" from the next call.
+                rest, self._pending = self._pending, b""
+                return rest.decode(self._encoding, errors="replace")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return (line + b"\n").decode(self._encoding, errors="replace")
+
+
+def _selectable_descriptor(stream: TextIO) -> int | None:
+    if os.name != "posix":
+        return None
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        # io.UnsupportedOperation (StringIO, pytest's captured stdin) is an OSError and a ValueError.
+        return None
 
 
 class TerminalForm:
@@ -69,10 +190,39 @@ class TerminalForm:
         self._open_browser = open_browser
         self._pause = pause or nullcontext
         self._waiting: dict[str, str] = {}
+        self._keyboard: _Keyboard | None = None
+        # The stop signal of the elicitation being asked; forms on one terminal are asked one at a time.
+        self._stop: _StopSignal | None = None
 
     async def __call__(self, request: ElicitationRequest) -> ElicitResult:
-        """Ask in a worker thread; Ctrl-C abandons the prompt and cancels the request."""
-        return await anyio.to_thread.run_sync(self.ask, request, abandon_on_cancel=True)
+        """Ask in a worker thread; when the call is cancelled (Ctrl-C), the open prompt closes at once."""
+        stop = _StopSignal()
+        finished = threading.Event()
+
+        # Nobody waits for this answer when the thread was stopped; it only ends the thread.
+        stopped = ElicitResult(action="cancel")
+
+        def ask_until_stopped() -> ElicitResult:
+            if not stop.begin():
+                return stopped
+            try:
+                return self._ask(request, stop)
+            except _Abandoned:
+                return stopped
+            finally:
+                stop.close()
+                finished.set()
+
+        try:
+            return await anyio.to_thread.run_sync(ask_until_stopped, abandon_on_cancel=True)
+        except anyio.get_cancelled_exc_class():
+            if stop.set():
+                # Wait for the prompt to close, so nothing reads the keyboard or redraws the
+                # screen once the cancellation has gone on (a stream `select` cannot watch may
+                # not close in time).
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(finished.wait, _STOP_WAIT)
+            raise
 
     def ask(self, request: ElicitationRequest) -> ElicitResult:
         """Ask synchronously and return the person's answer.
@@ -80,6 +230,10 @@ class TerminalForm:
         Raises:
             InvalidForm: The server sent a form the protocol does not allow.
         """
+        return self._ask(request, None)
+
+    def _ask(self, request: ElicitationRequest, stop: _StopSignal | None) -> ElicitResult:
+        self._stop = stop
         with self._pause():
             try:
                 if isinstance(request, ElicitRequestURLParams):
@@ -88,6 +242,12 @@ class TerminalForm:
             except _Withdrawn as withdrawn:
                 self.console.print(f"[yellow]You chose to {withdrawn.action}.[/yellow]")
                 return ElicitResult(action=withdrawn.action)  # type: ignore[arg-type]
+            except _Abandoned:
+                # The cursor still sits after the prompt; later messages start on a line of their own.
+                self.console.print()
+                raise
+            finally:
+                self._stop = None
 
     def elicitation_complete(self, elicitation_id: str) -> None:
         """Report that the server finished a URL-mode interaction (pass as `on_elicitation_complete`)."""
@@ -181,14 +341,15 @@ class TerminalForm:
             self.console.print("[red]Type one of the letters in brackets.[/red]")
 
     def _read(self, prompt: str | Text) -> str:
-        """One line of input; end of input cancels the whole elicitation."""
-        try:
-            if self._stream is None:
-                return self.console.input(prompt)
-            self.console.print(prompt, end="")
-            line = self._stream.readline()
-        except EOFError:
-            raise _Withdrawn("cancel") from None
+        """One line of input; end of input cancels the whole elicitation.
+
+        Raises:
+            _Abandoned: The elicitation was cancelled from outside while waiting.
+        """
+        if self._keyboard is None:
+            self._keyboard = _Keyboard(self._stream if self._stream is not None else sys.stdin)
+        self.console.print(prompt, end="")
+        line = self._keyboard.readline(self._stop)
         if line == "":
             raise _Withdrawn("cancel")
         return line.rstrip("\r\n")

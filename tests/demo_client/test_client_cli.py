@@ -190,6 +190,30 @@ def test_agent_command_offline(capsys, plain_url, tmp_path):
     assert "The tool answered: accept:Kay:7" in out
 
 
+def test_agent_without_aws_credentials_exits_2_with_one_line(plain_url, tmp_path):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env |= {
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "demo_client", "agent", plain_url, "run ask_person"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: ")
+    assert "no AWS credentials were found" in line
+    assert "aws configure" in line and "--offline" in line
+    assert "Traceback" not in done.stdout
+
+
 def test_ctrl_c_cancels_the_call_on_the_server(spawn_server, test_server_script, tmp_path):
     ledger = tmp_path / "ledger.txt"
     server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})

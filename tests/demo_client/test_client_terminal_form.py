@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import select
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import anyio
 import pytest
 from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams
 from rich.console import Console
@@ -123,6 +129,24 @@ def test_decline_and_cancel(keys, action):
     assert answer.content is None
 
 
+def test_a_multi_select_with_an_option_twice_is_asked_again():
+    schema = {
+        "type": "object",
+        "properties": {
+            "toppings": {
+                "type": "array",
+                "title": "Toppings",
+                "items": {"type": "string", "enum": ["cheese", "ham", "mushrooms", "olives", "pineapple"]},
+            }
+        },
+        "required": ["toppings"],
+    }
+    terminal, screen = form("a", "3,5,3", "3, mushrooms", "3,5", "s")
+    answer = terminal.ask(request(schema))
+    assert answer.content == {"toppings": ["mushrooms", "pineapple"]}
+    assert screen.getvalue().count("Toppings: mushrooms is listed twice; list each option once.") == 2
+
+
 def test_unknown_letter_is_asked_again():
     terminal, screen = form("x", "d")
     assert terminal.ask(request()).action == "decline"
@@ -190,3 +214,127 @@ async def test_a_form_the_protocol_forbids_is_answered_with_an_error(spawn_serve
     assert "requestedSchema breaks the protocol's rules" in result.content[0].text
     assert "nickname" in result.content[0].text
     assert "Any nickname?" not in screen.getvalue()  # nothing was asked
+
+
+# -- cancelling while a prompt waits: a real pipe stands in for the keyboard ----------------
+
+
+class Screen(io.StringIO):
+    """A console file that tells a waiting test when some text has appeared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[str, threading.Event]] = []
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            written = super().write(text)
+            for needle, shown in self._waiting:
+                if needle in self.getvalue():
+                    shown.set()
+        return written
+
+    def wait_for(self, needle: str, limit: float = 10.0) -> bool:
+        shown = threading.Event()
+        with self._lock:
+            self._waiting.append((needle, shown))
+            if needle in self.getvalue():
+                shown.set()
+        return shown.wait(limit)
+
+
+class Keyboard:
+    """Keys typed into a pipe, read by the form like a terminal: a read waits until Enter."""
+
+    def __init__(self) -> None:
+        read_end, self._write_end = os.pipe()
+        self.stream = os.fdopen(read_end, "r", encoding="utf-8")
+
+    def type(self, *keys: str) -> None:
+        os.write(self._write_end, "".join(f"{key}\n" for key in keys).encode())
+
+    def unread(self) -> bytes:
+        """What was typed and nobody has read (without waiting for more)."""
+        typed = b""
+        while select.select([self.stream.fileno()], [], [], 0)[0]:
+            chunk = os.read(self.stream.fileno(), 4096)
+            if not chunk:
+                break
+            typed += chunk
+        return typed
+
+    def end(self) -> None:
+        """End of input, like Ctrl-D at the start of a line."""
+        if self._write_end >= 0:
+            os.close(self._write_end)
+            self._write_end = -1
+
+    def close(self) -> None:
+        self.end()
+        self.stream.close()
+
+
+@pytest.fixture
+def keyboard() -> Iterator[Keyboard]:
+    typed = Keyboard()
+    yield typed
+    typed.close()
+
+
+FILLED = ["a", "Ada", "ada@example.com", "", "", "1", "", ""]
+
+
+@pytest.mark.anyio
+@pytest.mark.skipif(os.name != "posix", reason="the prompt waits with select on the keyboard's descriptor")
+@pytest.mark.parametrize(
+    ("keys", "prompt"),
+    [
+        ([], "(c)ancel? "),
+        (["a"], "Full name: "),
+        (FILLED[:6], "extras [Wi-Fi]: "),
+        (FILLED, "(s)end, (e)dit, (d)ecline, (c)ancel? "),
+    ],
+)
+async def test_cancelling_the_call_closes_the_open_prompt(keyboard, keys, prompt):
+    screen = Screen()
+    pauses: list[str] = []
+
+    @contextmanager
+    def pause() -> Iterator[None]:
+        pauses.append("paused")
+        try:
+            yield
+        finally:
+            pauses.append("resumed")
+
+    terminal = TerminalForm(Console(file=screen, width=120, color_system=None), stream=keyboard.stream, pause=pause)
+    keyboard.type(*keys)
+    answers = []
+
+    async def answer() -> None:
+        answers.append(await terminal(request()))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(answer)
+        assert await anyio.to_thread.run_sync(screen.wait_for, prompt)
+        group.cancel_scope.cancel()  # what Ctrl-C does to the call waiting for this answer
+
+    assert answers == []
+    # The prompt closed before the cancellation went on, so nothing still waits for a key ...
+    assert pauses == ["paused", "resumed"]
+    assert screen.getvalue().endswith(prompt + "\n")
+    # ... and the next line typed is not taken by a form nobody waits for.
+    keyboard.type("s")
+    assert keyboard.unread() == b"s\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the prompt waits with select on the keyboard's descriptor")
+def test_lines_typed_ahead_are_all_used_and_end_of_input_cancels(keyboard):
+    terminal = TerminalForm(Console(file=io.StringIO(), width=120, color_system=None), stream=keyboard.stream)
+    # All in one write, as when pasting: no line may be lost to read-ahead buffering.
+    keyboard.type("a", "Zoë", "zoe@example.com", "", "", "2", "", "", "s")
+    assert terminal.ask(request()).content["name"] == "Zoë"
+    keyboard.type("a", "Zoë")
+    keyboard.end()  # Ctrl-D
+    assert terminal.ask(request()).action == "cancel"
