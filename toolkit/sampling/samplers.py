@@ -263,7 +263,10 @@ def _to_message(index: int, item: object) -> dict[str, Any]:
     content = message.get("content")
     blocks = [content] if isinstance(content, Mapping) else content
     if not isinstance(blocks, list | tuple) or not blocks:
-        raise InvalidSamplingRequest(f"Message {index} has no content; give it a content block or a list of them.")
+        raise InvalidSamplingRequest(
+            f"Message {index} has no content block; give it one, e.g. {{'type': 'text', 'text': 'Hi'}}, "
+            "or a list of them."
+        )
     for block in blocks:
         if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
             raise InvalidSamplingRequest(

@@ -2,7 +2,7 @@
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .context import MCP_SESSION_ID_HEADER, Context, http_request, request_header, session_id
+from .context import MCP_SESSION_ID_HEADER, Context, http_request, notify_session, request_header, session_id
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import (
     LOG_LEVELS,
@@ -55,6 +55,7 @@ __all__ = [
     "enter_with_app",
     "http_request",
     "install_log_level_handler",
+    "notify_session",
     "request_header",
     "require_elicitation",
     "require_sampling",

@@ -6,14 +6,14 @@ it in. The functions here read the HTTP request behind a call the same way on ei
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._sdk import Context, sdk
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["MCP_SESSION_ID_HEADER", "Context", "http_request", "request_header", "session_id"]
+__all__ = ["MCP_SESSION_ID_HEADER", "Context", "http_request", "notify_session", "request_header", "session_id"]
 
 #: The header that names a 2025-11-25 session.
 MCP_SESSION_ID_HEADER = "mcp-session-id"
@@ -33,3 +33,20 @@ def request_header(ctx: Context, name: str) -> str | None:
 def session_id(ctx: Context) -> str | None:
     """The call's `Mcp-Session-Id`, or None (a session-less request, or no HTTP request)."""
     return request_header(ctx, MCP_SESSION_ID_HEADER)
+
+
+async def notify_session(ctx: Context, method: str, params: dict[str, Any] | None = None) -> None:
+    """Send a notification to the session of `ctx` on its standalone stream, not tied to this call.
+
+    For notifications about the session rather than the call, such as
+    `notifications/resources/list_changed`; the client receives them on its GET stream. A
+    session-less request (protocol revision 2026-07-28) has no such stream: nothing is sent.
+
+    Args:
+        ctx: The tool's context.
+        method: The notification's method.
+        params: Its params in wire form.
+    """
+    session = sdk.session_key(ctx)
+    if session is not None:
+        await sdk.notify_session(session, method, params or {})
