@@ -18,7 +18,6 @@ from mcp.types import (
     ModelPreferences,
     SamplingMessage,
     TextContent,
-    ToolUseContent,
 )
 
 import toolkit
