@@ -308,7 +308,7 @@ async def test_the_server_setting_is_read_when_the_server_is_built(monkeypatch):
 
 @pytest.mark.parametrize("value", [0, -2, "soon", math.inf, True])
 def test_a_bad_elicitation_timeout_setting_is_refused_at_startup(value, monkeypatch):
-    with pytest.raises(ConfigurationError, match="elicitation_timeout=.* use a positive number of seconds"):
+    with pytest.raises(ConfigurationError, match=r"elicitation_timeout=.* use a positive number of seconds"):
         toolkit.stateful_server("bad", elicitation_timeout=value)
     monkeypatch.setenv(TIMEOUT_ENV, "soon")
     with pytest.raises(ConfigurationError, match=re.escape(f"{TIMEOUT_ENV}='soon' is not valid")):
