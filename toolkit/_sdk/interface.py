@@ -245,9 +245,10 @@ class SDKLine(Protocol):
         -32600 before anything is sent; tools use multi round-trip results there instead.
 
         Raises:
+            ValueError: `params` are not valid params of `method`; nothing was sent.
             ClientRequestTimeout: No answer within `seconds`; the request was cancelled.
             ClientRequestError: The client answered with a JSON-RPC error, its result is not
-                a JSON object, or the call has no back channel.
+                a valid result object, or the call has no back channel.
         """
         ...
 
@@ -328,6 +329,10 @@ class SDKLine(Protocol):
         Supported methods: `logging/setLevel` (declares `logging`), `resources/subscribe` and
         `resources/unsubscribe` (see `declare_resource_subscribe`). These exist on
         2025-11-25 only; on 2026-07-28 the SDK answers them -32601 without calling `handler`.
+        Registering a method again replaces its handler.
+
+        Raises:
+            ValueError: `method` is not one of the supported methods.
         """
         ...
 
