@@ -1,11 +1,11 @@
 """Logging, both ways: notifications to the client, and the server's own log.
 
-**To the client.** FastMCP 1.x registers no `logging/setLevel` handler, so it never declares
-the `logging` capability and answers `setLevel` with -32601 while `ctx.log` still sends
-notifications. `install_log_level_handler` closes that gap; `send_log` is the level-aware way
-to log.
+**To the client.** The SDK's server (FastMCP, MCPServer) registers no `logging/setLevel`
+handler, so it never declares the `logging` capability and answers `setLevel` with -32601
+while `ctx.log` still sends notifications. `install_log_level_handler` closes that gap through
+the SDK boundary; `send_log` is the level-aware way to log.
 
-**The server's own log.** FastMCP configures the root logger with rich's handler, which
+**The server's own log.** The SDK's server configures the root logger with rich's handler, which
 formats and wraps every record on the event loop, and the SDK logs values taken from client
 input whole (an unknown tool name, an answer to a request it never sent). One multi-megabyte
 value then stalls every session while it is wrapped. `configure_server_logging` puts a queue
