@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     options = parser.parse_args()
     server = build_server(options.flavor)
-    if isinstance(server, toolkit.StatefulFastMCP):
+    if isinstance(server, toolkit.StatefulServer):
         server.serve("127.0.0.1", options.port)
         return
     server.settings.host = "127.0.0.1"

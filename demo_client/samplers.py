@@ -13,7 +13,14 @@ import logging
 from typing import Any
 
 from mcp.client.session import SamplingFnT
-from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, CreateMessageRequestParams, CreateMessageResult, ErrorData
+from mcp.types import (
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    CreateMessageRequestParams,
+    CreateMessageResult,
+    CreateMessageResultWithTools,
+    ErrorData,
+)
 
 import toolkit
 from toolkit.errors import InvalidSamplingRequest, SamplingError
@@ -36,7 +43,9 @@ class ClientSampler:
     def __init__(self, sampler: toolkit.Sampler) -> None:
         self.sampler = sampler
 
-    async def __call__(self, context: Any, params: CreateMessageRequestParams) -> CreateMessageResult | ErrorData:
+    async def __call__(
+        self, context: Any, params: CreateMessageRequestParams
+    ) -> CreateMessageResult | CreateMessageResultWithTools | ErrorData:
         """The SDK sampling callback: sample, or answer with an error that says why not."""
         try:
             request = toolkit.SamplingRequest.from_mcp(params)
@@ -47,7 +56,11 @@ class ClientSampler:
         except SamplingError as exc:
             logger.warning("Sampling failed: %s", exc)
             return ErrorData(code=INTERNAL_ERROR, message=str(exc))
-        return result.to_mcp()
+        # The toolkit answers in wire form; the SDK's callback returns its model.
+        wire = result.to_mcp()
+        if isinstance(wire["content"], list):
+            return CreateMessageResultWithTools.model_validate(wire)
+        return CreateMessageResult.model_validate(wire)
 
 
 class OfflineSampler(ClientSampler):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from mcp.types import ClientCapabilities
 
 from toolkit import ClientFeatures
 
 
 def features(raw: dict) -> ClientFeatures:
-    return ClientFeatures.from_capabilities(ClientCapabilities.model_validate(raw))
+    return ClientFeatures.from_capabilities(raw)
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ NOT_RUN = {
     "docs/deploy-agentcore.md": 1,
     "docs/progress.md": 7,
     "docs/sampling.md": 4,
-    "docs/server.md": 2,
+    "docs/server.md": 3,
     "docs/tasks.md": 4,
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -271,6 +272,47 @@ def test_the_default_timeout_is_bounded_and_an_explicit_value_wins(monkeypatch):
     assert resolve_timeout(2.5) == 2.5
     assert resolve_timeout(None) is None  # no limit, said explicitly
     assert Flow(Step(Name, "Name?")).timeout is CONFIGURED
+
+
+async def _configured_wait_of(server: Any, timeout: Any = CONFIGURED) -> Any:  # noqa: ASYNC109 (an argument under test)
+    """What `elicit` would wait in a tool of `server`, for a call's `timeout` argument."""
+
+    @server.tool()
+    async def wait_of(ctx: Context) -> dict[str, Any]:
+        return {"seconds": resolve_timeout(timeout, ctx)}
+
+    async with in_memory_client(server) as session:
+        result = await session.call_tool("wait_of", {})
+    assert not result.isError, text(result)
+    return result.structuredContent["seconds"]
+
+
+async def test_the_servers_elicitation_timeout_is_the_configured_wait(monkeypatch):
+    monkeypatch.setenv(TIMEOUT_ENV, "3")
+    assert await _configured_wait_of(toolkit.stateful_server("argument", elicitation_timeout=7)) == 7
+    assert await _configured_wait_of(toolkit.stateful_server("environment")) == 3
+    assert await _configured_wait_of(toolkit.stateful_server("no-limit", elicitation_timeout="none")) is None
+    assert await _configured_wait_of(toolkit.stateful_server("explicit", elicitation_timeout=7), timeout=1.5) == 1.5
+    monkeypatch.delenv(TIMEOUT_ENV)
+    assert await _configured_wait_of(toolkit.stateful_server("default")) == DEFAULT_TIMEOUT
+
+
+async def test_the_server_setting_is_read_when_the_server_is_built(monkeypatch):
+    monkeypatch.setenv(TIMEOUT_ENV, "3")
+    server = toolkit.stateful_server("built")
+    monkeypatch.setenv(TIMEOUT_ENV, "9")
+    assert await _configured_wait_of(server) == 3
+    # A server not built by the preset reads the variable each time.
+    assert await _configured_wait_of(FastMCP("plain")) == 9
+
+
+@pytest.mark.parametrize("value", [0, -2, "soon", math.inf, True])
+def test_a_bad_elicitation_timeout_setting_is_refused_at_startup(value, monkeypatch):
+    with pytest.raises(ConfigurationError, match=r"elicitation_timeout=.* use a positive number of seconds"):
+        toolkit.stateful_server("bad", elicitation_timeout=value)
+    monkeypatch.setenv(TIMEOUT_ENV, "soon")
+    with pytest.raises(ConfigurationError, match=re.escape(f"{TIMEOUT_ENV}='soon' is not valid")):
+        toolkit.stateful_server("bad-env")
 
 
 @pytest.mark.parametrize("timeout", [0, -1, math.nan, True, "5"])

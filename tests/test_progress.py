@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from contextlib import aclosing
+from contextlib import AsyncExitStack, aclosing
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -32,6 +32,8 @@ class RecordingSession:
 
     sent: list[tuple[float, float | None, str | None]] = field(default_factory=list)
     fail_with: BaseException | None = None
+    # Where mcp 1.x sessions keep their session-closed callbacks.
+    _exit_stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def send_progress_notification(self, *, progress_token, progress, total, message, related_request_id):
         if self.fail_with is not None:
@@ -49,7 +51,9 @@ class ManualClock:
 
 def fake_ctx(session: RecordingSession, token: str | int | None = "token") -> Any:
     meta = SimpleNamespace(progressToken=token)
-    return SimpleNamespace(request_context=SimpleNamespace(request_id=1, meta=meta, session=session))
+    request = SimpleNamespace(request_id=1, meta=meta, session=session)
+    # The parts of mcp 1.x's Context the toolkit reads, through its SDK boundary.
+    return SimpleNamespace(request_context=request, session=session, request_id="1", fastmcp=SimpleNamespace())
 
 
 def values(sent: list[tuple[float, float | None, str | None]]) -> list[float]:

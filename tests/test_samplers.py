@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from mcp.types import (
     AudioContent,
     CreateMessageRequestParams,
+    CreateMessageResult,
     CreateMessageResultWithTools,
     ImageContent,
     ModelPreferences,
     SamplingMessage,
     TextContent,
-    ToolUseContent,
 )
 
 import toolkit
@@ -39,18 +39,24 @@ def build(prompt=EXPENSES, **options):
 # --- SamplingRequest -------------------------------------------------------------------------
 
 
-def test_build_accepts_strings_pairs_and_sampling_messages():
-    native = SamplingMessage(role="assistant", content=TextContent(type="text", text="Which month?"))
-    request = build([("user", "Summarise."), native, ("user", "March.")])
-    assert [m.role for m in request.messages] == ["user", "assistant", "user"]
-    assert request.messages[1] is native
+def test_build_accepts_strings_pairs_and_wire_messages():
+    wire = {"role": "assistant", "content": {"type": "text", "text": "Which month?"}}
+    request = build([("user", "Summarise."), wire, ("user", "March.")])
+    assert [m["role"] for m in request.messages] == ["user", "assistant", "user"]
+    assert request.messages[1] == wire
     assert request.texts("user") == ["Summarise.", "March."]
-    assert build("Hi").messages == (SamplingMessage(role="user", content=TextContent(type="text", text="Hi")),)
+    assert build("Hi").messages == ({"role": "user", "content": {"type": "text", "text": "Hi"}},)
+
+
+def test_build_accepts_sdk_messages_in_their_wire_form():
+    native = SamplingMessage(role="assistant", content=TextContent(type="text", text="Which month?"))
+    request = build([("user", "Summarise."), native])
+    assert request.messages[1] == {"role": "assistant", "content": {"type": "text", "text": "Which month?"}}
 
 
 def test_build_turns_hints_into_model_preferences():
     request = build(model_preferences=["claude", "nova"])
-    assert [hint.name for hint in request.model_preferences.hints] == ["claude", "nova"]
+    assert [hint["name"] for hint in request.model_preferences["hints"]] == ["claude", "nova"]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +65,10 @@ def test_build_turns_hints_into_model_preferences():
         ({"prompt": "   "}, "prompt is empty"),
         ({"prompt": []}, "no messages"),
         ({"prompt": [("system", "hi")]}, "role 'system'"),
-        ({"prompt": [{"role": "user", "content": "hi"}]}, "Message 0 is dict"),
+        ({"prompt": [{"role": "user", "content": "hi"}]}, "Message 0 has no content block"),
+        ({"prompt": [{"role": "user", "content": []}]}, "Message 0 has no content block"),
+        ({"prompt": [{"role": "user", "content": ["hi"]}]}, "Message 0 holds 'hi', which is not a content block"),
+        ({"prompt": [42]}, "Message 0 is int"),
         ({"max_tokens": 0}, "max_tokens must be a positive integer"),
         ({"max_tokens": True}, "max_tokens must be a positive integer"),
         ({"temperature": -0.1}, "temperature must not be negative"),
@@ -79,7 +88,7 @@ def test_build_rejects_bad_input_with_a_clear_message(options, fragment):
 
 def test_prefer_models_sets_hints_and_priorities():
     preferences = toolkit.prefer_models("claude-3-5-sonnet", "claude", cost=0.2, speed=0.4, intelligence=0.9)
-    assert preferences.model_dump(exclude_none=True) == {
+    assert preferences == {
         "hints": [{"name": "claude-3-5-sonnet"}, {"name": "claude"}],
         "costPriority": 0.2,
         "speedPriority": 0.4,
@@ -102,16 +111,17 @@ def test_from_mcp_and_to_mcp_serve_a_client_callback():
     )
     request = toolkit.SamplingRequest.from_mcp(params)
     assert (request.max_tokens, request.system_prompt, request.stop_sequences) == (50, "Be brief.", ("###",))
-    answer = toolkit.OfflineSampler().reply(request).to_mcp()
+    assert toolkit.SamplingRequest.from_mcp(params.model_dump(by_alias=True, exclude_none=True)) == request
+    answer = CreateMessageResult.model_validate(toolkit.OfflineSampler().reply(request).to_mcp())
     assert answer.role == "assistant" and answer.model == "offline-extractive"
     assert answer.content.text.startswith("Summary:")
 
 
 def test_to_mcp_carries_tool_uses():
-    use = ToolUseContent(type="tool_use", id="t1", name="convert", input={"amount": 4.5})
+    use = {"type": "tool_use", "id": "t1", "name": "convert", "input": {"amount": 4.5}}
     answer = toolkit.SamplingResult(text="", model="m", stop_reason="toolUse", tool_uses=(use,)).to_mcp()
-    assert isinstance(answer, CreateMessageResultWithTools)
-    assert answer.content == [use]
+    assert answer["content"] == [use]
+    assert CreateMessageResultWithTools.model_validate(answer).content[0].name == "convert"
 
 
 # --- OfflineSampler --------------------------------------------------------------------------

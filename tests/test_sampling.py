@@ -140,7 +140,8 @@ async def test_tool_calls_come_back_when_declared(probe):
     llm = Recorder(reply)
     capability = SamplingCapability(tools=SamplingToolsCapability())
     result = await probe.run(lambda ctx: toolkit.sample(ctx, "Rate?", tools=[LOOKUP]), llm, capability)
-    assert result.tool_uses == (use,) and result.text == "" and result.stop_reason == "toolUse"
+    assert result.tool_uses == (use.model_dump(by_alias=True, exclude_none=True),)
+    assert result.text == "" and result.stop_reason == "toolUse"
     assert [tool.name for tool in llm.requests[0].tools] == ["lookup_rate"]
 
 

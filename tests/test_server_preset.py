@@ -9,6 +9,7 @@ import pytest
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 import toolkit
+from toolkit._sdk import sdk
 from toolkit.server.preset import ServerSettings, toolkit_version
 
 pytestmark = pytest.mark.e2e
@@ -163,34 +164,34 @@ def test_bad_environment_value_names_the_variable():
 
 
 def test_dns_rebinding_protection_settings():
-    assert ServerSettings.resolve({}).transport_security().enable_dns_rebinding_protection
-    assert not ServerSettings.resolve({}, host="0.0.0.0").transport_security().enable_dns_rebinding_protection
-    deployed = ServerSettings.resolve(
-        {"MCP_HOST": "0.0.0.0", "MCP_ALLOWED_HOSTS": "mcp.example.com"}
-    ).transport_security()
-    assert deployed.enable_dns_rebinding_protection
-    assert deployed.allowed_hosts == ["mcp.example.com"]
+    assert ServerSettings.resolve({}).dns_rebinding_protection() is not None
+    assert ServerSettings.resolve({}, host="0.0.0.0").dns_rebinding_protection() is None
+    deployed = ServerSettings.resolve({"MCP_HOST": "0.0.0.0", "MCP_ALLOWED_HOSTS": "mcp.example.com"})
+    assert deployed.dns_rebinding_protection() == (("mcp.example.com",), ())
+    options = deployed.transport_options()
+    assert (options.allowed_hosts, options.allowed_origins) == (("mcp.example.com",), ())
 
 
 def test_preset_defaults():
     server = toolkit.stateful_server("defaults")
-    assert server.settings.stateless_http is False
-    assert server.settings.json_response is False
-    assert server.settings.session_idle_timeout == 900
-    assert server.settings.streamable_http_path == "/mcp"
+    assert isinstance(server, toolkit.StatefulServer)
+    assert isinstance(server, sdk.ServerBase)
+    options = server.toolkit_settings.transport_options(server.event_store)
+    assert (options.path, options.session_idle_timeout, options.retry_interval_ms) == ("/mcp", 900, 1000)
     assert isinstance(server.event_store, toolkit.BoundedEventStore)
+    assert options.event_store is server.event_store and options.session_events is not None
     assert toolkit.stateful_server("off", event_store=False).event_store is None
 
 
 def test_a_server_binds_loopback_unless_told_otherwise(monkeypatch):
     monkeypatch.delenv("MCP_HOST", raising=False)
     local = toolkit.stateful_server("local")
-    assert local.settings.host == "127.0.0.1"
-    assert local.settings.transport_security.enable_dns_rebinding_protection
+    assert local.toolkit_settings.host == "127.0.0.1"
+    assert local.toolkit_settings.dns_rebinding_protection() is not None
     monkeypatch.setenv("MCP_HOST", "0.0.0.0")
     deployed = toolkit.stateful_server("deployed")
-    assert deployed.settings.host == "0.0.0.0"
-    assert not deployed.settings.transport_security.enable_dns_rebinding_protection
+    assert deployed.toolkit_settings.host == "0.0.0.0"
+    assert deployed.toolkit_settings.dns_rebinding_protection() is None
 
 
 def test_log_level_resolves_from_argument_then_fastmcp_log_level_then_info():
@@ -217,7 +218,3 @@ def test_initialize_reports_the_servers_name_and_the_toolkit_version(preset, htt
     server_info = messages(response)[0]["result"]["serverInfo"]
     assert server_info == {"name": "preset-test", "version": toolkit_version()}
     assert server_info["version"] != importlib.metadata.version("mcp")
-
-
-def test_version_argument_is_the_reported_version():
-    assert toolkit.stateful_server("versioned", version="2.0.1")._mcp_server.version == "2.0.1"

@@ -56,9 +56,10 @@ from .sampling.requests import SamplingOptions, sample, sample_text, use_fallbac
 from .sampling.samplers import OfflineSampler, Sampler, SamplingRequest, SamplingResult, prefer_models
 from .sampling.structured import sample_structured
 from .server.capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
+from .server.context import Context
 from .server.event_store import BoundedEventStore, SessionEventStore
 from .server.logs import LOG_LEVELS, client_log_level, send_log
-from .server.preset import ServerSettings, StatefulFastMCP, stateful_server
+from .server.preset import ServerSettings, StatefulServer, stateful_server
 from .server.subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 from .tasks.jobs import Job
 from .tasks.manager import ResultSink, TaskContext, TaskManager
@@ -93,6 +94,7 @@ __all__ = [
     "ClientFeatures",
     "ConfigurationError",
     "Confirmation",
+    "Context",
     "Declined",
     "DynamoDBTaskStore",
     "ElicitationAttemptsExhausted",
@@ -140,7 +142,7 @@ __all__ = [
     "SamplingUnsupported",
     "ServerSettings",
     "SessionEventStore",
-    "StatefulFastMCP",
+    "StatefulServer",
     "Step",
     "StructuredOutputInvalid",
     "TaskContext",

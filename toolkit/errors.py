@@ -15,7 +15,7 @@
     │   ├── InvalidElicitationResponse     the client's answer is malformed beyond re-asking
     │   ├── ElicitationRequestFailed  the client answered the request with a JSON-RPC error
     │   ├── UnknownElicitation        (also a LookupError) no pending URL elicitation with this id for this user
-    │   └── UrlElicitationRequired    (also the SDK's UrlElicitationRequiredError) answer -32042 from a tool
+    │   └── UrlElicitationRequired    (also the SDK's URL-elicitation-required error) answer -32042 from a tool
     ├── SamplingError
     │   ├── SamplingRejected          the user rejected the request (client error -1)
     │   ├── SamplingTimeout           no answer in time; the request was cancelled on the wire
@@ -41,11 +41,10 @@ boundaries and re-raised `from` the original, so callers only need these types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mcp.shared.exceptions import UrlElicitationRequiredError
-from mcp.types import ElicitRequestURLParams
+from ._sdk import sdk
 
 if TYPE_CHECKING:
     from .elicitation.schema import FieldProblem
@@ -241,15 +240,29 @@ class UnknownElicitation(ElicitationError, LookupError):
         )
 
 
-class UrlElicitationRequired(ElicitationError, UrlElicitationRequiredError):
+class UrlElicitationRequired(ElicitationError, sdk.UrlElicitationRequiredBase):  # type: ignore[misc,name-defined]
     """Raised from a tool to answer with -32042: the user must finish URL elicitations first.
 
-    FastMCP passes this error through as a JSON-RPC error, so the client sees the
+    The SDK passes this error through as a JSON-RPC error, so the client sees the
     elicitations in `error.data` and can retry the tool call once they are complete.
+
+    Args:
+        elicitations: URL-mode `elicitation/create` params in wire form:
+            `{"message": ..., "url": ..., "elicitationId": ...}` (`"mode": "url"` is implied).
+        message: The error's message; the SDK's default when None.
     """
 
-    def __init__(self, elicitations: list[ElicitRequestURLParams], message: str | None = None) -> None:
-        UrlElicitationRequiredError.__init__(self, elicitations, message)
+    def __init__(self, elicitations: Sequence[Mapping[str, Any]], message: str | None = None) -> None:
+        wire = [_wire_form(item) for item in elicitations]
+        sdk.init_url_elicitation_required(self, wire, message)
+
+
+def _wire_form(item: Any) -> dict[str, Any]:
+    # An SDK params model from older callers still works: its wire form is what is sent.
+    dump = getattr(item, "model_dump", None)
+    if callable(dump):
+        return dict(dump(by_alias=True, mode="json", exclude_none=True))
+    return dict(item)
 
 
 class SamplingError(ToolkitError):

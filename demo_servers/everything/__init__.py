@@ -23,7 +23,7 @@ __all__ = ["build_server"]
 NAME = "toolkit-everything"
 
 
-def build_server(host: str | None = None, port: int | None = None) -> toolkit.StatefulFastMCP:
+def build_server(host: str | None = None, port: int | None = None) -> toolkit.StatefulServer:
     """A fresh everything server; nothing is shared between two calls."""
     server = toolkit.stateful_server(
         NAME,

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mcp.server.fastmcp import Context
-
 import toolkit
+from toolkit import Context
 
 from ..capability_report import CapabilityReport, ToolSupport, capability_report
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
+    from toolkit import StatefulServer
 
 __all__ = ["everything_tool_support", "register_capability_tool"]
 
@@ -56,6 +55,6 @@ async def client_capabilities(ctx: Context) -> CapabilityReport:
     return capability_report(features, everything_tool_support(features))
 
 
-def register_capability_tool(server: FastMCP) -> None:
+def register_capability_tool(server: StatefulServer) -> None:
     """Add `client_capabilities` to `server`."""
     server.add_tool(client_capabilities)

@@ -6,14 +6,14 @@ exactly the content blocks that scenario describes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from mcp.types import AudioContent, ContentBlock, EmbeddedResource, ImageContent, TextContent, TextResourceContents
+from toolkit.server import content
 
 from .samples import PNG_BASE64, WAV_BASE64
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
+    from toolkit import StatefulServer
 
 __all__ = ["register_content_tools"]
 
@@ -22,15 +22,15 @@ ERROR_TEXT = "This tool intentionally returns an error for testing"
 
 
 class IntentionalToolError(RuntimeError):
-    """Raised by `test_error_handling`; FastMCP turns it into a result with `isError: true`."""
+    """Raised by `test_error_handling`; the SDK turns it into a result with `isError: true`."""
 
 
-def _image() -> ImageContent:
-    return ImageContent(type="image", data=PNG_BASE64, mimeType="image/png")
+# The blocks are the SDK's own objects, built by the toolkit; to this module they are opaque.
+ContentBlock = Any
 
 
-def _text_resource(uri: str, mime_type: str, text: str) -> EmbeddedResource:
-    return EmbeddedResource(type="resource", resource=TextResourceContents(uri=uri, mimeType=mime_type, text=text))
+def _image() -> ContentBlock:
+    return content.image(PNG_BASE64, "image/png")
 
 
 def test_simple_text() -> str:
@@ -45,20 +45,20 @@ def test_image_content() -> list[ContentBlock]:
 
 def test_audio_content() -> list[ContentBlock]:
     """Answer with a short silent WAV clip."""
-    return [AudioContent(type="audio", data=WAV_BASE64, mimeType="audio/wav")]
+    return [content.audio(WAV_BASE64, "audio/wav")]
 
 
 def test_embedded_resource() -> list[ContentBlock]:
     """Answer with a text resource embedded in the result."""
-    return [_text_resource("test://embedded-resource", "text/plain", "This is an embedded resource content.")]
+    return [content.embedded_text("test://embedded-resource", "This is an embedded resource content.", "text/plain")]
 
 
 def test_multiple_content_types() -> list[ContentBlock]:
     """Answer with text, an image and an embedded JSON resource in one result."""
     return [
-        TextContent(type="text", text="Multiple content types test:"),
+        content.text("Multiple content types test:"),
         _image(),
-        _text_resource("test://mixed-content-resource", "application/json", '{"test":"data","value":123}'),
+        content.embedded_text("test://mixed-content-resource", '{"test":"data","value":123}', "application/json"),
     ]
 
 
@@ -67,7 +67,7 @@ def test_error_handling() -> str:
     raise IntentionalToolError(ERROR_TEXT)
 
 
-def register_content_tools(server: FastMCP) -> None:
+def register_content_tools(server: StatefulServer) -> None:
     """Add the fixed-content tools to `server`."""
     for tool in (
         test_simple_text,

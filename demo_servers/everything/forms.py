@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from mcp.server.fastmcp import Context
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 import toolkit
+from toolkit import Context
+from toolkit.elicitation import CONFIGURED, ElicitAnswer, resolve_timeout, send_elicitation
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
+    from toolkit import StatefulServer
 
 __all__ = ["Choices", "Contact", "Profile", "choices_schema", "register_elicitation_tools"]
 
@@ -87,18 +88,17 @@ async def test_elicitation_sep1034_defaults(ctx: Context) -> str:
 async def test_elicitation_sep1330_enums(ctx: Context) -> str:
     """Ask for one choice in each of the five enum forms (SEP-1330)."""
     toolkit.require_elicitation(ctx, "form")
-    answer = await ctx.session.elicit_form(
-        "Please choose an option in each field.", choices_schema(), related_request_id=ctx.request_id
-    )
+    params = {"mode": "form", "message": "Please choose an option in each field.", "requestedSchema": choices_schema()}
+    answer = await send_elicitation(ctx, params, resolve_timeout(CONFIGURED, ctx))
     outcome: toolkit.ElicitationOutcome[BaseModel]
-    if answer.action == "accept":
+    if isinstance(answer, ElicitAnswer):
         outcome = toolkit.Accepted(toolkit.parse_form_content(Choices, answer.content))
     else:
-        outcome = toolkit.Declined() if answer.action == "decline" else toolkit.Cancelled()
+        outcome = answer
     return f"Elicitation completed: {describe(outcome)}"
 
 
-def register_elicitation_tools(server: FastMCP) -> None:
+def register_elicitation_tools(server: StatefulServer) -> None:
     """Add the elicitation tools to `server`."""
     for tool in (test_elicitation, test_elicitation_sep1034_defaults, test_elicitation_sep1330_enums):
         server.add_tool(tool, structured_output=False)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import anyio
-from mcp.server.fastmcp import Context
 
 import toolkit
+from toolkit import Context
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
+    from toolkit import StatefulServer
 
 __all__ = ["register_interactive_tools"]
 
@@ -61,7 +61,7 @@ async def test_reconnection(ctx: Context) -> str:
     return "Reconnection test completed"
 
 
-def register_interactive_tools(server: FastMCP) -> None:
+def register_interactive_tools(server: StatefulServer) -> None:
     """Add the logging, progress, sampling and reconnection tools to `server`."""
     for tool in (test_tool_with_logging, test_tool_with_progress, test_sampling, test_reconnection):
         server.add_tool(tool, structured_output=False)

@@ -11,7 +11,7 @@ import toolkit
 from .samples import PNG_BASE64
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
+    from toolkit import StatefulServer
 
 __all__ = ["WATCHED_URI", "register_resources"]
 
@@ -51,7 +51,7 @@ def template_data(id: str) -> str:
     return json.dumps({"id": id, "templateTest": True, "data": f"Data for ID: {id}"})
 
 
-def register_resources(server: FastMCP) -> None:
+def register_resources(server: StatefulServer) -> None:
     """Add the resources, the resource template, subscriptions and `update_watched_resource`."""
     server.resource("test://static-text", name="static-text", mime_type="text/plain")(static_text)
     server.resource("test://static-binary", name="static-binary", mime_type="image/png")(static_binary)

@@ -1,17 +1,18 @@
 """A tool whose input schema uses JSON Schema 2020-12 keywords (`json-schema-2020-12`).
 
-FastMCP derives a tool's input schema from the function signature, which never yields a
-`$schema` or a top-level `additionalProperties: false`. The tool is built with the public
-`Tool.from_function` and its advertised schema replaced; the function signature still
-validates the arguments.
+The SDK derives a tool's input schema from the function signature, which never yields a
+`$schema` or a top-level `additionalProperties: false`. The tool is built with
+`toolkit.server.content.schema_tool`, which advertises the schema as given; the function
+signature still validates the arguments.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mcp.server.fastmcp.tools import Tool
 from pydantic import BaseModel
+
+from toolkit.server import content
 
 __all__ = ["INPUT_SCHEMA", "json_schema_2020_12_tool"]
 
@@ -42,12 +43,11 @@ def describe_person(name: str | None = None, address: Address | None = None) -> 
     return f"{name or 'Someone'} lives in {city}."
 
 
-def json_schema_2020_12_tool() -> Tool:
-    """`json_schema_2020_12_tool`, advertising `INPUT_SCHEMA` as its input schema."""
-    tool = Tool.from_function(
+def json_schema_2020_12_tool() -> Any:
+    """`json_schema_2020_12_tool`, advertising `INPUT_SCHEMA` as its input schema (for `tools=[...]`)."""
+    return content.schema_tool(
         describe_person,
         name="json_schema_2020_12_tool",
         description="Tool with JSON Schema 2020-12 features",
-        structured_output=False,
+        input_schema=INPUT_SCHEMA,
     )
-    return tool.model_copy(update={"parameters": INPUT_SCHEMA})

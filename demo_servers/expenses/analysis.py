@@ -8,11 +8,10 @@ the tool still answers, with `describe_summary`'s computed text and a label that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from mcp.server.fastmcp import Context
+from typing import Literal
 
 import toolkit
+from toolkit import Context
 
 from .records import CATEGORY_TITLES, Expense
 from .summary import MonthSummary, describe_summary
@@ -69,7 +68,7 @@ def spending_prompt(summary: MonthSummary, expenses: list[Expense]) -> str:
     return "\n".join(lines)
 
 
-async def analyze(ctx: Context[Any, Any, Any], summary: MonthSummary, expenses: list[Expense]) -> SpendingAnalysis:
+async def analyze(ctx: Context, summary: MonthSummary, expenses: list[Expense]) -> SpendingAnalysis:
     """Sample an analysis; fall back to a computed summary when no LLM answers."""
     try:
         result = await toolkit.sample(

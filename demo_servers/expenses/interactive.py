@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from mcp.server.fastmcp import Context
+from typing import Literal
 
 import toolkit
+from toolkit import Context
 
 from .errors import NothingStored
 from .forms import AmountForm, CategoryForm, ConfirmForm, DescriptionForm
@@ -62,7 +61,7 @@ def add_expense_flow(user_alias: str) -> toolkit.Flow:
 
 
 async def ask_and_store(
-    ctx: Context[Any, Any, Any], user_alias: str, store_expense: Callable[[Expense], Awaitable[None]]
+    ctx: Context, user_alias: str, store_expense: Callable[[Expense], Awaitable[None]]
 ) -> InteractiveResult:
     """Run the flow and call `store_expense` only after an accepted, still ticked, confirmation.
 

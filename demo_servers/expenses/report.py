@@ -11,12 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import anyio
-from mcp.server.fastmcp import Context
 
 import toolkit
+from toolkit import Context
 
 from .records import CATEGORY_TITLES, Budget, Expense
 from .summary import MonthSummary, month_of, summarize_month
@@ -47,7 +46,7 @@ class SpendingReport:
 
 
 async def build_report(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     user_alias: str,
     load_expenses: Callable[[str], list[Expense]],
     load_budgets: Callable[[str], list[Budget]],

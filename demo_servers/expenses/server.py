@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Annotated
 
 import anyio
-from mcp.server.fastmcp import Context
 from pydantic import Field
 
 import toolkit
+from toolkit import Context
 
 from ..capability_report import CapabilityReport, capability_report
 from .analysis import SpendingAnalysis, analyze
@@ -48,7 +48,7 @@ class ExpenseList:
     expenses: list[Expense]
 
 
-def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | None = None) -> toolkit.StatefulFastMCP:
+def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | None = None) -> toolkit.StatefulServer:
     """Build the expense tracker server on `store`; run it with `.serve(host, port)`.
 
     Args:

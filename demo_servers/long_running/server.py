@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import anyio
-from mcp.server.fastmcp import Context
 
 import toolkit
+from toolkit import Context
 
 from ..capability_report import CapabilityReport, capability_report
 from .tool_support import training_tool_support
@@ -74,7 +74,7 @@ class TrainingSettings:
     runner_id: str | None = None
 
 
-def create_server(settings: TrainingSettings) -> toolkit.StatefulFastMCP:
+def create_server(settings: TrainingSettings) -> toolkit.StatefulServer:
     """Build the training server; run it with `.serve(host, port)`.
 
     Raises:

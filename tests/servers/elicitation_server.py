@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+# Auth is the SDK's own (a token verifier and its settings); tests keep that one SDK import.
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.fastmcp import Context
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -96,7 +96,7 @@ def outcome_json(outcome: Any) -> str:
     raise AssertionError(outcome)
 
 
-def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
+def build(port: int, auth: bool) -> toolkit.StatefulServer:
     extra: dict[str, Any] = {}
     if auth:
         base = f"http://127.0.0.1:{port}"
@@ -109,7 +109,7 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
     linked: set[str | None] = set()
 
     @server.tool()
-    async def record_expense(ctx: Context, max_attempts: int = 3, wait_seconds: float | None = None) -> str:
+    async def record_expense(ctx: toolkit.Context, max_attempts: int = 3, wait_seconds: float | None = None) -> str:
         """Ask for an expense in one form; without wait_seconds, the server-wide timeout applies."""
         timeout = CONFIGURED if wait_seconds is None else wait_seconds
         outcome = await toolkit.elicit(
@@ -118,7 +118,7 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
         return outcome_json(outcome)
 
     @server.tool()
-    async def add_expense_interactive(ctx: Context) -> str:
+    async def add_expense_interactive(ctx: toolkit.Context) -> str:
         """Ask for an expense step by step, then confirm."""
         match await ADD_EXPENSE.run(ctx):
             case FlowCompleted(answers=answers):
@@ -131,7 +131,7 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
         raise AssertionError("unreachable")
 
     @server.tool()
-    async def one_question(ctx: Context, kind: str) -> str:
+    async def one_question(ctx: toolkit.Context, kind: str) -> str:
         """Ask one of the one-question helpers."""
         if kind == "confirm":
             return outcome_json(await toolkit.confirm(ctx, "Delete all March expenses?", label="Yes, delete"))
@@ -141,10 +141,10 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
         return outcome_json(await toolkit.ask(ctx, "How much?", Decimal, gt=0, label="Amount"))
 
     @server.tool()
-    async def link_account(ctx: Context, wait_seconds: float = 10) -> str:
+    async def link_account(ctx: toolkit.Context, wait_seconds: float = 10) -> str:
         """Send the user to a page; wait until the page reports the step finished."""
         elicitation_id = links.start(ctx)
-        url = f"{ctx.request_context.request.base_url}oob/finish?elicitation={elicitation_id}"
+        url = f"{toolkit.server.http_request(ctx).base_url}oob/finish?elicitation={elicitation_id}"
         outcome = await toolkit.elicit_url(
             ctx, "Link your bank account on the bank's page.", url, elicitation_id=elicitation_id
         )
@@ -155,21 +155,21 @@ def build(port: int, auth: bool) -> toolkit.StatefulFastMCP:
         return json.dumps({"action": "accept", "elicitation_id": outcome.elicitation_id, "finished": finished})
 
     @server.tool()
-    async def connect_service(ctx: Context) -> str:
+    async def connect_service(ctx: toolkit.Context) -> str:
         """Answer -32042 until the caller has linked the service out of band."""
-        user = toolkit.user_identity(ctx.request_context.request)
+        user = toolkit.user_identity(toolkit.server.http_request(ctx))
         if user in linked:
             return f"connected as {user}"
         elicitation_id = links.start(ctx)
-        url = f"{ctx.request_context.request.base_url}oob/finish?elicitation={elicitation_id}&remember=1"
+        url = f"{toolkit.server.http_request(ctx).base_url}oob/finish?elicitation={elicitation_id}&remember=1"
         raise toolkit.url_elicitation_required(
             ctx, "Authorize access to the service.", url, elicitation_id=elicitation_id
         )
 
     @server.tool()
-    async def probe_standalone(ctx: Context) -> str:
+    async def probe_standalone(ctx: toolkit.Context) -> str:
         """Send a notification that belongs to no request, so it travels on the GET stream."""
-        await ctx.session.send_resource_list_changed()
+        await toolkit.server.notify_session(ctx, "notifications/resources/list_changed")
         return "sent"
 
     @server.custom_route("/oob/finish", methods=["POST"])

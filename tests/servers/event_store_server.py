@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 
-from mcp.server.fastmcp import Context
-
 import toolkit
 
 VERSION = "3.1.4"
@@ -16,19 +14,17 @@ server = toolkit.stateful_server("event-store-test", version=VERSION)
 
 
 @server.tool()
-async def describe_client(ctx: Context) -> str:
+async def describe_client(ctx: toolkit.Context) -> str:
     """A new sentence naming the client on every call, as a tool that reports on its client builds."""
-    params = ctx.session.client_params
-    return f"You are {params.clientInfo.name if params is not None else 'unnamed'}."
+    return f"You are {toolkit.client_features(ctx).client_name or 'unnamed'}."
 
 
 @server.tool()
-async def stored_bytes(session_id: str, ctx: Context) -> dict[str, int]:
+async def stored_bytes(session_id: str, ctx: toolkit.Context) -> dict[str, int]:
     """Bytes the event store keeps for `session_id`, for the calling session, and in total."""
     store = server.event_store
     assert store is not None
-    request = ctx.request_context.request
-    caller = request.headers.get("mcp-session-id", "") if request is not None else ""
+    caller = toolkit.server.session_id(ctx) or ""
     return {"session": store.session_nbytes(session_id), "caller": store.session_nbytes(caller), "total": store.nbytes}
 
 

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import anyio
-from mcp.server.fastmcp import Context
 
 import toolkit
 
@@ -29,7 +28,7 @@ async def record(tag: str) -> int:
 
 
 @server.tool()
-async def hold(tag: str, seconds: float, ctx: Context) -> str:
+async def hold(tag: str, seconds: float, ctx: toolkit.Context) -> str:
     """Write `started:tag`, report one progress step, wait, then write `finished:tag`.
     A cancelled call writes `cancelled:tag` instead."""
     write(f"started:{tag}")
@@ -44,7 +43,7 @@ async def hold(tag: str, seconds: float, ctx: Context) -> str:
 
 
 @server.tool()
-async def poll_result(tag: str, ctx: Context) -> str:
+async def poll_result(tag: str, ctx: toolkit.Context) -> str:
     """Close this call's SSE stream right away, then report progress and answer: the client
     only gets both by resuming the stream with Last-Event-ID."""
     write(f"started:{tag}")
@@ -56,14 +55,16 @@ async def poll_result(tag: str, ctx: Context) -> str:
 
 
 @server.tool()
-async def drop_listener(ctx: Context) -> str:
+async def drop_listener(ctx: toolkit.Context) -> str:
     """Log on the standalone GET stream, close it, then log again: only a client that reopens it
     with Last-Event-ID (the first log's id) sees the second log."""
-    await ctx.session.send_log_message("info", "sent on the stream")
+    await toolkit.server.notify_session(ctx, "notifications/message", {"level": "info", "data": "sent on the stream"})
     await anyio.sleep(0.2)
     await ctx.close_standalone_sse_stream()
     await anyio.sleep(0.2)
-    await ctx.session.send_log_message("warning", "sent while the stream was closed")
+    await toolkit.server.notify_session(
+        ctx, "notifications/message", {"level": "warning", "data": "sent while the stream was closed"}
+    )
     return "dropped"
 
 

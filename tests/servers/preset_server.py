@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 import anyio
-from mcp.server.fastmcp import Context
 
 import toolkit
 
@@ -27,7 +26,7 @@ async def count_calls() -> int:
 
 
 @server.tool()
-async def slow_progress(steps: int, delay: float, ctx: Context) -> str:
+async def slow_progress(steps: int, delay: float, ctx: toolkit.Context) -> str:
     """Send `steps` progress notifications, `delay` seconds apart, then answer."""
     for step in range(1, steps + 1):
         await ctx.report_progress(step, steps, f"step {step}")
@@ -36,7 +35,7 @@ async def slow_progress(steps: int, delay: float, ctx: Context) -> str:
 
 
 @server.tool()
-async def log_levels(ctx: Context) -> str:
+async def log_levels(ctx: toolkit.Context) -> str:
     """Send one log notification at each of four levels through the level filter."""
     sent = [lvl for lvl in ("debug", "info", "warning", "error") if await toolkit.send_log(ctx, lvl, lvl)]
     return ",".join(sent)

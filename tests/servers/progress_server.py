@@ -14,7 +14,6 @@ from typing import Any
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
-from mcp.server.fastmcp import Context
 
 import toolkit
 
@@ -22,13 +21,13 @@ server = toolkit.stateful_server("progress-test")
 THREAD_LIMIT = 30.0
 
 kept_progress: dict[str, toolkit.Progress] = {}
-kept_contexts: dict[str, Context] = {}
+kept_contexts: dict[str, toolkit.Context] = {}
 runs: dict[str, dict[str, Any]] = {}
 release = threading.Event()
 
 
 @server.tool()
-async def count_to(steps: int, min_interval: float, ctx: Context) -> dict[str, float]:
+async def count_to(steps: int, min_interval: float, ctx: toolkit.Context) -> dict[str, float]:
     """Count to `steps` through `track`, yielding to the loop at every step."""
     started = time.monotonic()
     async for _ in toolkit.track(ctx, range(steps), min_interval=min_interval):
@@ -37,7 +36,7 @@ async def count_to(steps: int, min_interval: float, ctx: Context) -> dict[str, f
 
 
 @server.tool()
-async def sleep_until_beats(beats: int, every: float, ctx: Context) -> int:
+async def sleep_until_beats(beats: int, every: float, ctx: toolkit.Context) -> int:
     """`time.sleep` in a worker thread until the heartbeat has sent `beats` beats."""
     async with toolkit.heartbeat(ctx, every=every, message="Sleeping") as beat:
         return await beat.run_sync(_nap_until, beat, beats)
@@ -53,7 +52,7 @@ def _nap_until(beat: toolkit.Heartbeat, beats: int) -> int:
 
 
 @server.tool()
-async def report_then_return(name: str, total: int, scoped: bool, ctx: Context) -> str:
+async def report_then_return(name: str, total: int, scoped: bool, ctx: toolkit.Context) -> str:
     """Report one step, then keep the `Progress` (closed by its block when `scoped`)."""
     progress = toolkit.Progress(ctx, total=total, min_interval=0)
     if scoped:
@@ -74,7 +73,7 @@ async def report_late(name: str) -> list[bool]:
 
 
 @server.tool()
-async def raw_report_then_return(name: str, ctx: Context) -> str:
+async def raw_report_then_return(name: str, ctx: toolkit.Context) -> str:
     """The SDK's own `report_progress`, keeping the context for a later call."""
     await ctx.report_progress(1, 3, "first")
     kept_contexts[name] = ctx
@@ -89,7 +88,7 @@ async def raw_report_late(name: str) -> str:
 
 
 @server.tool()
-async def block_in_thread(name: str, every: float, cooperative: bool, ctx: Context) -> str:
+async def block_in_thread(name: str, every: float, cooperative: bool, ctx: toolkit.Context) -> str:
     """Block a worker thread under a heartbeat until released, cancelled or timed out."""
     run = runs[name] = {"outcome": "running", "thread": "running", "heartbeat": None}
     try:

@@ -11,8 +11,6 @@ import argparse
 from dataclasses import asdict
 from typing import Any, Literal
 
-from mcp.server.fastmcp import Context
-from mcp.types import ModelPreferences, Tool
 from pydantic import BaseModel
 
 import toolkit
@@ -29,12 +27,8 @@ class Expense(BaseModel):
 
 
 def _options(raw: dict[str, Any]) -> dict[str, Any]:
-    options = dict(raw)
-    if isinstance(options.get("model_preferences"), dict):
-        options["model_preferences"] = ModelPreferences.model_validate(options["model_preferences"])
-    if options.get("tools") is not None:
-        options["tools"] = [Tool.model_validate(tool) for tool in options["tools"]]
-    return options
+    # Preferences and tools arrive in wire form, which is what the toolkit takes.
+    return dict(raw)
 
 
 def _prompt(prompt: str | list[list[str]]) -> Any:
@@ -46,19 +40,21 @@ def _error(exc: toolkit.ToolkitError) -> dict[str, Any]:
 
 
 @server.tool()
-async def ask(prompt: str | list[list[str]], ctx: Context, options: dict[str, Any] | None = None) -> dict[str, Any]:
+async def ask(
+    prompt: str | list[list[str]], ctx: toolkit.Context, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Sample with `toolkit.sample` and report the whole result."""
     try:
         result = await toolkit.sample(ctx, _prompt(prompt), **_options(options or {}))
     except toolkit.ToolkitError as exc:
         return _error(exc)
     answer = asdict(result)
-    answer["tool_uses"] = [use.model_dump(mode="json") for use in result.tool_uses]
+    answer["tool_uses"] = list(result.tool_uses)
     return answer
 
 
 @server.tool()
-async def ask_text(prompt: str, ctx: Context, options: dict[str, Any] | None = None) -> dict[str, Any]:
+async def ask_text(prompt: str, ctx: toolkit.Context, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Sample with `toolkit.sample_text`."""
     try:
         return {"text": await toolkit.sample_text(ctx, prompt, **_options(options or {}))}
@@ -67,7 +63,7 @@ async def ask_text(prompt: str, ctx: Context, options: dict[str, Any] | None = N
 
 
 @server.tool()
-async def read_expense(text: str, ctx: Context, max_retries: int = 2) -> dict[str, Any]:
+async def read_expense(text: str, ctx: toolkit.Context, max_retries: int = 2) -> dict[str, Any]:
     """Turn free text into an `Expense` with `toolkit.sample_structured`."""
     try:
         expense = await toolkit.sample_structured(ctx, f"Read the expense in: {text}", Expense, max_retries=max_retries)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 
 import anyio
+
+# Auth is the SDK's own (a token verifier and its settings); tests keep that one SDK import.
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 
@@ -65,7 +67,7 @@ def auth_options(tokens: str | None, host: str, port: int) -> dict[str, object]:
 
 def build(
     store_url: str, lease: float, actor_header: str | None, max_running: int, max_tasks: int, **overrides: object
-) -> toolkit.StatefulFastMCP:
+) -> toolkit.StatefulServer:
     server = toolkit.stateful_server("tasks-test", **overrides)
     store = toolkit.open_task_store(store_url)
     manager = toolkit.TaskManager(store, lease=lease, max_running=max_running, max_tasks=max_tasks)

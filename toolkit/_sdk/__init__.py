@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import metadata
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .interface import (
     HANDSHAKE_REVISION,
@@ -19,6 +20,7 @@ from .interface import (
     LoggingLevel,
     RequestHandler,
     SDKLine,
+    SessionEvents,
     TransportOptions,
 )
 
@@ -29,9 +31,11 @@ __all__ = [
     "SUPPORTED",
     "ClientRequestError",
     "ClientRequestTimeout",
+    "Context",
     "LoggingLevel",
     "RequestHandler",
     "SDKLine",
+    "SessionEvents",
     "TransportOptions",
     "UnsupportedSDK",
     "sdk",
@@ -79,3 +83,10 @@ def _load() -> ModuleType:
 
 
 sdk: SDKLine = _load()  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    # The two lines' classes differ; to a type checker a context is just "the tool's context".
+    Context = Any
+else:
+    #: The class a tool annotates its context parameter with, on the installed line.
+    Context = sdk.Context

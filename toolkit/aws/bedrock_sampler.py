@@ -18,11 +18,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from mcp.types import ImageContent, SamplingMessage, TextContent
 
 from ..errors import InvalidSamplingRequest, NonTextSamplingContent, SamplerFailed
 from ..optional import import_extra
-from ..sampling.samplers import SamplingRequest, SamplingResult
+from ..sampling.samplers import SamplingRequest, SamplingResult, content_blocks
 
 if TYPE_CHECKING:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -152,37 +151,38 @@ def _inference_config(request: SamplingRequest) -> dict[str, Any]:
     return config
 
 
-def _converse_messages(messages: tuple[SamplingMessage, ...]) -> list[dict[str, Any]]:
-    if messages[0].role != "user":
+def _converse_messages(messages: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    if messages[0]["role"] != "user":
         raise InvalidSamplingRequest("Bedrock needs the conversation to start with a user message.")
     merged: list[dict[str, Any]] = []
     for message in messages:
-        blocks = [_converse_block(block) for block in message.content_as_list]
+        blocks = [_converse_block(block) for block in content_blocks(message)]
         # Converse rejects two turns in a row from one role, so they become one turn.
-        if merged and merged[-1]["role"] == message.role:
+        if merged and merged[-1]["role"] == message["role"]:
             merged[-1]["content"].extend(blocks)
         else:
-            merged.append({"role": message.role, "content": blocks})
+            merged.append({"role": message["role"], "content": blocks})
     return merged
 
 
-def _converse_block(block: object) -> dict[str, Any]:
-    if isinstance(block, TextContent):
-        return {"text": block.text}
-    if isinstance(block, ImageContent):
+def _converse_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    kind = block.get("type")
+    if kind == "text":
+        return {"text": block.get("text", "")}
+    if kind == "image":
         return _converse_image(block)
-    kind = getattr(block, "type", type(block).__name__)
     raise InvalidSamplingRequest(f"The Bedrock sampler sends text and images only, not '{kind}' content.")
 
 
-def _converse_image(image: ImageContent) -> dict[str, Any]:
-    image_format = _IMAGE_FORMATS.get(image.mimeType)
+def _converse_image(image: Mapping[str, Any]) -> dict[str, Any]:
+    mime_type = image.get("mimeType")
+    image_format = _IMAGE_FORMATS.get(str(mime_type))
     if image_format is None:
         raise InvalidSamplingRequest(
-            f"Bedrock takes PNG, JPEG, GIF or WebP images, not {image.mimeType!r}; convert the image first."
+            f"Bedrock takes PNG, JPEG, GIF or WebP images, not {mime_type!r}; convert the image first."
         )
     try:
-        data = base64.b64decode(image.data, validate=True)
+        data = base64.b64decode(str(image.get("data", "")), validate=True)
     except binascii.Error as exc:
         raise InvalidSamplingRequest(f"An image is not valid base64: {exc}.") from exc
     return {"image": {"format": image_format, "source": {"bytes": data}}}

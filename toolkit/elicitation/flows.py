@@ -31,7 +31,7 @@ from .forms import requested_schema
 from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, Timeout, check_limits, elicit
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["Flow", "FlowAnswers", "FlowCompleted", "FlowStopped", "Step"]
 
@@ -151,7 +151,7 @@ class Flow:
         self.max_attempts = max_attempts
         self.timeout = timeout
 
-    async def run(self, ctx: Context[Any, Any, Any]) -> FlowCompleted | FlowStopped:
+    async def run(self, ctx: Context) -> FlowCompleted | FlowStopped:
         """Ask every step in order.
 
         Returns:

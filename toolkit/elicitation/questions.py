@@ -24,7 +24,7 @@ from .forms import Form
 from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Declined, Timeout, elicit
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["Confirmation", "ask", "choose", "confirm"]
 
@@ -42,7 +42,7 @@ class Confirmation(Form):
 
 
 async def confirm(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     message: str,
     *,
     label: str = "Confirm",
@@ -68,7 +68,7 @@ async def confirm(
 
 
 async def choose(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     message: str,
     options: Sequence[str] | Mapping[str, str],
     *,
@@ -102,7 +102,7 @@ async def choose(
 
 
 async def ask(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     message: str,
     value_type: type[ValueT],
     *,

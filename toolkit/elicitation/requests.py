@@ -10,8 +10,9 @@ match await elicit(ctx, "What did you spend?", Expense):
         ...  # dismissed, or unanswered within the timeout
 ```
 
-Every wait for an answer is bounded: by the call's `timeout=`, else by the server-wide
-`MCP_ELICITATION_TIMEOUT` (seconds, or `none`), else by `DEFAULT_TIMEOUT` (300 s). A client
+Every wait for an answer is bounded: by the call's `timeout=`, else by the server's
+`elicitation_timeout` setting (`MCP_ELICITATION_TIMEOUT`: seconds, or `none`), else by
+`DEFAULT_TIMEOUT` (300 s). A client
 that never answers thus ends in `Cancelled(timed_out=True)`, with the request cancelled on the
 wire, instead of pinning the tool call and its session. `timeout=None` waits without a limit.
 
@@ -25,16 +26,14 @@ from __future__ import annotations
 
 import copy
 import enum
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
-from mcp import types
-from mcp.shared.exceptions import McpError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .._sdk import ClientRequestError, ClientRequestTimeout, sdk
 from ..errors import (
     ConfigurationError,
     ElicitationAttemptsExhausted,
@@ -43,12 +42,13 @@ from ..errors import (
     InvalidFormContent,
 )
 from ..server.capabilities import require_elicitation
-from ..server.client_requests import send_client_request
+from ..server.preset import DEFAULT_ELICITATION_TIMEOUT, ELICITATION_TIMEOUT_ENV, elicitation_timeout_from
+from ..server.state import call_state
 from .forms import parse_form_content, requested_schema
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
-
+    from .._sdk import Context
+    from ..server.preset import ServerSettings
     from .schema import FieldProblem
 
 __all__ = [
@@ -76,10 +76,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_MAX_ATTEMPTS = 3
 #: Seconds to wait for each answer when neither the call nor the server sets a timeout;
 #: generous, because a person is reading and typing.
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = DEFAULT_ELICITATION_TIMEOUT
 #: The environment variable with the server-wide timeout: seconds, or `none` for no limit.
-TIMEOUT_ENV = "MCP_ELICITATION_TIMEOUT"
-_NO_LIMIT = "none"
+TIMEOUT_ENV = ELICITATION_TIMEOUT_ENV
 
 
 class ConfiguredTimeout(enum.Enum):
@@ -88,7 +87,7 @@ class ConfiguredTimeout(enum.Enum):
     CONFIGURED = "configured"
 
 
-#: `timeout=CONFIGURED` (the default) means the server-wide setting; see `configured_timeout`.
+#: `timeout=CONFIGURED` (the default) means the server-wide setting; see `resolve_timeout`.
 CONFIGURED: Final = ConfiguredTimeout.CONFIGURED
 
 #: A `timeout=` argument: seconds, None for no limit, or `CONFIGURED` for the server's setting.
@@ -139,7 +138,7 @@ class ElicitAnswer(BaseModel):
 
 
 async def elicit(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     message: str,
     model: type[ModelT],
     *,
@@ -160,8 +159,8 @@ async def elicit(
         max_attempts: How many times to ask in total before giving up on invalid answers.
         timeout: Seconds to wait for each answer; when they pass, the request is cancelled
             on the wire and the outcome is `Cancelled(timed_out=True)`. By default the
-            server-wide setting (`MCP_ELICITATION_TIMEOUT`, else 300 s); None waits for as
-            long as the tool call lives.
+            server's `elicitation_timeout` (`MCP_ELICITATION_TIMEOUT`, else 300 s); None
+            waits for as long as the tool call lives.
 
     Returns:
         `Accepted(data)` with a validated `model` instance, `Declined()` or `Cancelled(reason)`.
@@ -176,7 +175,7 @@ async def elicit(
     """
     schema = requested_schema(model)
     check_limits(max_attempts, timeout)
-    seconds = resolve_timeout(timeout)
+    seconds = resolve_timeout(timeout, ctx)
     require_elicitation(ctx, "form")
     prompt, asked = message, schema
     problems: Sequence[FieldProblem] = ()
@@ -206,7 +205,10 @@ def check_limits(max_attempts: int, timeout: Timeout) -> None:
 
 
 def configured_timeout(environ: Mapping[str, str] | None = None) -> float | None:
-    """The server-wide wait for an answer: `MCP_ELICITATION_TIMEOUT`, else `DEFAULT_TIMEOUT`.
+    """The wait `MCP_ELICITATION_TIMEOUT` sets, else `DEFAULT_TIMEOUT`.
+
+    This is what a server not built by `stateful_server` uses, reading the variable each
+    time a form is sent; a preset server reads it once, into its `elicitation_timeout`.
 
     Args:
         environ: Where to read the variable; `os.environ` when None.
@@ -217,27 +219,25 @@ def configured_timeout(environ: Mapping[str, str] | None = None) -> float | None
     Raises:
         ConfigurationError: The variable is neither a positive number of seconds nor `none`.
     """
-    raw = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    if raw.lower() == _NO_LIMIT:
+    return elicitation_timeout_from(os.environ if environ is None else environ)
+
+
+def resolve_timeout(timeout: Timeout, ctx: Context | None = None) -> float | None:
+    """The seconds to wait: `timeout` itself, or for `CONFIGURED` the server-wide setting.
+
+    The server-wide setting is the `elicitation_timeout` of the `stateful_server` serving
+    `ctx`; for any other server (or without `ctx`) it is `configured_timeout()`.
+    """
+    if timeout is not CONFIGURED:
+        return timeout
+    settings = _server_settings(ctx)
+    return settings.elicitation_timeout if settings is not None else configured_timeout()
+
+
+def _server_settings(ctx: Context | None) -> ServerSettings | None:
+    if ctx is None or not sdk.in_request(ctx):
         return None
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    # inf would read as "no limit" by accident; `none` says it on purpose.
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ConfigurationError(
-            f"{TIMEOUT_ENV}={raw!r} is not valid: use a positive number of seconds, e.g. 300, "
-            f"or '{_NO_LIMIT}' to wait without a limit."
-        )
-    return seconds
-
-
-def resolve_timeout(timeout: Timeout) -> float | None:
-    """The seconds to wait: `timeout` itself, or the server-wide setting for `CONFIGURED`."""
-    return configured_timeout() if timeout is CONFIGURED else timeout
+    return call_state(ctx).settings
 
 
 def retry_message(message: str, problems: Sequence[FieldProblem], attempt: int, max_attempts: int) -> str:
@@ -258,22 +258,31 @@ def prefilled(schema: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
 
 
 async def send_elicitation(
-    ctx: Context[Any, Any, Any], params: types.ElicitRequestParams, seconds: float | None
+    ctx: Context, params: dict[str, Any], seconds: float | None
 ) -> ElicitAnswer | Declined | Cancelled:
-    """Send one `elicitation/create` and sort the answer; errors become toolkit errors.
+    """Send one `elicitation/create` with `params` (wire form) and sort the answer.
+
+    Args:
+        ctx: The tool's context.
+        params: The request's params, e.g. `{"mode": "form", "message": ..., "requestedSchema": ...}`.
+        seconds: Seconds to wait for the answer; None waits as long as the tool call lives.
 
     Returns:
         The raw answer when the user accepted, else `Declined()` or `Cancelled(...)`.
+
+    Raises:
+        ElicitationRequestFailed: The client answered with a JSON-RPC error.
+        InvalidElicitationResponse: The client's result is not an elicitation result.
     """
     reason = f"no answer within {seconds:g} s" if seconds is not None else ""
     try:
-        answer = await send_client_request(
-            ctx, types.ElicitRequest(params=params), ElicitAnswer, seconds=seconds, timeout_reason=reason
-        )
-    except TimeoutError:
+        raw = await sdk.request_client(ctx, "elicitation/create", params, seconds=seconds, timeout_reason=reason)
+    except ClientRequestTimeout:
         return Cancelled(reason=reason, timed_out=True)
-    except McpError as exc:
-        raise ElicitationRequestFailed(exc.error.code, exc.error.message) from exc
+    except ClientRequestError as exc:
+        raise ElicitationRequestFailed(exc.code, exc.message) from exc
+    try:
+        answer = ElicitAnswer.model_validate(raw)
     except ValidationError as exc:
         raise InvalidElicitationResponse(
             f"The client's answer to the elicitation is not an elicitation result: {exc.errors()[0]['msg']}. "
@@ -283,10 +292,9 @@ async def send_elicitation(
 
 
 async def _ask_form(
-    ctx: Context[Any, Any, Any], message: str, schema: dict[str, Any], seconds: float | None
+    ctx: Context, message: str, schema: dict[str, Any], seconds: float | None
 ) -> ElicitAnswer | Declined | Cancelled:
-    params = types.ElicitRequestFormParams(message=message, requestedSchema=schema)
-    return await send_elicitation(ctx, params, seconds)
+    return await send_elicitation(ctx, {"mode": "form", "message": message, "requestedSchema": schema}, seconds)
 
 
 def _sorted(answer: ElicitAnswer) -> ElicitAnswer | Declined | Cancelled:

@@ -23,15 +23,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import anyio
-from mcp import types
 
+from .._sdk import sdk
 from ..errors import ConfigurationError, UnknownElicitation, UrlElicitationRequired
 from ..server.capabilities import require_elicitation
 from .requests import Cancelled, Declined, ElicitAnswer, check_limits, send_elicitation
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
-    from mcp.server.session import ServerSession
+    from .._sdk import Context
 
 __all__ = [
     "UrlAccepted",
@@ -66,7 +65,7 @@ def user_identity(request: Any) -> str | None:
     """The authenticated user of an HTTP request, or None when the server has no authorization.
 
     Reads what MCP authorization put on the request: the token's subject (`sub`), else
-    its client id. Pass `ctx.request_context.request` in a tool, or the Starlette
+    its client id. Pass `toolkit.server.http_request(ctx)` in a tool, or the Starlette
     request in a custom route.
     """
     scope = getattr(request, "scope", None) or {}
@@ -77,7 +76,7 @@ def user_identity(request: Any) -> str | None:
 
 
 async def elicit_url(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     message: str,
     url: str,
     *,
@@ -107,7 +106,7 @@ async def elicit_url(
     check_limits(1, timeout)
     require_elicitation(ctx, "url")
     elicitation_id = elicitation_id or new_elicitation_id()
-    params = types.ElicitRequestURLParams(message=message, url=url, elicitationId=elicitation_id)
+    params = {"mode": "url", "message": message, "url": url, "elicitationId": elicitation_id}
     answer = await send_elicitation(ctx, params, timeout)
     if isinstance(answer, ElicitAnswer):
         return UrlAccepted(elicitation_id, url)
@@ -115,7 +114,7 @@ async def elicit_url(
 
 
 def url_elicitation_required(
-    ctx: Context[Any, Any, Any], message: str, url: str, *, elicitation_id: str | None = None
+    ctx: Context, message: str, url: str, *, elicitation_id: str | None = None
 ) -> UrlElicitationRequired:
     """The -32042 error for a tool that cannot go on until the user has visited `url`.
 
@@ -129,16 +128,16 @@ def url_elicitation_required(
     """
     _check_url(url)
     require_elicitation(ctx, "url")
-    params = types.ElicitRequestURLParams(
-        message=message, url=url, elicitationId=elicitation_id or new_elicitation_id()
-    )
+    params = {"mode": "url", "message": message, "url": url, "elicitationId": elicitation_id or new_elicitation_id()}
     return UrlElicitationRequired([params], message)
 
 
 @dataclass(slots=True)
 class _Pending:
     owner: str | None
-    session: weakref.ref[ServerSession]
+    # The SDK's session object (`sdk.session_key`), held weakly: the elicitation must not keep
+    # an ended session alive.
+    session: weakref.ref[object] | None
     started: float = field(default_factory=time.monotonic)
     done: anyio.Event = field(default_factory=anyio.Event)
     waiting_request: str | None = None
@@ -161,12 +160,13 @@ class UrlElicitations:
         self.max_age = max_age
         self._pending: dict[str, _Pending] = {}
 
-    def start(self, ctx: Context[Any, Any, Any]) -> str:
+    def start(self, ctx: Context) -> str:
         """Open a new elicitation id, bound to the calling user and their session."""
         self._forget_old()
         elicitation_id = new_elicitation_id()
-        owner = user_identity(ctx.request_context.request)
-        self._pending[elicitation_id] = _Pending(owner, weakref.ref(ctx.session))
+        owner = user_identity(sdk.http_request(ctx))
+        session = sdk.session_key(ctx)
+        self._pending[elicitation_id] = _Pending(owner, weakref.ref(session) if session is not None else None)
         return elicitation_id
 
     def owner(self, elicitation_id: str) -> str | None:
@@ -201,7 +201,7 @@ class UrlElicitations:
 
     async def wait(
         self,
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         elicitation_id: str,
         *,
         timeout: float | None = None,  # noqa: ASYNC109 (running out returns False, not an error)
@@ -221,7 +221,7 @@ class UrlElicitations:
         pending = self._pending.get(elicitation_id)
         if pending is None or not _started_by(pending, ctx):
             raise UnknownElicitation(elicitation_id)
-        pending.waiting_request = ctx.request_id
+        pending.waiting_request = sdk.request_id(ctx)
         with anyio.move_on_after(timeout):
             await pending.done.wait()
         self._pending.pop(elicitation_id, None)
@@ -237,19 +237,27 @@ class UrlElicitations:
             del self._pending[elicitation_id]
 
 
-def _started_by(pending: _Pending, ctx: Context[Any, Any, Any]) -> bool:
-    owner = user_identity(ctx.request_context.request)
+def _started_by(pending: _Pending, ctx: Context) -> bool:
+    owner = user_identity(sdk.http_request(ctx))
+    if owner is not None:
+        return pending.owner == owner
     # Without authorization there is no user to compare, so the session has to match.
-    return pending.owner == owner and (owner is not None or pending.session() is ctx.session)
+    session = pending.session() if pending.session is not None else None
+    return pending.owner is None and session is not None and session is sdk.session_key(ctx)
 
 
 async def _notify_complete(pending: _Pending, elicitation_id: str) -> None:
-    session = pending.session()
+    session = pending.session() if pending.session is not None else None
     if session is None:
         return
     # The client may have gone away meanwhile; the step is complete regardless.
     with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
-        await session.send_elicit_complete(elicitation_id, related_request_id=pending.waiting_request)
+        await sdk.notify_session(
+            session,
+            "notifications/elicitation/complete",
+            {"elicitationId": elicitation_id},
+            related_request_id=pending.waiting_request,
+        )
 
 
 def _check_url(url: str) -> None:

@@ -12,18 +12,19 @@ import math
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple, Unpack
+from typing import TYPE_CHECKING, TypeVar, TypeVarTuple, Unpack
 
 import anyio
 import anyio.to_thread
-from mcp.types import LoggingLevel
 
+from .._sdk import LoggingLevel
 from ..errors import InvalidProgressArgument, ProgressError
 from .route import Via, checked_level, route_for
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
-    from mcp.server.fastmcp import Context
+
+    from .._sdk import Context
 
 __all__ = ["DEFAULT_EVERY", "Heartbeat", "heartbeat", "run_blocking"]
 
@@ -53,7 +54,7 @@ class Heartbeat:
 
     def __init__(
         self,
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         every: float = DEFAULT_EVERY,
         *,
         message: BeatMessage = DEFAULT_MESSAGE,
@@ -145,7 +146,7 @@ class Heartbeat:
 
 
 def heartbeat(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     every: float = DEFAULT_EVERY,
     *,
     message: BeatMessage = DEFAULT_MESSAGE,
@@ -178,7 +179,7 @@ def heartbeat(
 
 
 async def run_blocking(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     func: Callable[[Unpack[Ts]], T],
     *args: *Ts,
     every: float = DEFAULT_EVERY,

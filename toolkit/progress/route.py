@@ -5,28 +5,28 @@ carried no token, and refuses anything once the call's response has gone out. Ev
 on one request shares a channel, so the token's values increase even when a `Progress` and a
 heartbeat report on the same call.
 
-The SDK does not say publicly whether a request still awaits its response; the session's
-in-flight table does. When a future SDK drops that table, routes stay open until their owner
-closes them, which `Progress` and `heartbeat` do when their block ends.
+Whether a request still awaits its response comes from the SDK boundary (`call_open`). A line
+that cannot tell keeps routes open until their owner closes them, which `Progress` and
+`heartbeat` do when their block ends. The channels live with the session on the server
+(`server.toolkit`), not in a module-level table.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import anyio
-from mcp.types import LoggingLevel, ProgressToken, RequestId
 
+from .._sdk import LOG_LEVELS, LoggingLevel, sdk
 from ..errors import InvalidProgressArgument
-from ..server.logs import LOG_LEVELS, send_log
+from ..server.logs import send_log
+from ..server.state import session_state
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
-    from mcp.shared.context import RequestContext
+    from .._sdk import Context
 
 __all__ = ["LogText", "ProgressRoute", "Via", "checked_level", "progress_text", "route_for"]
 
@@ -40,12 +40,20 @@ Sender = Callable[[float, float | None, str | None], Awaitable[None]]
 _SEND_FAILURES = (anyio.ClosedResourceError, anyio.BrokenResourceError)
 
 
+def _always_open() -> bool:
+    return True
+
+
 @dataclass(slots=True, eq=False)
 class _Channel:
-    """The highest value sent on one progress token; a lock keeps sends in claim order."""
+    """The highest value sent on one progress token; a lock keeps sends in claim order.
+
+    `is_open` tells whether the call the channel belongs to still awaits its response.
+    """
 
     last: float | None = None
     lock: anyio.Lock = field(default_factory=anyio.Lock)
+    is_open: Callable[[], bool] = _always_open
 
     def claim(self, value: float) -> bool:
         if self.last is not None and value <= self.last:
@@ -94,7 +102,7 @@ class ProgressRoute:
 
 
 def route_for(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     *,
     via: Via | None = None,
     log_level: LoggingLevel | None = None,
@@ -109,13 +117,13 @@ def route_for(
         log_level: Level of log notifications; None sends none.
         log_text: Text of a log notification; `progress_text` by default.
     """
-    request = _request_of(ctx)
-    if request is None:
+    if not sdk.in_request(ctx):
+        # A Context built outside a request, e.g. a tool function called directly in a test.
         return None
-    is_open = partial(_request_open, request.session, request.request_id)
-    token = request.meta.progressToken if request.meta is not None else None
+    is_open = partial(sdk.call_open, ctx)
+    token = sdk.progress_token(ctx)
     if token is not None and via != "log":
-        return ProgressRoute(partial(_send_progress, request, token), _shared_channel(request), is_open)
+        return ProgressRoute(partial(sdk.send_progress, ctx, token), _shared_channel(ctx), is_open)
     if log_level is not None and via != "progress":
         send = partial(_send_log_line, ctx, log_level, log_text or progress_text)
         return ProgressRoute(send, _Channel(), is_open)
@@ -135,56 +143,27 @@ def progress_text(value: float, total: float | None, message: str | None) -> str
     return f"{message} ({amount})" if message else amount
 
 
-def _request_of(ctx: Context[Any, Any, Any]) -> RequestContext[Any, Any, Any] | None:
-    try:
-        return ctx.request_context
-    except ValueError:
-        # A Context built outside a request, e.g. a tool function called directly in a test.
-        return None
+def _shared_channel(ctx: Context) -> _Channel:
+    """The channel of the call of `ctx`, shared by every reporter of that call.
 
-
-def _request_open(session: Any, request_id: RequestId) -> bool:
-    in_flight = getattr(session, "_in_flight", None)
-    if in_flight is None:
-        return True
-    responder = in_flight.get(request_id)
-    # `in_flight` turns False the moment the response (or the cancellation error) is sent.
-    return responder is not None and bool(responder.in_flight)
-
-
-# Per session, per request id. A request's entry outlives it only until the next request of
-# the same session asks for a channel; the whole table goes with the session.
-_channels: weakref.WeakKeyDictionary[Any, dict[RequestId, _Channel]] = weakref.WeakKeyDictionary()
-
-
-def _shared_channel(request: RequestContext[Any, Any, Any]) -> _Channel:
-    by_id = _channels.setdefault(request.session, {})
-    channel = by_id.get(request.request_id)
+    Kept per session, by request id. A call's entry outlives it only until the next call of
+    the same session asks for a channel; the whole table goes with the session.
+    """
+    session = session_state(ctx)
+    if session is None:
+        return _Channel(is_open=partial(sdk.call_open, ctx))
+    channels = session.progress
+    request_id = sdk.request_id(ctx)
+    channel = channels.get(request_id)
     if channel is None:
-        for finished in [rid for rid in by_id if not _request_open(request.session, rid)]:
-            del by_id[finished]
-        channel = by_id[request.request_id] = _Channel()
+        for finished in [rid for rid, other in channels.items() if not other.is_open()]:
+            del channels[finished]
+        channel = channels[request_id] = _Channel(is_open=partial(sdk.call_open, ctx))
     return channel
 
 
-async def _send_progress(
-    request: RequestContext[Any, Any, Any],
-    token: ProgressToken,
-    value: float,
-    total: float | None,
-    message: str | None,
-) -> None:
-    await request.session.send_progress_notification(
-        progress_token=token,
-        progress=value,
-        total=total,
-        message=message,
-        related_request_id=str(request.request_id),
-    )
-
-
 async def _send_log_line(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     level: LoggingLevel,
     text: LogText,
     value: float,

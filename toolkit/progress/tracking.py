@@ -14,16 +14,16 @@ import math
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sized
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
-from mcp.types import LoggingLevel
 
+from .._sdk import LoggingLevel
 from ..errors import InvalidProgressArgument
 from .route import checked_level, route_for
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["DEFAULT_MIN_INTERVAL", "Progress", "track"]
 
@@ -60,7 +60,7 @@ class Progress:
 
     def __init__(
         self,
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         total: float | None = None,
         *,
         min_interval: float = DEFAULT_MIN_INTERVAL,
@@ -180,7 +180,7 @@ class Progress:
 
 
 def track(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     items: Iterable[T] | AsyncIterable[T],
     total: float | None = None,
     *,

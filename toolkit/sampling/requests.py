@@ -9,27 +9,11 @@ user rejects the request.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, get_args
 
-from mcp.server.validation import validate_tool_use_result_messages
-from mcp.shared.exceptions import McpError
-from mcp.types import (
-    CreateMessageRequest,
-    CreateMessageRequestParams,
-    CreateMessageResult,
-    CreateMessageResultWithTools,
-    IncludeContext,
-    ModelPreferences,
-    TextContent,
-    Tool,
-    ToolChoice,
-    ToolUseContent,
-)
-from pydantic import ValidationError
-
+from .._sdk import ClientRequestError, ClientRequestTimeout, sdk
 from ..errors import (
     InvalidSamplingRequest,
     NonTextSamplingContent,
@@ -41,11 +25,11 @@ from ..errors import (
     SamplingUnsupported,
 )
 from ..server.capabilities import client_features, require_sampling
-from ..server.client_requests import send_client_request
-from .samplers import Prompt, Sampler, SamplingRequest, SamplingResult
+from ..server.state import call_state, state_of
+from .samplers import Prompt, Sampler, SamplingRequest, SamplingResult, content_blocks, to_wire
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context, FastMCP
+    from .._sdk import Context
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -66,6 +50,9 @@ TIMEOUT_REASON = "The server stopped waiting for an answer."
 #: The JSON-RPC error code a client answers with when the user rejects a sampling request.
 USER_REJECTED = -1
 
+#: How much of the client's context the LLM may see.
+IncludeContext: TypeAlias = Literal["none", "thisServer", "allServers"]
+
 
 class SamplingOptions(TypedDict, total=False):
     """The keyword options shared by `sample`, `sample_text` and `sample_structured`."""
@@ -74,10 +61,10 @@ class SamplingOptions(TypedDict, total=False):
     max_tokens: int
     temperature: float | None
     stop_sequences: Sequence[str] | None
-    model_preferences: ModelPreferences | Sequence[str] | None
+    model_preferences: Mapping[str, Any] | Sequence[str] | None
     include_context: IncludeContext | None
-    tools: Sequence[Tool] | None
-    tool_choice: ToolChoice | None
+    tools: Sequence[Mapping[str, Any]] | None
+    tool_choice: Mapping[str, Any] | None
     metadata: dict[str, Any] | None
     timeout: float | None
     use_fallback: bool
@@ -89,12 +76,10 @@ class _Fallback:
     on_reject: bool
 
 
-# Keyed by the server object, so a registration lives exactly as long as its server.
-_fallbacks: weakref.WeakKeyDictionary[FastMCP[Any], _Fallback] = weakref.WeakKeyDictionary()
-
-
-def use_fallback_sampler(server: FastMCP[Any], sampler: Sampler | None, *, on_reject: bool = False) -> None:
+def use_fallback_sampler(server: Any, sampler: Sampler | None, *, on_reject: bool = False) -> None:
     """Let `server` answer sampling calls itself when the client cannot.
+
+    The registration is kept on the server (`server.toolkit`).
 
     Args:
         server: The server whose tools call `sample`, `sample_text` or `sample_structured`.
@@ -105,26 +90,27 @@ def use_fallback_sampler(server: FastMCP[Any], sampler: Sampler | None, *, on_re
     Raises:
         TypeError: `sampler` has no `sample` method.
     """
+    state = state_of(server)
     if sampler is None:
-        _fallbacks.pop(server, None)
+        state.fallback_sampler = None
         return
     if not isinstance(sampler, Sampler):
         raise TypeError(f"{type(sampler).__name__} is not a Sampler: it needs an async sample(request) method.")
-    _fallbacks[server] = _Fallback(sampler, on_reject)
+    state.fallback_sampler = _Fallback(sampler, on_reject)
 
 
 async def sample(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     prompt: Prompt,
     *,
     system_prompt: str | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     temperature: float | None = None,
     stop_sequences: Sequence[str] | None = None,
-    model_preferences: ModelPreferences | Sequence[str] | None = None,
+    model_preferences: Mapping[str, Any] | Sequence[str] | None = None,
     include_context: IncludeContext | None = None,
-    tools: Sequence[Tool] | None = None,
-    tool_choice: ToolChoice | None = None,
+    tools: Sequence[Mapping[str, Any]] | None = None,
+    tool_choice: Mapping[str, Any] | None = None,
     metadata: dict[str, Any] | None = None,
     # Our own timeout, unlike a caller's fail_after, can name the error and cancel on the wire.
     timeout: float | None = DEFAULT_TIMEOUT,  # noqa: ASYNC109
@@ -134,18 +120,20 @@ async def sample(
 
     Args:
         ctx: The tool's context.
-        prompt: A user message as a string, or a list of `SamplingMessage`s and
+        prompt: A user message as a string, or a list of messages in wire form
+            (`{"role": "user", "content": {"type": "text", "text": ...}}`) and
             `(role, text)` pairs.
         system_prompt: Instructions for the model.
         max_tokens: The most tokens the answer may have.
         temperature: Sampling temperature; None leaves it to the client.
         stop_sequences: Strings that end the answer.
-        model_preferences: `prefer_models(...)`, a `ModelPreferences`, or a list of hints.
+        model_preferences: `prefer_models(...)`, preferences in wire form, or a list of hints.
         include_context: "none", "thisServer" or "allServers"; anything but "none" needs
             the client's `sampling.context` capability.
-        tools: Tools the LLM may call; needs the client's `sampling.tools` capability.
-            The calls come back in `SamplingResult.tool_uses`.
-        tool_choice: How the LLM should use `tools`.
+        tools: Tools the LLM may call, in wire form (`{"name", "description",
+            "inputSchema"}`); needs the client's `sampling.tools` capability. The calls come
+            back in `SamplingResult.tool_uses`.
+        tool_choice: How the LLM should use `tools`, in wire form (`{"mode": "auto"}`).
         metadata: Provider-specific data passed through to the client.
         timeout: Seconds to wait for the client; None waits for ever. When it runs out, or
             when the call is cancelled from outside, the request is cancelled on the wire.
@@ -175,11 +163,17 @@ async def sample(
     wants_context = _check_include_context(include_context)
     _check_timeout(timeout)
     wants_tools = tools is not None or tool_choice is not None
-    fallback = _fallbacks.get(ctx.fastmcp) if use_fallback else None
+    fallback: _Fallback | None = call_state(ctx).fallback_sampler if use_fallback else None
     if not client_features(ctx).sampling:
         return await _without_client_sampling(fallback, request, wants_tools)
     require_sampling(ctx, context=wants_context, tools=wants_tools)
-    call = _ClientCall(include_context, list(tools) if tools is not None else None, tool_choice, metadata, timeout)
+    call = _ClientCall(
+        include_context,
+        [_tool(index, tool) for index, tool in enumerate(tools)] if tools is not None else None,
+        _tool_choice(tool_choice),
+        metadata,
+        timeout,
+    )
     try:
         return await call.run(ctx, request)
     except SamplingRejected:
@@ -188,7 +182,7 @@ async def sample(
         return await _from_fallback(fallback.sampler, request)
 
 
-async def sample_text(ctx: Context[Any, Any, Any], prompt: Prompt, **options: Unpack[SamplingOptions]) -> str:
+async def sample_text(ctx: Context, prompt: Prompt, **options: Unpack[SamplingOptions]) -> str:
     """Ask the client's LLM (or the fallback sampler) for text and return just the text.
 
     Takes the same options as `sample`, and raises the same errors; an answer without
@@ -212,44 +206,90 @@ class _ClientCall:
     """One `sampling/createMessage` round trip: send, wait, cancel on timeout, map errors."""
 
     include_context: IncludeContext | None
-    tools: list[Tool] | None
-    tool_choice: ToolChoice | None
+    tools: list[dict[str, Any]] | None
+    tool_choice: dict[str, Any] | None
     metadata: dict[str, Any] | None
     timeout: float | None
 
-    async def run(self, ctx: Context[Any, Any, Any], request: SamplingRequest) -> SamplingResult:
-        result_type = CreateMessageResultWithTools if self.tools is not None else CreateMessageResult
+    async def run(self, ctx: Context, request: SamplingRequest) -> SamplingResult:
+        params = self._params(request)
         try:
-            reply = await send_client_request(
-                ctx, self._request(request), result_type, seconds=self.timeout, timeout_reason=TIMEOUT_REASON
+            reply = await sdk.request_client(
+                ctx, "sampling/createMessage", params, seconds=self.timeout, timeout_reason=TIMEOUT_REASON
             )
-        except TimeoutError as exc:
-            raise SamplingTimeout(self.timeout or 0.0) from exc
-        except McpError as exc:
-            raise _client_error(exc) from exc
-        except ValidationError as exc:
-            raise SamplingRequestFailed(None, _first_error(exc)) from exc
-        return _to_result(reply)
-
-    def _request(self, request: SamplingRequest) -> CreateMessageRequest:
-        messages = list(request.messages)
-        try:
-            validate_tool_use_result_messages(messages)
         except ValueError as exc:
-            raise InvalidSamplingRequest(f"The messages are not a valid tool conversation: {exc}.") from exc
-        params = CreateMessageRequestParams(
-            messages=messages,
-            maxTokens=request.max_tokens,
-            systemPrompt=request.system_prompt,
-            includeContext=self.include_context,
-            temperature=request.temperature,
-            stopSequences=list(request.stop_sequences) or None,
-            metadata=self.metadata,
-            modelPreferences=request.model_preferences,
-            tools=self.tools,
-            toolChoice=self.tool_choice,
+            raise InvalidSamplingRequest(f"The sampling request cannot be sent: {exc}.") from exc
+        except ClientRequestTimeout as exc:
+            raise SamplingTimeout(self.timeout or 0.0) from exc
+        except ClientRequestError as exc:
+            raise _client_error(exc) from exc
+        return _to_result(reply, with_tools=self.tools is not None)
+
+    def _params(self, request: SamplingRequest) -> dict[str, Any]:
+        messages = [dict(message) for message in request.messages]
+        problem = tool_conversation_problem(messages)
+        if problem is not None:
+            raise InvalidSamplingRequest(f"The messages are not a valid tool conversation: {problem}.")
+        params: dict[str, Any] = {
+            "messages": messages,
+            "maxTokens": request.max_tokens,
+            "systemPrompt": request.system_prompt,
+            "includeContext": self.include_context,
+            "temperature": request.temperature,
+            "stopSequences": list(request.stop_sequences) or None,
+            "metadata": self.metadata,
+            "modelPreferences": request.model_preferences,
+            "tools": self.tools,
+            "toolChoice": self.tool_choice,
+        }
+        return {key: value for key, value in params.items() if value is not None}
+
+
+def tool_conversation_problem(messages: Sequence[Mapping[str, Any]]) -> str | None:
+    """What is wrong with the tool calls and results at the end of a conversation, or None.
+
+    The last message may answer tool calls only if it holds nothing but `tool_result` blocks,
+    follows a message with `tool_use` blocks, and answers each of their ids exactly.
+    """
+    if not messages:
+        return None
+    last = content_blocks(messages[-1])
+    previous = content_blocks(messages[-2]) if len(messages) > 1 else []
+    used = {block.get("id") for block in previous if block.get("type") == "tool_use"}
+    answered = [block.get("toolUseId") for block in last if block.get("type") == "tool_result"]
+    if not answered:
+        return "the message after tool calls must answer them with tool_result blocks" if used else None
+    if len(answered) != len(last):
+        return "a message with tool_result blocks must hold nothing else"
+    if not used:
+        return "tool_result blocks must follow a message with tool_use blocks"
+    if set(answered) != used:
+        return "the tool_result ids must match the tool_use ids of the message before"
+    return None
+
+
+def _tool(index: int, tool: object) -> dict[str, Any]:
+    try:
+        wire = to_wire(tool)
+    except TypeError:
+        wire = {}
+    if not isinstance(wire.get("name"), str) or not isinstance(wire.get("inputSchema"), Mapping):
+        raise InvalidSamplingRequest(
+            f"Tool {index} is not a tool: give each a 'name' and an 'inputSchema' object, "
+            "e.g. {'name': 'lookup', 'inputSchema': {'type': 'object'}}."
         )
-        return CreateMessageRequest(params=params)
+    return wire
+
+
+def _tool_choice(choice: object) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    try:
+        return to_wire(choice)
+    except TypeError:
+        raise InvalidSamplingRequest(
+            f"tool_choice must be an object such as {{'mode': 'auto'}}, got {choice!r}."
+        ) from None
 
 
 async def _without_client_sampling(
@@ -285,19 +325,28 @@ async def _from_fallback(sampler: Sampler, request: SamplingRequest) -> Sampling
     return replace(result, via_fallback=True)
 
 
-def _to_result(reply: CreateMessageResult | CreateMessageResultWithTools) -> SamplingResult:
-    blocks = reply.content if isinstance(reply.content, list) else [reply.content]
-    texts = [block.text for block in blocks if isinstance(block, TextContent)]
-    tool_uses = tuple(block for block in blocks if isinstance(block, ToolUseContent))
+def _to_result(reply: Mapping[str, Any], *, with_tools: bool) -> SamplingResult:
+    model = reply.get("model")
+    if not isinstance(model, str):
+        raise SamplingRequestFailed(None, "model: the result names no model")
+    blocks = content_blocks(reply) if isinstance(reply.get("content"), Mapping | list) else None
+    if blocks is None or (not with_tools and not isinstance(reply.get("content"), Mapping)):
+        raise SamplingRequestFailed(None, "content: the result holds no content block")
+    texts = [block.get("text") for block in blocks if block.get("type") == "text"]
+    tool_uses = tuple(block for block in blocks if block.get("type") == "tool_use")
     if not texts and not tool_uses:
-        raise NonTextSamplingContent(blocks[0].type if blocks else "empty")
-    return SamplingResult(text="".join(texts), model=reply.model, stop_reason=reply.stopReason, tool_uses=tool_uses)
+        raise NonTextSamplingContent(str(blocks[0].get("type")) if blocks else "empty")
+    if not all(isinstance(text, str) for text in texts):
+        raise SamplingRequestFailed(None, "content.text: a text block holds no text")
+    return SamplingResult(
+        text="".join(texts), model=model, stop_reason=reply.get("stopReason"), tool_uses=tool_uses
+    )
 
 
-def _client_error(exc: McpError) -> SamplingError:
-    if exc.error.code == USER_REJECTED:
-        return SamplingRejected(exc.error.message)
-    return SamplingRequestFailed(exc.error.code, exc.error.message)
+def _client_error(exc: ClientRequestError) -> SamplingError:
+    if exc.code == USER_REJECTED:
+        return SamplingRejected(exc.message)
+    return SamplingRequestFailed(exc.code, exc.message)
 
 
 def _check_include_context(include_context: object) -> bool:
@@ -313,9 +362,3 @@ def _check_timeout(timeout: object) -> None:
         return
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
         raise InvalidSamplingRequest(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "result"
-    return f"{where}: {error['msg']}"

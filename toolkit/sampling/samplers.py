@@ -4,9 +4,12 @@ The protocol is transport-free on purpose. A server uses a sampler as its fallba
 the client cannot sample; a client can wrap the same sampler in its `sampling_callback`
 with `SamplingRequest.from_mcp` and `SamplingResult.to_mcp`.
 
+Messages, content blocks, model preferences and tool calls are plain data in wire form, the
+shape they have in `sampling/createMessage` (`{"role": "user", "content": {"type": "text",
+"text": "Hi"}}`), so samplers work the same whichever SDK line is installed.
+
 Two samplers ship: `OfflineSampler`, a deterministic extractive summariser for local runs
-and tests, and `BedrockSampler` (in `toolkit.bedrock_sampler`), which calls Amazon Bedrock's
-Converse API.
+and tests, and `BedrockSampler` (in `toolkit.aws`), which calls Amazon Bedrock's Converse API.
 """
 
 from __future__ import annotations
@@ -14,22 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
-
-from mcp.types import (
-    CreateMessageRequestParams,
-    CreateMessageResult,
-    CreateMessageResultWithTools,
-    ModelHint,
-    ModelPreferences,
-    SamplingMessage,
-    SamplingMessageContentBlock,
-    StopReason,
-    TextContent,
-    ToolUseContent,
-)
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from ..errors import InvalidSamplingRequest
 
@@ -40,15 +30,44 @@ __all__ = [
     "Sampler",
     "SamplingRequest",
     "SamplingResult",
+    "content_blocks",
     "prefer_models",
+    "to_wire",
 ]
 
-#: One message of a prompt: an MCP `SamplingMessage` or a plain `(role, text)` pair.
-Message = SamplingMessage | tuple[str, str]
+#: One message of a prompt: a message in wire form (`{"role": ..., "content": ...}`) or a
+#: plain `(role, text)` pair.
+Message: TypeAlias = Mapping[str, Any] | tuple[str, str]
 #: A prompt: a single user message as a string, or a conversation.
-Prompt = str | Sequence[Message]
+Prompt: TypeAlias = str | Sequence[Message]
+#: Why generation stopped: "endTurn", "stopSequence", "maxTokens", "toolUse" or a
+#: provider-specific string.
+StopReason: TypeAlias = str
 
 _ROLES = ("user", "assistant")
+_PRIORITIES = (("cost", "costPriority"), ("speed", "speedPriority"), ("intelligence", "intelligencePriority"))
+
+
+def to_wire(value: Any) -> dict[str, Any]:
+    """`value` in wire form: a mapping copied, or an SDK model rendered with its wire names.
+
+    SDK models (from either line) are accepted so that code written against them keeps
+    working; the toolkit itself only builds wire dicts.
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dict(dump(by_alias=True, mode="json", exclude_none=True))
+    raise TypeError(f"{type(value).__name__} is neither a mapping nor an SDK model")
+
+
+def content_blocks(message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The content blocks of a message in wire form, as a list (one block or several)."""
+    content = message.get("content")
+    if isinstance(content, Mapping):
+        return [dict(content)]
+    return [dict(block) for block in content or ()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +75,23 @@ class SamplingRequest:
     """What a sampler is asked: the conversation and the generation options.
 
     Build one with `SamplingRequest.build`, which validates every field, or from an incoming
-    MCP request with `SamplingRequest.from_mcp`.
+    `sampling/createMessage` with `SamplingRequest.from_mcp`.
 
     Attributes:
-        messages: The conversation, oldest first; never empty.
+        messages: The conversation, oldest first, in wire form; never empty.
         max_tokens: Upper bound on the length of the answer, in tokens.
         system_prompt: Instructions for the model, or None.
         temperature: Sampling temperature, or None for the model's default.
         stop_sequences: Strings that end the answer when generated.
-        model_preferences: Hints and priorities for choosing a model; advisory.
+        model_preferences: Hints and priorities for choosing a model, in wire form; advisory.
     """
 
-    messages: tuple[SamplingMessage, ...]
+    messages: tuple[dict[str, Any], ...]
     max_tokens: int
     system_prompt: str | None = None
     temperature: float | None = None
     stop_sequences: tuple[str, ...] = ()
-    model_preferences: ModelPreferences | None = None
+    model_preferences: dict[str, Any] | None = None
 
     @classmethod
     def build(
@@ -83,18 +102,19 @@ class SamplingRequest:
         system_prompt: str | None = None,
         temperature: float | None = None,
         stop_sequences: Sequence[str] | None = None,
-        model_preferences: ModelPreferences | Sequence[str] | None = None,
+        model_preferences: Mapping[str, Any] | Sequence[str] | None = None,
     ) -> SamplingRequest:
         """Validate the inputs and build a request.
 
         Args:
-            prompt: A user message as a string, or a list of `SamplingMessage`s and
+            prompt: A user message as a string, or a list of messages in wire form and
                 `(role, text)` pairs with role "user" or "assistant".
             max_tokens: A positive token limit.
             system_prompt: Optional instructions for the model.
             temperature: Optional non-negative temperature.
             stop_sequences: Optional non-empty strings (a list, not a single string).
-            model_preferences: A `ModelPreferences`, or a list of model-name hints.
+            model_preferences: Preferences in wire form (see `prefer_models`), or a list of
+                model-name hints.
 
         Raises:
             InvalidSamplingRequest: An input cannot be sent; the message says which and why.
@@ -109,25 +129,33 @@ class SamplingRequest:
         )
 
     @classmethod
-    def from_mcp(cls, params: CreateMessageRequestParams) -> SamplingRequest:
-        """The request a client received in `sampling/createMessage`, as a `SamplingRequest`."""
+    def from_mcp(cls, params: Mapping[str, Any] | Any) -> SamplingRequest:
+        """The params of a `sampling/createMessage` a client received, as a `SamplingRequest`.
+
+        Args:
+            params: The params in wire form, or the SDK's params model.
+
+        Raises:
+            InvalidSamplingRequest: The params are not a valid sampling request.
+        """
+        wire = to_wire(params)
         return cls.build(
-            params.messages,
-            max_tokens=params.maxTokens,
-            system_prompt=params.systemPrompt,
-            temperature=params.temperature,
-            stop_sequences=params.stopSequences,
-            model_preferences=params.modelPreferences,
+            wire.get("messages") or (),
+            max_tokens=wire.get("maxTokens"),  # type: ignore[arg-type]
+            system_prompt=wire.get("systemPrompt"),
+            temperature=wire.get("temperature"),
+            stop_sequences=wire.get("stopSequences"),
+            model_preferences=wire.get("modelPreferences"),
         )
 
     def texts(self, role: str = "user") -> list[str]:
         """The text blocks of all messages with `role`, in order."""
         return [
-            block.text
+            block["text"]
             for message in self.messages
-            if message.role == role
-            for block in message.content_as_list
-            if isinstance(block, TextContent)
+            if message["role"] == role
+            for block in content_blocks(message)
+            if block.get("type") == "text"
         ]
 
 
@@ -141,24 +169,26 @@ class SamplingResult:
         stop_reason: Why generation stopped: "endTurn", "stopSequence", "maxTokens",
             "toolUse", a provider-specific string, or None when unknown.
         via_fallback: True when the server's fallback sampler answered instead of the client.
-        tool_uses: The tool calls the LLM asked for, when the request offered tools.
+        tool_uses: The tool calls the LLM asked for, when the request offered tools, as
+            `tool_use` content blocks in wire form (`{"type": "tool_use", "id", "name", "input"}`).
     """
 
     text: str
     model: str
     stop_reason: StopReason | None = "endTurn"
     via_fallback: bool = False
-    tool_uses: tuple[ToolUseContent, ...] = ()
+    tool_uses: tuple[dict[str, Any], ...] = ()
 
-    def to_mcp(self) -> CreateMessageResult | CreateMessageResultWithTools:
-        """This result as the `sampling/createMessage` answer a client sends back."""
-        text = TextContent(type="text", text=self.text)
-        if not self.tool_uses:
-            return CreateMessageResult(role="assistant", content=text, model=self.model, stopReason=self.stop_reason)
-        blocks: list[SamplingMessageContentBlock] = [text] if self.text else []
-        return CreateMessageResultWithTools(
-            role="assistant", content=[*blocks, *self.tool_uses], model=self.model, stopReason=self.stop_reason
-        )
+    def to_mcp(self) -> dict[str, Any]:
+        """This result as the `sampling/createMessage` result a client sends back, in wire form."""
+        text = {"type": "text", "text": self.text}
+        content: dict[str, Any] | list[dict[str, Any]] = text
+        if self.tool_uses:
+            content = [*([text] if self.text else []), *(dict(use) for use in self.tool_uses)]
+        result: dict[str, Any] = {"role": "assistant", "content": content, "model": self.model}
+        if self.stop_reason is not None:
+            result["stopReason"] = self.stop_reason
+        return result
 
 
 @runtime_checkable
@@ -176,8 +206,8 @@ class Sampler(Protocol):
 
 def prefer_models(
     *hints: str, cost: float | None = None, speed: float | None = None, intelligence: float | None = None
-) -> ModelPreferences:
-    """Model preferences from name hints (first match wins) and 0-1 priorities.
+) -> dict[str, Any]:
+    """Model preferences (in wire form) from name hints (first match wins) and 0-1 priorities.
 
     Example:
         `prefer_models("claude-3-5-sonnet", "claude", intelligence=0.8, speed=0.3)`
@@ -187,19 +217,22 @@ def prefer_models(
     """
     if any(not isinstance(hint, str) or not hint.strip() for hint in hints):
         raise InvalidSamplingRequest("Model hints must be non-empty strings such as 'claude'.")
-    for name, value in (("cost", cost), ("speed", speed), ("intelligence", intelligence)):
-        if value is not None and not 0 <= value <= 1:
+    values = {"cost": cost, "speed": speed, "intelligence": intelligence}
+    preferences: dict[str, Any] = {}
+    if hints:
+        preferences["hints"] = [{"name": hint} for hint in hints]
+    for name, key in _PRIORITIES:
+        value = values[name]
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise InvalidSamplingRequest(f"The {name} priority must be between 0 and 1, got {value!r}.")
-    return ModelPreferences(
-        hints=[ModelHint(name=hint) for hint in hints] or None,
-        costPriority=cost,
-        speedPriority=speed,
-        intelligencePriority=intelligence,
-    )
+        preferences[key] = float(value)
+    return preferences
 
 
-def to_messages(prompt: Prompt) -> tuple[SamplingMessage, ...]:
-    """Normalise a prompt to `SamplingMessage`s.
+def to_messages(prompt: Prompt) -> tuple[dict[str, Any], ...]:
+    """Normalise a prompt to messages in wire form.
 
     Raises:
         InvalidSamplingRequest: The prompt is empty or a message is malformed.
@@ -214,21 +247,41 @@ def to_messages(prompt: Prompt) -> tuple[SamplingMessage, ...]:
     return messages
 
 
-def _to_message(index: int, item: object) -> SamplingMessage:
-    if isinstance(item, SamplingMessage):
-        return item
+def _to_message(index: int, item: object) -> dict[str, Any]:
     if isinstance(item, tuple) and len(item) == 2 and all(isinstance(part, str) for part in item):
         role, text = item
-        if role not in _ROLES:
-            raise InvalidSamplingRequest(f"Message {index} has role {role!r}; use 'user' or 'assistant'.")
+        _check_role(index, role)
         return _text_message(role, text)
-    raise InvalidSamplingRequest(
-        f"Message {index} is {type(item).__name__}; use a SamplingMessage or a (role, text) pair of strings."
-    )
+    try:
+        message = to_wire(item)
+    except TypeError:
+        raise InvalidSamplingRequest(
+            f"Message {index} is {type(item).__name__}; use a (role, text) pair of strings or a message "
+            "such as {'role': 'user', 'content': {'type': 'text', 'text': 'Hi'}}."
+        ) from None
+    _check_role(index, message.get("role"))
+    content = message.get("content")
+    blocks = [content] if isinstance(content, Mapping) else content
+    if not isinstance(blocks, list | tuple) or not blocks:
+        raise InvalidSamplingRequest(
+            f"Message {index} has no content block; give it one, e.g. {{'type': 'text', 'text': 'Hi'}}, "
+            "or a list of them."
+        )
+    for block in blocks:
+        if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
+            raise InvalidSamplingRequest(
+                f"Message {index} holds {block!r}, which is not a content block: each needs a 'type' such as 'text'."
+            )
+    return message
 
 
-def _text_message(role: str, text: str) -> SamplingMessage:
-    return SamplingMessage(role=role, content=TextContent(type="text", text=text))  # type: ignore[arg-type]
+def _check_role(index: int, role: object) -> None:
+    if role not in _ROLES:
+        raise InvalidSamplingRequest(f"Message {index} has role {role!r}; use 'user' or 'assistant'.")
+
+
+def _text_message(role: str, text: str) -> dict[str, Any]:
+    return {"role": role, "content": {"type": "text", "text": text}}
 
 
 def _check_max_tokens(max_tokens: object) -> int:
@@ -258,22 +311,25 @@ def _check_stop_sequences(stop_sequences: Sequence[str] | None) -> tuple[str, ..
     return tuple(stop_sequences)
 
 
-def _to_preferences(preferences: ModelPreferences | Sequence[str] | None) -> ModelPreferences | None:
-    if preferences is None or isinstance(preferences, ModelPreferences):
-        if preferences is not None:
-            _check_priorities(preferences)
-        return preferences
+def _to_preferences(preferences: Mapping[str, Any] | Sequence[str] | Any | None) -> dict[str, Any] | None:
+    if preferences is None:
+        return None
     if isinstance(preferences, str):
         raise InvalidSamplingRequest(f"Model hints must be a list of names, e.g. [{preferences!r}].")
-    return prefer_models(*preferences)
-
-
-def _check_priorities(preferences: ModelPreferences) -> None:
-    prefer_models(
-        cost=preferences.costPriority,
-        speed=preferences.speedPriority,
-        intelligence=preferences.intelligencePriority,
-    )
+    if isinstance(preferences, Sequence):
+        return prefer_models(*preferences)
+    try:
+        wire = to_wire(preferences)
+    except TypeError:
+        raise InvalidSamplingRequest(
+            f"model_preferences is {type(preferences).__name__}; use prefer_models(...) or a list of model names."
+        ) from None
+    hints = wire.get("hints") or []
+    if not isinstance(hints, list) or not all(isinstance(hint, Mapping) for hint in hints):
+        raise InvalidSamplingRequest("model_preferences hints must be a list of {'name': ...} objects.")
+    # Checks the priorities; the hints' names are advisory and passed on as given.
+    prefer_models(**{name: wire.get(key) for name, key in _PRIORITIES})
+    return wire
 
 
 # --- the offline sampler --------------------------------------------------------------------

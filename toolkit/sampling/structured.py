@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,7 +17,7 @@ from .requests import SamplingOptions, sample
 from .samplers import Message, Prompt, SamplingResult, to_messages
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["DEFAULT_MAX_RETRIES", "parse_structured", "sample_structured"]
 
@@ -30,7 +30,7 @@ _FENCE = re.compile(r"^```[a-zA-Z]*\s*(.*?)\s*```$", re.DOTALL)
 
 
 async def sample_structured(
-    ctx: Context[Any, Any, Any],
+    ctx: Context,
     prompt: Prompt,
     output_type: type[ModelT],
     *,

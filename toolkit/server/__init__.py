@@ -1,7 +1,8 @@
-"""The server preset: settings, the streamable-HTTP app, the event store, log levels and subscriptions."""
+"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions."""
 
+from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .client_requests import CANCEL_GRACE, send_client_request
+from .context import MCP_SESSION_ID_HEADER, Context, http_request, notify_session, request_header, session_id
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import (
     LOG_LEVELS,
@@ -14,31 +15,55 @@ from .logs import (
     send_log,
     should_send,
 )
-from .preset import ServerSettings, StatefulFastMCP, stateful_server, toolkit_version
+from .preset import (
+    DEFAULT_ELICITATION_TIMEOUT,
+    ELICITATION_TIMEOUT_ENV,
+    ServerSettings,
+    StatefulServer,
+    elicitation_timeout_from,
+    enter_with_app,
+    stateful_server,
+    toolkit_version,
+)
+from .state import ServerState, SessionState, call_state, session_state, state_of
 from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 
 __all__ = [
-    "CANCEL_GRACE",
+    "DEFAULT_ELICITATION_TIMEOUT",
+    "ELICITATION_TIMEOUT_ENV",
     "LOG_LEVELS",
     "MAX_MESSAGE_CHARS",
+    "MCP_SESSION_ID_HEADER",
     "SERVER_LOG_LEVELS",
     "BoundedEventStore",
     "ClientFeatures",
+    "Context",
     "ResourceSubscriptions",
     "ServerSettings",
+    "ServerState",
     "SessionEventStore",
-    "StatefulFastMCP",
+    "SessionState",
+    "StatefulServer",
     "TruncateLongMessages",
+    "call_state",
     "client_features",
     "client_log_level",
     "configure_server_logging",
+    "content",
+    "elicitation_timeout_from",
     "enable_resource_subscriptions",
+    "enter_with_app",
+    "http_request",
     "install_log_level_handler",
+    "notify_session",
+    "request_header",
     "require_elicitation",
     "require_sampling",
-    "send_client_request",
     "send_log",
+    "session_id",
+    "session_state",
     "should_send",
+    "state_of",
     "stateful_server",
     "toolkit_version",
 ]

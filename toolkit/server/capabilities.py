@@ -1,4 +1,4 @@
-"""What the connected client declared, read once from `initialize`, and checks built on it.
+"""What the connected client declared, and checks built on it.
 
 The SDK's `check_client_capability` treats `elicitation` as one flag; the protocol
 distinguishes form and URL mode (an empty `elicitation: {}` means form only), and sampling
@@ -7,15 +7,15 @@ has `context` and `tools` sub-capabilities. Every toolkit helper checks here bef
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from mcp.types import ClientCapabilities
-
+from .._sdk import sdk
 from ..errors import ElicitationUnsupported, SamplingUnsupported
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["ClientFeatures", "client_features", "require_elicitation", "require_sampling"]
 
@@ -37,26 +37,27 @@ class ClientFeatures:
     client_version: str | None = None
 
     @classmethod
-    def from_capabilities(cls, caps: ClientCapabilities | None, **info: str | None) -> ClientFeatures:
-        """Flatten the `capabilities` object of an `initialize` request."""
-        if caps is None:
+    def from_capabilities(cls, caps: Mapping[str, Any] | None, **info: str | None) -> ClientFeatures:
+        """Flatten a `capabilities` object in wire form (as in `initialize`)."""
+        if not caps:
             return cls(**info)
-        elicitation = caps.elicitation
+        elicitation = _object(caps.get("elicitation"))
         form = url = False
         if elicitation is not None:
-            form_declared = getattr(elicitation, "form", None) is not None
-            url = getattr(elicitation, "url", None) is not None
+            form_declared = elicitation.get("form") is not None
+            url = elicitation.get("url") is not None
             # `elicitation: {}` predates modes and means form only.
             form = form_declared or not url
-        sampling = caps.sampling
+        sampling = _object(caps.get("sampling"))
+        roots = _object(caps.get("roots"))
         return cls(
             elicitation_form=form,
             elicitation_url=url,
             sampling=sampling is not None,
-            sampling_context=sampling is not None and getattr(sampling, "context", None) is not None,
-            sampling_tools=sampling is not None and getattr(sampling, "tools", None) is not None,
-            roots=caps.roots is not None,
-            roots_list_changed=bool(caps.roots and caps.roots.listChanged),
+            sampling_context=sampling is not None and sampling.get("context") is not None,
+            sampling_tools=sampling is not None and sampling.get("tools") is not None,
+            roots=roots is not None,
+            roots_list_changed=bool(roots and roots.get("listChanged")),
             **info,
         )
 
@@ -69,24 +70,26 @@ class ClientFeatures:
         return asdict(self)
 
 
-def client_features(ctx: Context[Any, Any, Any]) -> ClientFeatures:
-    """What the client of this request declared when it initialized its session."""
-    params = ctx.session.client_params
-    if params is None:
-        return ClientFeatures()
-    info = params.clientInfo
+def client_features(ctx: Context) -> ClientFeatures:
+    """What the client of this request declared: at `initialize` on 2025-11-25, per request on 2026-07-28."""
+    info = sdk.client_info(ctx) or {}
     return ClientFeatures.from_capabilities(
-        params.capabilities, client_name=info.name if info else None, client_version=info.version if info else None
+        sdk.client_capabilities(ctx), client_name=info.get("name"), client_version=info.get("version")
     )
 
 
-def require_elicitation(ctx: Context[Any, Any, Any], mode: ElicitationMode = "form") -> None:
+def _object(value: Any) -> Mapping[str, Any] | None:
+    # A capability is declared by an object; anything else (null, absent) declares nothing.
+    return value if isinstance(value, Mapping) else None
+
+
+def require_elicitation(ctx: Context, mode: ElicitationMode = "form") -> None:
     """Raise `ElicitationUnsupported` unless the client declared elicitation in `mode`."""
     if not client_features(ctx).supports_elicitation(mode):
         raise ElicitationUnsupported(f"elicitation.{mode}")
 
 
-def require_sampling(ctx: Context[Any, Any, Any], *, context: bool = False, tools: bool = False) -> None:
+def require_sampling(ctx: Context, *, context: bool = False, tools: bool = False) -> None:
     """Raise `SamplingUnsupported` unless the client declared sampling (and `context`/`tools`)."""
     features = client_features(ctx)
     if not features.sampling:

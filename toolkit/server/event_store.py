@@ -20,12 +20,19 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from mcp.server.streamable_http import EventCallback, EventId, EventMessage, EventStore, StreamId
-from mcp.types import JSONRPCMessage
+from .._sdk import sdk
 
 __all__ = ["BoundedEventStore", "SessionEventStore"]
+
+# The SDK's names for these, which are plain strings and callbacks on both lines.
+StreamId = str
+EventId = str
+#: Receives each replayed event (the SDK's `EventMessage`).
+EventCallback = Callable[[Any], Awaitable[None]]
 
 DEFAULT_MAX_EVENTS_PER_STREAM = 1_000
 DEFAULT_MAX_EVENTS = 50_000
@@ -52,7 +59,7 @@ class _Stream:
     nbytes: int = 0
 
 
-class BoundedEventStore(EventStore):
+class BoundedEventStore(sdk.EventStoreBase):  # type: ignore[misc,name-defined]
     """Keeps the newest events per stream and in total, within event and byte bounds.
 
     Event ids are increasing integers rendered as strings, so "after" is a plain comparison.
@@ -106,11 +113,12 @@ class BoundedEventStore(EventStore):
         """Bytes of message JSON kept now for the session `session_id`."""
         return sum(self._streams[stream_id].nbytes for stream_id in self._sessions.get(session_id, ()))
 
-    async def store_event(self, stream_id: StreamId, message: JSONRPCMessage | None) -> EventId:
+    async def store_event(self, stream_id: StreamId, message: Any) -> EventId:
         return self._store(stream_id, message, None)
 
-    def _store(self, stream_id: StreamId, message: JSONRPCMessage | None, session_id: str | None) -> EventId:
+    def _store(self, stream_id: StreamId, message: Any, session_id: str | None) -> EventId:
         seq = next(self._counter)
+        # The SDK's message models (either line) render their wire JSON the same way.
         data = message.model_dump_json(by_alias=True, exclude_none=True).encode() if message is not None else None
         event = _Event(stream_id, data)
         if event.nbytes > min(self.max_bytes_per_stream, self.max_bytes):
@@ -185,12 +193,11 @@ class BoundedEventStore(EventStore):
             replayed = self._events.get(later)
             # Priming events (no data) mark a position only; they are never re-sent.
             if later > seq and replayed is not None and replayed.data is not None:
-                message = JSONRPCMessage.model_validate_json(replayed.data)
-                await send_callback(EventMessage(message, str(later)))
+                await send_callback(sdk.replayed_event(str(later), replayed.data))
         return event.stream_id
 
 
-class SessionEventStore(EventStore):
+class SessionEventStore(sdk.EventStoreBase):  # type: ignore[misc,name-defined]
     """A view of a shared store that only sees the events of one session.
 
     The preset closes the view when its session ends (DELETE, idle timeout or crash), which
@@ -217,7 +224,7 @@ class SessionEventStore(EventStore):
         self._closed = True
         self._store.discard_session(self._session_id)
 
-    async def store_event(self, stream_id: StreamId, message: JSONRPCMessage | None) -> EventId:
+    async def store_event(self, stream_id: StreamId, message: Any) -> EventId:
         if self._closed:
             return self._store._unkept_event_id()
         return self._store._store(self._prefix + stream_id, message, self._session_id)

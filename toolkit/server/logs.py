@@ -1,11 +1,11 @@
 """Logging, both ways: notifications to the client, and the server's own log.
 
-**To the client.** FastMCP 1.x registers no `logging/setLevel` handler, so it never declares
-the `logging` capability and answers `setLevel` with -32601 while `ctx.log` still sends
-notifications. `install_log_level_handler` closes that gap; `send_log` is the level-aware way
-to log.
+**To the client.** The SDK's server (FastMCP, MCPServer) registers no `logging/setLevel`
+handler, so it never declares the `logging` capability and answers `setLevel` with -32601
+while `ctx.log` still sends notifications. `install_log_level_handler` closes that gap through
+the SDK boundary; `send_log` is the level-aware way to log.
 
-**The server's own log.** FastMCP configures the root logger with rich's handler, which
+**The server's own log.** The SDK's server configures the root logger with rich's handler, which
 formats and wraps every record on the event loop, and the SDK logs values taken from client
 input whole (an unknown tool name, an answer to a request it never sent). One multi-megabyte
 value then stalls every session while it is wrapped. `configure_server_logging` puts a queue
@@ -22,16 +22,16 @@ import logging
 import logging.handlers
 import queue
 import sys
-import weakref
-from typing import TYPE_CHECKING, Any, Final, get_args
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
-from mcp.types import LoggingLevel
+
+from .._sdk import LOG_LEVELS, LoggingLevel, sdk
+from .state import call_state, session_state, state_of
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context, FastMCP
-    from mcp.server.lowlevel import Server
-    from mcp.server.session import ServerSession
+    from .._sdk import Context
 
 __all__ = [
     "LOG_LEVELS",
@@ -45,46 +45,44 @@ __all__ = [
     "should_send",
 ]
 
-#: RFC 5424 severities in increasing order, as the protocol names them.
-LOG_LEVELS: tuple[LoggingLevel, ...] = get_args(LoggingLevel)
 _RANK = {level: rank for rank, level in enumerate(LOG_LEVELS)}
 
-# Keyed by the session object so a level lives exactly as long as its session.
-_levels: weakref.WeakKeyDictionary[ServerSession, LoggingLevel] = weakref.WeakKeyDictionary()
-_server_defaults: weakref.WeakKeyDictionary[Server[Any, Any], LoggingLevel] = weakref.WeakKeyDictionary()
 
-
-def install_log_level_handler(server: FastMCP, default_level: LoggingLevel = "debug") -> None:
+def install_log_level_handler(server: Any, default_level: LoggingLevel = "debug") -> None:
     """Answer `logging/setLevel` on `server`, which also makes it declare `logging`.
 
+    The level a client sets is kept with its session on the server (`server.toolkit`) and
+    goes with the session.
+
     Args:
-        server: The FastMCP server to extend.
+        server: The server to extend (a `stateful_server` or any SDK server).
         default_level: The minimum level sent to a client that never called `setLevel`.
     """
-    lowlevel = server._mcp_server
 
-    async def set_level(level: LoggingLevel) -> None:
-        session = lowlevel.request_context.session
-        _levels[session] = level
+    async def set_level(ctx: Context, params: Mapping[str, Any]) -> None:
+        session = session_state(ctx)
+        if session is not None:
+            session.log_level = params["level"]
 
-    lowlevel.set_logging_level()(set_level)
-    _server_defaults[lowlevel] = default_level
+    sdk.handle_request(server, "logging/setLevel", set_level)
+    state_of(server).default_log_level = default_level
 
 
-def client_log_level(ctx: Context[Any, Any, Any]) -> LoggingLevel:
+def client_log_level(ctx: Context) -> LoggingLevel:
     """The minimum level the client of `ctx` wants to receive."""
-    level = _levels.get(ctx.session)
-    if level is not None:
-        return level
-    return _server_defaults.get(ctx.fastmcp._mcp_server, "debug")
+    state = call_state(ctx)
+    session = state.session(ctx)
+    if session is not None and session.log_level is not None:
+        return session.log_level
+    return state.default_log_level
 
 
-def should_send(ctx: Context[Any, Any, Any], level: LoggingLevel) -> bool:
+def should_send(ctx: Context, level: LoggingLevel) -> bool:
     """Whether a notification at `level` passes the client's chosen minimum."""
     return _RANK[level] >= _RANK[client_log_level(ctx)]
 
 
-async def send_log(ctx: Context[Any, Any, Any], level: LoggingLevel, data: Any, *, logger: str | None = None) -> bool:
+async def send_log(ctx: Context, level: LoggingLevel, data: Any, *, logger: str | None = None) -> bool:
     """Send `notifications/message` unless the client asked for a higher minimum level.
 
     Args:
@@ -98,7 +96,7 @@ async def send_log(ctx: Context[Any, Any, Any], level: LoggingLevel, data: Any, 
     """
     if not should_send(ctx, level):
         return False
-    await ctx.session.send_log_message(level=level, data=data, logger=logger, related_request_id=ctx.request_id)
+    await sdk.send_log(ctx, level, data, logger)
     return True
 
 

@@ -1,4 +1,4 @@
-"""`stateful_server`: the FastMCP preset for stateful streamable HTTP on AgentCore Runtime.
+"""`stateful_server`: the server preset for stateful streamable HTTP on AgentCore Runtime.
 
 Settings resolve in this order: keyword argument, then environment variable, then the
 default: port and path of the AgentCore Runtime MCP contract (`:8000/mcp`, 900 s idle
@@ -15,43 +15,67 @@ timeout) on the loopback interface. A deployment binds all interfaces explicitly
 | allowed_origins | `MCP_ALLOWED_ORIGINS` (comma separated) | localhost forms when bound to localhost |
 | event_store | `MCP_EVENT_STORE` (`on` / `off`) | on, bounded in memory |
 | retry_interval | `MCP_RETRY_INTERVAL_MS` | `1000` ms |
+| elicitation_timeout | `MCP_ELICITATION_TIMEOUT` (seconds, or `none`) | `300` seconds |
 | default_log_level | `MCP_LOG_LEVEL` | `debug` |
 | log_level | `FASTMCP_LOG_LEVEL` | `INFO` |
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from typing import Any, cast
+from typing import Any, Literal, cast
 
+import anyio
 import uvicorn
-from mcp.server.fastmcp import FastMCP
-from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecuritySettings
-from mcp.types import LoggingLevel
 from starlette.applications import Starlette
 
+from .._sdk import LOG_LEVELS, LoggingLevel, TransportOptions, sdk
 from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
-from .logs import LOG_LEVELS, SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
+from .logs import SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
+from .state import ServerState, state_of
 
-__all__ = ["ServerSettings", "StatefulFastMCP", "stateful_server", "toolkit_version"]
+__all__ = [
+    "DEFAULT_ELICITATION_TIMEOUT",
+    "ELICITATION_TIMEOUT_ENV",
+    "ServerSettings",
+    "StatefulServer",
+    "elicitation_timeout_from",
+    "enter_with_app",
+    "stateful_server",
+    "toolkit_version",
+]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_HOST = "127.0.0.1"
 AGENTCORE_PORT = 8000
 AGENTCORE_PATH = "/mcp"
 AGENTCORE_IDLE_TIMEOUT = 900.0
+#: Seconds to wait for each answer to a form when neither the call nor the server sets a
+#: timeout; generous, because a person is reading and typing.
+DEFAULT_ELICITATION_TIMEOUT = 300.0
+#: The environment variable with the server-wide elicitation timeout: seconds, or `none`.
+ELICITATION_TIMEOUT_ENV = "MCP_ELICITATION_TIMEOUT"
+#: The spelling of "no limit" for `elicitation_timeout`, as argument or environment value.
+NO_LIMIT = "none"
+_LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
+_LOOPBACK_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*")
+
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
 
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
-    """The resolved settings of a stateful server; see the module table for sources."""
+    """The resolved settings of a stateful server; see the module table for sources.
+
+    `elicitation_timeout` is None for "wait without a limit".
+    """
 
     host: str = DEFAULT_HOST
     port: int = AGENTCORE_PORT
@@ -61,6 +85,7 @@ class ServerSettings:
     allowed_origins: tuple[str, ...] | None = None
     event_store: bool = True
     retry_interval_ms: int = 1000
+    elicitation_timeout: float | None = DEFAULT_ELICITATION_TIMEOUT
     default_log_level: LoggingLevel = "debug"
     log_level: str = "INFO"
 
@@ -77,6 +102,7 @@ class ServerSettings:
             "allowed_origins": _split(env.get("MCP_ALLOWED_ORIGINS")),
             "event_store": _parse(env, "MCP_EVENT_STORE", _on_off),
             "retry_interval_ms": _parse(env, "MCP_RETRY_INTERVAL_MS", int),
+            "elicitation_timeout": _parse(env, ELICITATION_TIMEOUT_ENV, _timeout),
             "default_log_level": _parse(env, "MCP_LOG_LEVEL", _log_level),
             "log_level": _parse(env, "FASTMCP_LOG_LEVEL", _server_log_level),
         }
@@ -85,8 +111,12 @@ class ServerSettings:
         for key in ("allowed_hosts", "allowed_origins"):
             if chosen.get(key) is not None:
                 chosen[key] = tuple(chosen[key])
-        if "log_level" in overrides and overrides["log_level"] is not None:
+        if overrides.get("log_level") is not None:
             chosen["log_level"] = _argument(_server_log_level, overrides["log_level"], "log_level")
+        if overrides.get("elicitation_timeout") is not None:
+            chosen["elicitation_timeout"] = _argument(_timeout, overrides["elicitation_timeout"], "elicitation_timeout")
+        if chosen.get("elicitation_timeout") == NO_LIMIT:
+            chosen["elicitation_timeout"] = None
         settings = cls(**chosen)
         settings._check()
         return settings
@@ -99,70 +129,77 @@ class ServerSettings:
         if not self.session_idle_timeout > 0:
             raise ConfigurationError("session_idle_timeout must be a positive number of seconds.")
 
-    def transport_security(self) -> TransportSecuritySettings | None:
-        """DNS-rebinding protection: on for localhost binds and whenever hosts are listed."""
+    def dns_rebinding_protection(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The accepted `(hosts, origins)` when DNS-rebinding protection is on, else None.
+
+        On for a loopback bind (its localhost forms) and whenever hosts are listed; off for
+        a deployed host without `allowed_hosts`.
+        """
         if self.allowed_hosts is not None:
-            return TransportSecuritySettings(
-                enable_dns_rebinding_protection=True,
-                allowed_hosts=list(self.allowed_hosts),
-                allowed_origins=list(self.allowed_origins or ()),
-            )
+            return self.allowed_hosts, self.allowed_origins or ()
         if self.host in LOCAL_HOSTS:
-            return TransportSecuritySettings(
-                enable_dns_rebinding_protection=True,
-                allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*"],
-                allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
-            )
+            return _LOOPBACK_HOSTS, _LOOPBACK_ORIGINS
         # Bound to all interfaces (the AgentCore contract): the platform terminates the public
         # host name, so protection is opt-in through MCP_ALLOWED_HOSTS.
-        return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+        return None
+
+    def transport_options(self, event_store: Any = None) -> TransportOptions:
+        """What the SDK's streamable-HTTP transport is built with, for `event_store` (or none)."""
+        protection = self.dns_rebinding_protection()
+        session_events: Callable[[str], SessionEventStore] | None = None
+        if isinstance(event_store, BoundedEventStore):
+            shared = event_store
+
+            def session_events(session_id: str) -> SessionEventStore:
+                return SessionEventStore(shared, session_id)
+
+        return TransportOptions(
+            path=self.path,
+            host=self.host,
+            allowed_hosts=protection[0] if protection is not None else None,
+            allowed_origins=protection[1] if protection is not None else None,
+            session_idle_timeout=self.session_idle_timeout,
+            max_sessions=None,
+            event_store=event_store,
+            retry_interval_ms=self.retry_interval_ms if event_store is not None else None,
+            session_events=session_events,
+        )
 
 
-class _SessionScopedManager(StreamableHTTPSessionManager):
-    """Gives every session its own view of the shared event store, closed when it ends."""
+class StatefulServer(sdk.ServerBase):  # type: ignore[misc,name-defined]
+    """The SDK's server (FastMCP on mcp 1.x) with the toolkit's transport and state.
 
-    def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
-        transport = super()._admit_session(requestor)
-        if transport is not None and isinstance(self.event_store, BoundedEventStore):
-            assert transport.mcp_session_id is not None
-            transport._event_store = SessionEventStore(self.event_store, transport.mcp_session_id)
-        return transport
-
-    async def _discard_session(self, session_id: str, transport: StreamableHTTPServerTransport) -> None:
-        # The SDK ends every session here: DELETE, idle timeout, crash, a refused opening.
-        await super()._discard_session(session_id, transport)
-        if isinstance(transport._event_store, SessionEventStore):
-            transport._event_store.close()
-
-
-class StatefulFastMCP(FastMCP[Any]):
-    """A FastMCP whose streamable-HTTP app scopes resumable events to their session.
+    Everything the SDK's server offers still works: `@server.tool()`, resources, prompts,
+    custom routes. Its streamable-HTTP app keeps sessions, answers with SSE, scopes
+    resumable events to their session, and enters the task managers registered with it.
 
     Attributes:
-        toolkit_settings: The resolved `ServerSettings` this server was built with.
-        event_store: The shared `BoundedEventStore`, or None when resumability is off.
+        toolkit: What the toolkit keeps for this server (`toolkit.server.state.ServerState`).
+        event_store: The shared `BoundedEventStore`, or None when resumability is off or the
+            store is one of your own.
     """
 
-    toolkit_settings: ServerSettings
+    toolkit: ServerState
     event_store: BoundedEventStore | None
+    _own_event_store: Any
+
+    @property
+    def toolkit_settings(self) -> ServerSettings:
+        """The resolved settings this server was built (or last served) with."""
+        settings = self.toolkit.settings
+        assert settings is not None, "built by stateful_server()"
+        return settings
 
     def streamable_http_app(self) -> Starlette:
-        if self._session_manager is None:
-            self._session_manager = _SessionScopedManager(
-                app=self._mcp_server,
-                event_store=self._event_store,
-                retry_interval=self._retry_interval,
-                json_response=self.settings.json_response,
-                stateless=self.settings.stateless_http,
-                security_settings=self.settings.transport_security,
-                max_request_body_size=self.settings.max_request_body_size,
-                session_idle_timeout=self.settings.session_idle_timeout,
-                max_sessions=self.settings.max_sessions,
-            )
-        return super().streamable_http_app()
+        """The streamable-HTTP ASGI app; its lifespan runs the sessions and the task managers.
+
+        Build it once per server (the sessions it serves belong to it).
+        """
+        app = sdk.streamable_http_app(self, self.toolkit_settings.transport_options(self._own_event_store))
+        return _entering(app, self.toolkit.app_resources)
 
     def serve(self, host: str | None = None, port: int | None = None, *, log_level: str | None = None) -> None:
-        """Serve streamable HTTP until interrupted, optionally on another host, port or log level.
+        """Serve streamable HTTP with uvicorn until interrupted, optionally on another host, port or log level.
 
         DNS-rebinding protection is recomputed for the new host, so binding to 127.0.0.1
         turns it on and binding to 0.0.0.0 leaves it to `allowed_hosts`.
@@ -170,41 +207,79 @@ class StatefulFastMCP(FastMCP[Any]):
         Raises:
             ConfigurationError: The port is out of range or `log_level` is not a level.
         """
+        current = self.toolkit_settings
         settings = replace(
-            self.toolkit_settings,
-            host=host or self.toolkit_settings.host,
-            port=port or self.toolkit_settings.port,
-            log_level=(
-                _argument(_server_log_level, log_level, "log_level") if log_level else self.toolkit_settings.log_level
-            ),
+            current,
+            host=host or current.host,
+            port=port or current.port,
+            log_level=_argument(_server_log_level, log_level, "log_level") if log_level else current.log_level,
         )
         settings._check()
-        self.toolkit_settings = settings
-        self.settings.host = settings.host
-        self.settings.port = settings.port
-        self.settings.transport_security = settings.transport_security()
-        self.settings.log_level = cast(Any, settings.log_level)
+        self.toolkit.settings = settings
         configure_server_logging(settings.log_level)
         try:
-            self.run("streamable-http")
+            anyio.run(self.serve_async)
         except KeyboardInterrupt:
             # uvicorn has shut down cleanly and re-raised the signal; a traceback adds nothing.
             return
 
-    async def run_streamable_http_async(self) -> None:
-        """Serve with uvicorn, whose records go through the root logger like everyone else's.
+    async def serve_async(self) -> None:
+        """Serve with uvicorn in the running event loop, on the host and port of the settings.
 
-        FastMCP lets uvicorn install its own handlers, which write on the event loop; without
-        a logging configuration uvicorn's loggers propagate to the toolkit's queue handler.
+        uvicorn runs without a logging configuration of its own, so its records go through
+        the root logger and the toolkit's log writer like everyone else's.
         """
+        settings = self.toolkit_settings
         config = uvicorn.Config(
             self.streamable_http_app(),
-            host=self.settings.host,
-            port=self.settings.port,
-            log_level=self.settings.log_level.lower(),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
             log_config=None,
         )
         await uvicorn.Server(config).serve()
+
+
+def enter_with_app(server: Any, resource: AbstractAsyncContextManager[Any]) -> None:
+    """Enter `resource` when `server`'s streamable-HTTP app starts, and exit it when the app stops.
+
+    The app's lifespan runs once per process, unlike a server `lifespan=`, which runs once
+    per session in stateful streamable HTTP. Entering the same resource twice is ignored.
+
+    Args:
+        server: A `stateful_server` or any other SDK server.
+        resource: An async context manager, e.g. a `TaskManager`.
+    """
+    state = state_of(server)
+    if any(existing is resource for existing in state.app_resources):
+        return
+    state.app_resources.append(resource)
+    if isinstance(server, StatefulServer) or state.app_wrapped:
+        return
+    build_app = server.streamable_http_app
+
+    def streamable_http_app() -> Starlette:
+        return _entering(build_app(), state.app_resources)
+
+    # An instance attribute shadows the method, so the SDK's own run() builds the wrapped app too.
+    setattr(server, "streamable_http_app", streamable_http_app)  # noqa: B010
+    state.app_wrapped = True
+
+
+def _entering(app: Starlette, resources: list[Any]) -> Starlette:
+    inner: Lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[Any]:
+        async with AsyncExitStack() as stack:
+            # Read when the app starts, so resources registered after the app was built count.
+            for resource in list(resources):
+                await stack.enter_async_context(resource)
+            async with inner(app) as state:
+                yield state
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def stateful_server(
@@ -216,20 +291,21 @@ def stateful_server(
     session_idle_timeout: float | None = None,
     allowed_hosts: list[str] | None = None,
     allowed_origins: list[str] | None = None,
-    event_store: bool | EventStore | None = None,
+    event_store: Any = None,
     retry_interval_ms: int | None = None,
+    elicitation_timeout: float | Literal["none"] | None = None,
     default_log_level: LoggingLevel | None = None,
     log_level: str | None = None,
     version: str | None = None,
     **overrides: Any,
-) -> StatefulFastMCP:
-    """Create a FastMCP server preset for stateful streamable HTTP.
+) -> StatefulServer:
+    """Create a server preset for stateful streamable HTTP, on the installed SDK line.
 
-    The server keeps sessions (`stateless_http=False`), answers with SSE
-    (`json_response=False`) so tools can send requests and notifications mid-call, declares
-    `logging` and answers `logging/setLevel`, resumes dropped SSE streams from a bounded
-    event store, ends sessions after AgentCore's idle timeout, and writes its own log from
-    a thread, each message cut short (see `toolkit.logs.configure_server_logging`).
+    The server keeps sessions, answers with SSE so tools can send requests and
+    notifications mid-call, declares `logging` and answers `logging/setLevel`, resumes
+    dropped SSE streams from a bounded event store, ends sessions after AgentCore's idle
+    timeout, and writes its own log from a thread, each message cut short (see
+    `toolkit.server.logs.configure_server_logging`).
 
     Args:
         name: Server name reported on `initialize`.
@@ -241,23 +317,31 @@ def stateful_server(
             for a deployed host (`MCP_ALLOWED_HOSTS`).
         allowed_origins: `Origin` values accepted with `allowed_hosts`.
         event_store: True for the bounded in-memory store (the default), False for none,
-            or an `EventStore` of your own.
+            or an SDK event store of your own.
         retry_interval_ms: SSE `retry` hint sent to clients for reconnection.
+        elicitation_timeout: Seconds the form helpers wait for each answer unless a call
+            says otherwise, or `"none"` for no limit (`MCP_ELICITATION_TIMEOUT`, default 300).
         default_log_level: Minimum level of log notifications for clients that never call
             `setLevel`.
         log_level: Level of the server's own log, `DEBUG` to `CRITICAL` (`FASTMCP_LOG_LEVEL`,
             default `INFO`).
         version: Server version reported on `initialize` (default: the toolkit's version).
-        **overrides: Passed to `FastMCP` unchanged (instructions, lifespan, auth, ...).
+        **overrides: Passed to the SDK's server class unchanged (instructions, lifespan,
+            auth, ...).
 
     Returns:
-        The configured server; run it with `server.serve()`, `server.run("streamable-http")`
-        or serve `server.streamable_http_app()` with any ASGI server.
+        The configured server; run it with `server.serve()`, or serve
+        `server.streamable_http_app()` with any ASGI server.
 
     Raises:
         ConfigurationError: A setting, from an argument or the environment, is invalid.
     """
-    own_store = event_store if isinstance(event_store, EventStore) else None
+    own_store = event_store if isinstance(event_store, sdk.EventStoreBase) else None
+    if own_store is None and event_store is not None and not isinstance(event_store, bool):
+        raise ConfigurationError(
+            f"event_store={event_store!r} is not valid: pass True, False, or an event store "
+            "(e.g. toolkit.BoundedEventStore())."
+        )
     settings = ServerSettings.resolve(
         host=host,
         port=port,
@@ -267,28 +351,18 @@ def stateful_server(
         allowed_origins=allowed_origins,
         event_store=None if own_store is not None else event_store,
         retry_interval_ms=retry_interval_ms,
+        elicitation_timeout=elicitation_timeout,
         default_log_level=default_log_level,
         log_level=log_level,
     )
-    # Before FastMCP is built: with a handler on the root logger, FastMCP adds no rich one.
+    # Before the SDK's server is built: with a handler on the root logger, it adds no rich one.
     configure_server_logging(settings.log_level)
-    store: EventStore | None = own_store or (BoundedEventStore() if settings.event_store else None)
-    server = StatefulFastMCP(
-        name,
-        host=settings.host,
-        port=settings.port,
-        streamable_http_path=settings.path,
-        stateless_http=False,
-        json_response=False,
-        session_idle_timeout=settings.session_idle_timeout,
-        transport_security=settings.transport_security(),
-        event_store=store,
-        retry_interval=settings.retry_interval_ms if store is not None else None,
-        log_level=settings.log_level,
-        **overrides,
-    )
-    server._mcp_server.version = version or toolkit_version()
-    server.toolkit_settings = settings
+    store = own_store or (BoundedEventStore() if settings.event_store else None)
+    server = StatefulServer(name, log_level=settings.log_level, **overrides)
+    sdk.set_server_version(server, version or toolkit_version())
+    state = state_of(server)
+    state.settings = settings
+    server._own_event_store = store
     server.event_store = store if isinstance(store, BoundedEventStore) else None
     install_log_level_handler(server, settings.default_log_level)
     return server
@@ -312,7 +386,7 @@ def _argument(convert: Any, raw: Any, name: str) -> Any:
 
 def _parse(env: Mapping[str, str], key: str, convert: Any) -> Any:
     raw = env.get(key)
-    if raw is None or raw == "":
+    if raw is None or not raw.strip():
         return None
     try:
         return convert(raw)
@@ -333,6 +407,34 @@ def _on_off(raw: str) -> bool:
     if value in ("0", "off", "false", "no"):
         return False
     raise ValueError("use on or off")
+
+
+def _timeout(raw: object) -> float | str:
+    if isinstance(raw, str) and raw.strip().lower() == NO_LIMIT:
+        return NO_LIMIT
+    try:
+        seconds = float(raw) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else math.nan
+    except ValueError:
+        seconds = math.nan
+    # inf would read as "no limit" by accident; `none` says it on purpose.
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"use a positive number of seconds, e.g. 300, or '{NO_LIMIT}' to wait without a limit")
+    return seconds
+
+
+def elicitation_timeout_from(environ: Mapping[str, str]) -> float | None:
+    """The elicitation timeout `MCP_ELICITATION_TIMEOUT` in `environ` sets, else the default.
+
+    Returns:
+        Seconds, or None for `none` (wait as long as the tool call lives).
+
+    Raises:
+        ConfigurationError: The variable is neither a positive number of seconds nor `none`.
+    """
+    value = _parse(environ, ELICITATION_TIMEOUT_ENV, _timeout)
+    if value is None:
+        return DEFAULT_ELICITATION_TIMEOUT
+    return None if value == NO_LIMIT else float(value)
 
 
 def _log_level(raw: str) -> LoggingLevel:

@@ -1,42 +1,50 @@
 """Resource subscriptions: answer `resources/subscribe` and notify subscribers of changes.
 
-FastMCP 1.x has no public API for `resources/subscribe`; the handlers belong on its low-level
-server, which even then declares `resources.subscribe: false`. `enable_resource_subscriptions`
-registers both handlers, makes the declared capability match, and returns the registry that
-tools use to announce a change.
+Neither SDK line has a public API for `resources/subscribe` on its high-level server, and
+mcp 1.x declares `resources.subscribe: false` even with handlers in place.
+`enable_resource_subscriptions` registers both handlers, makes the declared capability
+match, and returns the registry (kept on the server) that tools use to announce a change.
+Subscriptions belong to sessions of protocol revision 2025-11-25.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from pydantic import AnyUrl
+
+from .._sdk import sdk
+from .state import state_of
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import FastMCP
-    from mcp.server.session import ServerSession
-    from mcp.types import ServerCapabilities
+    from .._sdk import Context
 
 __all__ = ["ResourceSubscriptions", "enable_resource_subscriptions"]
 
+UPDATED = "notifications/resources/updated"
+
 
 class ResourceSubscriptions:
-    """The resource URIs each live session subscribed to; a session's entry ends with it."""
+    """The resource URIs each live session subscribed to; a session's entry ends with it.
+
+    Sessions are the SDK's session objects (what a tool's context belongs to); the registry
+    holds them weakly.
+    """
 
     def __init__(self) -> None:
-        self._by_session: weakref.WeakKeyDictionary[ServerSession, set[str]] = weakref.WeakKeyDictionary()
+        self._by_session: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
 
-    def add(self, session: ServerSession, uri: str) -> None:
+    def add(self, session: object, uri: str) -> None:
         """Subscribe `session` to `uri`."""
         self._by_session.setdefault(session, set()).add(uri)
 
-    def discard(self, session: ServerSession, uri: str) -> None:
+    def discard(self, session: object, uri: str) -> None:
         """Unsubscribe `session` from `uri`; unknown pairs are ignored."""
         self._by_session.get(session, set()).discard(uri)
 
-    def subscribers(self, uri: str) -> list[ServerSession]:
+    def subscribers(self, uri: str) -> list[object]:
         """The sessions currently subscribed to `uri`."""
         return [session for session, uris in list(self._by_session.items()) if uri in uris]
 
@@ -49,7 +57,7 @@ class ResourceSubscriptions:
         told = 0
         for session in self.subscribers(uri):
             try:
-                await session.send_resource_updated(AnyUrl(uri))
+                await sdk.notify_session(session, UPDATED, {"uri": uri})
             except (anyio.ClosedResourceError, anyio.BrokenResourceError):
                 self._by_session.pop(session, None)
                 continue
@@ -57,31 +65,30 @@ class ResourceSubscriptions:
         return told
 
 
-def enable_resource_subscriptions(server: FastMCP[Any]) -> ResourceSubscriptions:
+def enable_resource_subscriptions(server: Any) -> ResourceSubscriptions:
     """Answer `resources/subscribe` and `resources/unsubscribe` on `server`, and declare `subscribe`.
+
+    Calling it again for the same server returns the same registry.
 
     Returns:
         The registry of subscriptions; call `notify_updated(uri)` when a resource changes.
     """
-    subscriptions = ResourceSubscriptions()
-    lowlevel = server._mcp_server
+    state = state_of(server)
+    if state.subscriptions is not None:
+        return state.subscriptions
+    subscriptions = state.subscriptions = ResourceSubscriptions()
 
-    async def subscribe(uri: AnyUrl) -> None:
-        subscriptions.add(lowlevel.request_context.session, str(uri))
+    async def subscribe(ctx: Context, params: Mapping[str, Any]) -> None:
+        session = sdk.session_key(ctx)
+        if session is not None:
+            subscriptions.add(session, str(params["uri"]))
 
-    async def unsubscribe(uri: AnyUrl) -> None:
-        subscriptions.discard(lowlevel.request_context.session, str(uri))
+    async def unsubscribe(ctx: Context, params: Mapping[str, Any]) -> None:
+        session = sdk.session_key(ctx)
+        if session is not None:
+            subscriptions.discard(session, str(params["uri"]))
 
-    lowlevel.subscribe_resource()(subscribe)
-    lowlevel.unsubscribe_resource()(unsubscribe)
-    declare = lowlevel.get_capabilities
-
-    def get_capabilities(*args: Any, **kwargs: Any) -> ServerCapabilities:
-        capabilities = declare(*args, **kwargs)
-        if capabilities.resources is not None:
-            capabilities.resources.subscribe = True
-        return capabilities
-
-    # The SDK derives `resources.subscribe` from nothing; declaring it is the point of the call.
-    lowlevel.get_capabilities = get_capabilities  # type: ignore[method-assign]
+    sdk.handle_request(server, "resources/subscribe", subscribe)
+    sdk.handle_request(server, "resources/unsubscribe", unsubscribe)
+    sdk.declare_resource_subscribe(server)
     return subscriptions

@@ -4,7 +4,7 @@ An owner is a string with a kind prefix, so ids from different sources never col
 
 | owner | when | who may read the task |
 | --- | --- | --- |
-| `user:<subject or client id>` | the server authenticates requests (FastMCP `auth=`) | that user |
+| `user:<subject or client id>` | the server authenticates requests (the server's `auth=`) | that user |
 | `actor:<actor id>` | `OwnerPolicy(actor_header=...)` and the header is present | that actor |
 | None (anonymous) | otherwise | anyone holding the task id |
 
@@ -22,15 +22,15 @@ AgentCore actor id, or the seed's `session@@@memory@@@actor` packing whose actor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from mcp.server.auth.middleware.auth_context import get_access_token
-
+from .._sdk import sdk
 from ..errors import InvalidHeader
+from ..server.context import request_header
 from .memory_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_memory_ids
 
 if TYPE_CHECKING:
-    from mcp.server.fastmcp import Context
+    from .._sdk import Context
 
 __all__ = ["OwnerPolicy", "authenticated_user", "owner_of", "request_header"]
 
@@ -47,7 +47,7 @@ class OwnerPolicy:
 
     actor_header: str | None = None
 
-    def owner_of(self, ctx: Context[Any, Any, Any]) -> str | None:
+    def owner_of(self, ctx: Context) -> str | None:
         """The owner of the request in `ctx`, or None for an anonymous caller.
 
         Raises:
@@ -63,7 +63,7 @@ class OwnerPolicy:
         return None
 
 
-def owner_of(ctx: Context[Any, Any, Any], policy: OwnerPolicy | None = None) -> str | None:
+def owner_of(ctx: Context, policy: OwnerPolicy | None = None) -> str | None:
     """The owner of the request in `ctx` under `policy` (by default: the user), None if anonymous."""
     return (policy or OwnerPolicy()).owner_of(ctx)
 
@@ -74,10 +74,10 @@ def authenticated_user() -> str | None:
     The token's subject (`sub`) names the user; a token without one (a client-credentials
     grant) is owned by its OAuth client id.
     """
-    token = get_access_token()
-    if token is None:
+    principal = sdk.access_token_claims()
+    if principal is None:
         return None
-    return token.subject or token.client_id
+    return principal["subject"] or principal["client_id"]
 
 
 def actor_from_header(header: str, raw: str) -> str:
@@ -87,10 +87,3 @@ def actor_from_header(header: str, raw: str) -> str:
     if PACKED_SEPARATOR in raw:
         return parse_memory_ids(raw, header).actor_id
     return ACTOR_ID.check(raw.strip(), header)
-
-
-def request_header(ctx: Context[Any, Any, Any], name: str) -> str | None:
-    """A header of the HTTP request behind `ctx`, or None (also when there is no HTTP request)."""
-    request = getattr(ctx.request_context, "request", None)
-    headers = getattr(request, "headers", None)
-    return None if headers is None else headers.get(name)

@@ -1,11 +1,11 @@
-"""`register_task_tools`: the standard background-task tools on a FastMCP server, in one call.
+"""`register_task_tools`: the standard background-task tools on a server, in one call.
 
 For each job it adds `start_<job>`, whose parameters are the job's own; then
 `check_task_status`, `get_task_results`, `cancel_task` and `list_tasks`. Every tool works
 out the caller's owner (see `toolkit.owners`): a user's or actor's tasks are shown to them
 alone, and an anonymous task to whoever holds its id.
 
-It also ties the manager's lifetime to the server's streamable-HTTP app. FastMCP's own
+It also ties the manager's lifetime to the server's streamable-HTTP app. The server's own
 `lifespan=` runs once per *session* in stateful streamable HTTP, which would cancel a task
 when the session that started it ends; the app's lifespan runs once per process, which is
 what a background task needs.
@@ -14,33 +14,28 @@ what a background task needs.
 from __future__ import annotations
 
 import inspect
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from mcp.server.fastmcp import Context, FastMCP
 from pydantic import Field
-from starlette.applications import Starlette
 
+from .._sdk import Context
 from ..errors import ConfigurationError
+from ..server.context import request_header
+from ..server.preset import enter_with_app
 from .jobs import Job, JobFunction
 from .manager import TaskManager
 from .memory_ids import MEMORY_IDS_HEADER, parse_memory_ids
-from .owners import OwnerPolicy, request_header
+from .owners import OwnerPolicy
 from .record import TaskStatus
 
 __all__ = ["register_task_tools", "run_with_app"]
 
 CONTEXT_PARAMETER = "ctx"
-Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
-
-# Managers whose lifetime each server's HTTP app owns; the app is wrapped once per server.
-_app_managers: weakref.WeakKeyDictionary[FastMCP[Any], list[TaskManager]] = weakref.WeakKeyDictionary()
 
 
 def register_task_tools(
-    server: FastMCP[Any],
+    server: Any,
     manager: TaskManager,
     *jobs: JobFunction | Job,
     owners: OwnerPolicy | None = None,
@@ -55,7 +50,7 @@ def register_task_tools(
         ```
 
     Args:
-        server: The FastMCP server (a `stateful_server` or any other).
+        server: The server (a `stateful_server` or any other SDK server).
         manager: Runs the tasks; its lifetime becomes that of the server's HTTP app.
         *jobs: Async functions (registered with `manager` if they are not yet) or `Job`s
             from `manager.add_job`, e.g. to make one resumable.
@@ -77,34 +72,9 @@ def register_task_tools(
     run_with_app(server, manager)
 
 
-def run_with_app(server: FastMCP[Any], manager: TaskManager) -> None:
+def run_with_app(server: Any, manager: TaskManager) -> None:
     """Make `server`'s streamable-HTTP app enter `manager` on start-up and close it on shutdown."""
-    managers = _app_managers.get(server)
-    if managers is None:
-        managers = _app_managers[server] = []
-        build_app = server.streamable_http_app
-
-        def streamable_http_app() -> Starlette:
-            app = build_app()
-            app.router.lifespan_context = _with_managers(managers, app.router.lifespan_context)
-            return app
-
-        # An instance attribute shadows the method, so FastMCP.run() builds the wrapped app too.
-        setattr(server, "streamable_http_app", streamable_http_app)  # noqa: B010
-    if manager not in managers:
-        managers.append(manager)
-
-
-def _with_managers(managers: list[TaskManager], inner: Lifespan) -> Lifespan:
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[Any]:
-        async with AsyncExitStack() as stack:
-            for manager in managers:
-                await stack.enter_async_context(manager)
-            async with inner(app) as state:
-                yield state
-
-    return lifespan
+    enter_with_app(server, manager)
 
 
 def _registered(manager: TaskManager, func: JobFunction) -> Job:
@@ -134,7 +104,7 @@ def _start_tool(
         raise ConfigurationError(f"Job {job.name!r} may not have a parameter named {CONTEXT_PARAMETER!r}.")
 
     async def start(**arguments: Any) -> dict[str, Any]:
-        ctx: Context[Any, Any, Any] = arguments.pop(CONTEXT_PARAMETER)
+        ctx: Context = arguments.pop(CONTEXT_PARAMETER)
         metadata = {}
         raw = request_header(ctx, memory_header) if memory_header else None
         if memory_header and raw is not None:
@@ -142,7 +112,7 @@ def _start_tool(
         record = await manager.start(job.name, arguments, owner=policy.owner_of(ctx), metadata=metadata)
         return record.status_view()
 
-    # FastMCP reads the tool's parameters from the signature: the job's own, plus the context.
+    # The SDK reads the tool's parameters from the signature: the job's own, plus the context.
     context = inspect.Parameter(CONTEXT_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Context)
     start.__signature__ = inspect.Signature([*job.parameters, context], return_annotation=dict[str, Any])  # type: ignore[attr-defined]
     start.__annotations__ = {
@@ -155,26 +125,26 @@ def _start_tool(
 
 
 def _standard_tools(manager: TaskManager, policy: OwnerPolicy) -> list[Callable[..., Awaitable[dict[str, Any]]]]:
-    async def check_task_status(task_id: str, ctx: Context[Any, Any, Any]) -> dict[str, Any]:
+    async def check_task_status(task_id: str, ctx: Context) -> dict[str, Any]:
         """Check a background task you started: its status (pending, running, completed, failed,
         cancelled or interrupted), progress from 0 to 1, a message, and whether the result is ready."""
         record = await manager.get(task_id, owner=policy.owner_of(ctx))
         return record.status_view()
 
-    async def get_task_results(task_id: str, ctx: Context[Any, Any, Any]) -> dict[str, Any]:
+    async def get_task_results(task_id: str, ctx: Context) -> dict[str, Any]:
         """Get the result of a finished background task you started. A task that is still
         pending or running returns an error saying so; check its status and ask again later."""
         record = await manager.result(task_id, owner=policy.owner_of(ctx))
         return record.result_view()
 
-    async def cancel_task(task_id: str, ctx: Context[Any, Any, Any]) -> dict[str, Any]:
+    async def cancel_task(task_id: str, ctx: Context) -> dict[str, Any]:
         """Cancel a pending or running background task you started. A finished task is left as
         it is; the answer shows the task's status either way."""
         record = await manager.cancel(task_id, owner=policy.owner_of(ctx))
         return record.status_view()
 
     async def list_tasks(
-        ctx: Context[Any, Any, Any],
+        ctx: Context,
         status: TaskStatus | None = None,
         limit: Annotated[int, Field(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
