@@ -78,6 +78,9 @@ def test_each_supported_line_has_a_test_run_inside_the_declared_range():
         assert all(spec.contains(version) for version in versions), f"{session}: {requirement} leaves {spec}"
         covered |= {line_for(version) for version in versions}
     assert covered == set(SUPPORTED)
+    # The README's test command runs them all.
+    (listed,) = re.findall(r"sessions=\(([^)]*)\)", (ROOT / "scripts" / "test.sh").read_text())
+    assert listed.split() == ["lint", *lines]
 
 
 def test_the_demo_environment_is_the_strands_mcp2_line():
