@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything (first run only) and run the main demo offline: a server and the reference client.
+# Install everything (first run only; .venv/ is on the mcp 2.x line, see bootstrap.sh) and run
+# the main demo offline: a server and the reference client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh

@@ -5,25 +5,48 @@ Fixtures built on these live in `conftest.py`; tests import the helpers from her
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from mcp import ClientSession
-from mcp.server.fastmcp import FastMCP
-from mcp.shared.memory import create_connected_server_and_client_session
+from sdk_compat import SDK_LINE
 
-from demo_client.local_ports import free_port, wait_until_listening
+if SDK_LINE >= 2:
+    from mcp import Client
+else:
+    from mcp.shared.memory import create_connected_server_and_client_session
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SERVERS = Path(__file__).resolve().parent / "servers"
 STARTUP_TIMEOUT = 20.0
+
+
+def _load_local_ports() -> ModuleType:
+    """`demo_client/local_ports.py` (standard library only), without importing the packages.
+
+    The harness loads before any test. Importing `demo_client` (and so `toolkit`) here would
+    turn one import error in them into a single conftest error for the whole run; this way each
+    test module that needs them fails on its own and the rest still run.
+    """
+    spec = importlib.util.spec_from_file_location("_harness_local_ports", ROOT / "demo_client" / "local_ports.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_local_ports = _load_local_ports()
+free_port: Callable[[], int] = _local_ports.free_port
+wait_until_listening: Callable[..., bool] = _local_ports.wait_until_listening
 
 
 @dataclass
@@ -99,8 +122,23 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def in_memory_client(server: FastMCP[Any], **callbacks: Any) -> AsyncIterator[ClientSession]:
-    """A ClientSession connected to `server` over in-memory streams, already initialized."""
+async def in_memory_client(server: Any, **callbacks: Any) -> AsyncIterator[Any]:
+    """A client connected to `server` in this process, on a 2025-11-25 session, already initialized.
+
+    On mcp 1.x it is a `ClientSession` over in-memory streams; on mcp 2.x an `mcp.Client` in
+    legacy mode (the `initialize` handshake over an in-memory transport). Both have `call_tool`,
+    `list_tools`, `get_prompt`, ...; `callbacks` are the client's callbacks and options
+    (`elicitation_callback`, `message_handler`, `raise_exceptions`, ...), e.g. from
+    `sdk_compat.wire_callbacks`.
+    """
+    if SDK_LINE >= 2:
+        async with Client(server, mode="legacy", **callbacks) as client:
+            yield client
+        return
+    timeout = callbacks.get("read_timeout_seconds")
+    if isinstance(timeout, int | float):
+        # 1.x takes a timedelta where 2.x takes seconds; tests pass seconds.
+        callbacks["read_timeout_seconds"] = timedelta(seconds=timeout)
     async with create_connected_server_and_client_session(server, **callbacks) as session:
         yield session
 

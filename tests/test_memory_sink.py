@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from strands.types.session import SessionMessage
 from task_support import eventually, wait_for
 
 from toolkit import (
@@ -83,7 +82,10 @@ async def test_the_request_is_one_conversational_user_message_in_strands_format(
         stubber.assert_no_pending_responses()
 
 
+@pytest.mark.requires_strands
 async def test_strands_reads_the_text_back_as_a_user_message():
+    from strands.types.session import SessionMessage
+
     client = agentcore_client()
     sent: list[dict[str, object]] = []
     client.meta.events.register(

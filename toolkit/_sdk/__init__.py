@@ -38,6 +38,7 @@ __all__ = [
     "SessionEvents",
     "TransportOptions",
     "UnsupportedSDK",
+    "line_for",
     "sdk",
 ]
 
@@ -64,22 +65,31 @@ def _supported_ranges() -> str:
     return " or ".join(f"mcp>={lo[0]}.{lo[1]},<{hi[0]}.{hi[1]}" for lo, hi in SUPPORTED.values())
 
 
+def line_for(version: str) -> int:
+    """The SDK line (1 or 2) the toolkit uses for `mcp` at `version`.
+
+    Raises:
+        UnsupportedSDK: `version` is in no supported range; the message says what to install.
+    """
+    found = _version_tuple(version)
+    for line, (lowest, first_unsupported) in SUPPORTED.items():
+        if lowest <= found < first_unsupported:
+            return line
+    raise UnsupportedSDK(f"mcp {version} is not supported by this toolkit; install {_supported_ranges()}.")
+
+
 def _load() -> ModuleType:
     try:
         version = metadata.version("mcp")
     except metadata.PackageNotFoundError as exc:
         raise UnsupportedSDK(f"The MCP SDK is not installed; install {_supported_ranges()}.") from exc
-    found = _version_tuple(version)
-    for line, (lowest, first_unsupported) in SUPPORTED.items():
-        if lowest <= found < first_unsupported:
-            if line == 1:
-                from . import v1
+    if line_for(version) == 1:
+        from . import v1
 
-                return v1
-            from . import v2
+        return v1
+    from . import v2
 
-            return v2
-    raise UnsupportedSDK(f"mcp {version} is not supported by this toolkit; install {_supported_ranges()}.")
+    return v2
 
 
 sdk: SDKLine = _load()  # type: ignore[assignment]
