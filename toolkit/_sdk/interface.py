@@ -30,6 +30,7 @@ __all__ = [
     "ClientRequestError",
     "ClientRequestTimeout",
     "LoggingLevel",
+    "NoBackChannel",
     "RequestHandler",
     "SDKLine",
     "TransportOptions",
@@ -62,6 +63,14 @@ class ClientRequestTimeout(Exception):
     """No answer to a server-to-client request in time; the request was cancelled on the wire."""
 
 
+class NoBackChannel(Exception):
+    """The call has no channel for server-to-client requests; nothing was sent.
+
+    A 2026-07-28 request never has one: the server asks the client by answering with an
+    input-required result instead. Only mcp 2.x raises it.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class TransportOptions:
     """What the toolkit asks of the streamable-HTTP transport.
@@ -74,7 +83,10 @@ class TransportOptions:
         allowed_origins: `Origin` values accepted with `allowed_hosts`.
         session_idle_timeout: Seconds without a request before a 2025-11-25 session ends.
         max_sessions: Open 2025-11-25 sessions at most; None for the SDK's default.
-        event_store: The SDK-shaped event store for SSE resumability, or None.
+        event_store: The SDK-shaped event store for SSE resumability, or None. If it has a
+            `scoped(session_id, store) -> store` method, each 2025-11-25 session writes to the
+            view that returns (stream ids repeat across sessions); a view with a `close()`
+            method is closed once, when its session ends.
         retry_interval_ms: The SSE `retry` hint, with an event store.
     """
 
