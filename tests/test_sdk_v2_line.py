@@ -9,9 +9,11 @@ the SDK changes under one of them, a test here fails by name.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import socket
 import warnings
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -197,6 +199,10 @@ def build_server(probe: Probe) -> Any:
         except NoBackChannel as exc:
             return {"outcome": "no back-channel", "message": str(exc)}
         return {"outcome": "answered", "answer": result}
+
+    @server.tool()
+    async def ask_for(ctx: sdk.Context, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        return await sdk.request_client(ctx, method, params, seconds=5.0, timeout_reason="no answer")
 
     @server.tool()
     async def ask_then_give_up(ctx: sdk.Context, seconds: float) -> str:
@@ -388,6 +394,12 @@ async def test_session_key_lives_as_long_as_the_session() -> None:
     assert first is not None and first is again
     assert other is not None and other is not first
     assert sessionless is None
+    # Per-session tables key weakly by it, and nothing else keeps an ended session alive.
+    gone = weakref.ref(first)
+    probe.keys.clear()
+    del first, again, other
+    gc.collect()
+    assert gone() is None
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -408,6 +420,37 @@ async def test_request_client_round_trip() -> None:
     ):
         outcome = structured(await client.call_tool("ask", {}))
     assert outcome == {"outcome": "answered", "answer": {"action": "accept", "content": {"name": "Ada"}}}
+
+
+SAMPLE = {
+    "messages": [{"role": "user", "content": {"type": "text", "text": "Say hi"}}],
+    "maxTokens": 5,
+    "systemPrompt": "Be brief.",
+}
+
+
+async def test_request_client_sampling_and_roots() -> None:
+    async def sample(context: Any, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
+        assert params.system_prompt == "Be brief." and params.max_tokens == 5
+        text = types.TextContent(type="text", text="hi")
+        return types.CreateMessageResult(role="assistant", content=text, model="m", stop_reason="endTurn")
+
+    async def roots(context: Any) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=[types.Root(uri="file:///work", name="work")])
+
+    async with (
+        serving(build_server(Probe())) as url,
+        Client(url, mode=LEGACY, sampling_callback=sample, list_roots_callback=roots) as client,
+    ):
+        sampled = structured(await client.call_tool("ask_for", {"method": "sampling/createMessage", "params": SAMPLE}))
+        listed = structured(await client.call_tool("ask_for", {"method": "roots/list", "params": {}}))
+    assert sampled == {
+        "role": "assistant",
+        "content": {"type": "text", "text": "hi"},
+        "model": "m",
+        "stopReason": "endTurn",
+    }
+    assert listed == {"roots": [{"uri": "file:///work", "name": "work"}]}
 
 
 async def test_request_client_timeout_cancels_on_the_wire() -> None:
