@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import inspect
+import json
 import socket
 import warnings
 import weakref
@@ -472,6 +473,41 @@ async def test_request_client_cancelled_with_its_call_cancels_on_the_wire() -> N
             await hang.cancelled.wait()
 
 
+async def sse_messages(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+    """The JSON-RPC messages of an SSE response (priming events carry no data)."""
+    async for line in response.aiter_lines():
+        if line.startswith("data: ") and line.removeprefix("data: "):
+            yield json.loads(line.removeprefix("data: "))
+
+
+GIVING_UP = {
+    "timeout": tool_call("ask", {"seconds": 0.3}),
+    "tool gave up": tool_call("ask_then_give_up", {"seconds": 0.3}),
+    "client cancelled the call": tool_call("ask", {"seconds": None}),
+}
+
+
+@pytest.mark.parametrize("how", list(GIVING_UP))
+async def test_request_client_cancels_on_the_calls_stream(how: str) -> None:
+    messages: list[dict[str, Any]] = []
+    async with serving(build_server(Probe())) as url, httpx.AsyncClient(timeout=WAIT) as http:
+        session_id = await raw_session(http, url)
+        headers = session_headers(session_id)
+        with anyio.fail_after(WAIT):
+            async with http.stream("POST", url, headers=headers, json=GIVING_UP[how]) as response:
+                async for message in sse_messages(response):
+                    messages.append(message)
+                    if how == "client cancelled the call" and message.get("method") == "elicitation/create":
+                        cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2}}
+                        assert (await http.post(url, headers=headers, json=cancel)).status_code == 202
+    asked, cancelled, answer = messages
+    assert asked["method"] == "elicitation/create"
+    assert cancelled["method"] == "notifications/cancelled"
+    assert cancelled["params"]["requestId"] == asked["id"]
+    assert cancelled["params"]["reason"]
+    assert answer["id"] == 2
+
+
 @pytest.mark.parametrize("code", [4242, types.REQUEST_TIMEOUT])
 async def test_request_client_maps_client_errors(code: int) -> None:
     async def refuse(context: Any, params: types.ElicitRequestParams) -> types.ErrorData:
@@ -723,9 +759,10 @@ async def test_max_sessions_refuses_the_next_session_until_one_ends() -> None:
 class _SharedStore(EventStore):
     """A shared event store that hands each session a view of its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, failing_close: bool = False) -> None:
         self.stream_ids: list[str] = []
         self.views: dict[str, _View] = {}
+        self.failing_close = failing_close
 
     async def store_event(self, stream_id: str, message: Any) -> str:
         self.stream_ids.append(stream_id)
@@ -756,6 +793,8 @@ class _View:
     def close(self) -> None:
         self.closes += 1
         self.closed.set()
+        if self.store.failing_close:
+            raise RuntimeError("the view could not be closed")
 
 
 async def test_event_store_is_scoped_per_session_and_closed_with_it() -> None:
@@ -794,3 +833,13 @@ async def test_on_session_closed_is_a_no_op_without_a_session() -> None:
     async with serving(server) as url, Client(url, mode=SESSIONLESS_REVISION) as client:
         assert structured(await client.call_tool("register", {})) is True
     assert registered == [True]
+
+
+async def test_a_failing_event_store_close_does_not_stop_the_server() -> None:
+    store = _SharedStore(failing_close=True)
+    async with serving(build_server(Probe()), options(event_store=store)) as url:
+        async with Client(url, mode=LEGACY) as client:
+            session_id = structured(await client.call_tool("about", {}))["session_id"]
+        await arrives(store.views[session_id].closed)
+        async with Client(url, mode=LEGACY) as client:
+            assert structured(await client.call_tool("about", {}))["session_id"] != session_id

@@ -23,11 +23,17 @@ Private SDK attributes touched here, each pinned by a test in `tests/test_sdk_v2
   new session's transport appears, to give it its own event-store view, close that view when
   the session ends, and (2.1) forget the ended session and count open ones.
 - `StreamableHTTPServerTransport._event_store`: the store a session's transport writes to.
+
+Public SDK methods replaced on one object (each new session's transport, and on 2.1 the session
+manager), pinned by the same tests: `StreamableHTTPServerTransport.connect` (to notice the end
+of a session), `.handle_request` and `.idle_scope` (2.1: idle time counts only between
+requests, as on 2.3), and `StreamableHTTPSessionManager.asgi_app` (2.1: the session limit).
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -76,6 +82,8 @@ ProtocolErrorBase = MCPError
 __all__ = ["LINE", "REVISIONS", "VERSION", "Context", "ProtocolErrorBase", "ServerBase", "UrlElicitationRequiredBase"]
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+logger = logging.getLogger(__name__)
 
 #: Whether `streamable_http_app` takes the session settings itself (2.3) or leaves them to us (2.1).
 _APP_TAKES_SESSION_LIMITS = "session_idle_timeout" in inspect.signature(MCPServer.streamable_http_app).parameters
@@ -421,7 +429,11 @@ def _when_session_ends(transport: StreamableHTTPServerTransport, callback: Calla
             async with connect() as streams:
                 yield streams
         finally:
-            callback()
+            # An error here would escape into the session manager's task group and stop the server.
+            try:
+                callback()
+            except Exception:
+                logger.exception("cleaning up after session %s failed", transport.mcp_session_id)
 
     transport.connect = connect_until_closed  # type: ignore[method-assign]
 
