@@ -362,7 +362,7 @@ async def test_capabilities_come_from_each_request() -> None:
     async with serving(server) as url:
         async with Client(url, mode=LEGACY, elicitation_callback=answer_ada) as client:
             legacy = structured(await client.call_tool("about", {}))
-        async with Client(url, mode=SESSIONLESS_REVISION, sampling_callback=None) as client:
+        async with Client(url, mode=SESSIONLESS_REVISION) as client:
             bare = structured(await client.call_tool("about", {}))
         async with Client(url, mode=SESSIONLESS_REVISION, elicitation_callback=answer_ada) as client:
             asking = structured(await client.call_tool("about", {}))

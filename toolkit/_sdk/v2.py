@@ -178,6 +178,7 @@ def progress_token(ctx: Any) -> str | int | None:
     """The call's `_meta.progressToken`, or None."""
     if not in_request(ctx):
         return None
+    # Every progress route reads the token while its call runs: the moment to start watching.
     _watch_call(ctx)
     meta = ctx.request_context.meta
     # The SDK keeps `_meta` as a plain dict with snake_case keys.
@@ -185,7 +186,11 @@ def progress_token(ctx: Any) -> str | int | None:
 
 
 def call_open(ctx: Any) -> bool:
-    """Whether the call still awaits its response, so notifications on its stream still count."""
+    """Whether the call still awaits its response, so notifications on its stream still count.
+
+    On 2026-07-28 the end of a call is noticed from the first `call_open` or `progress_token`
+    made while it runs; asked first after the call has ended, it would still answer True.
+    """
     if not in_request(ctx):
         return False
     if _sessionless(ctx):
