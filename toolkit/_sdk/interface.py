@@ -33,6 +33,7 @@ __all__ = [
     "ClientRequestError",
     "ClientRequestTimeout",
     "LoggingLevel",
+    "NoBackChannel",
     "RequestHandler",
     "SDKLine",
     "SessionEvents",
@@ -82,6 +83,13 @@ class SessionEvents(Protocol):
 
     def close(self) -> None:
         """The session has ended: drop its events and keep nothing stored from now on."""
+
+class NoBackChannel(Exception):
+    """The call has no channel for server-to-client requests; nothing was sent.
+
+    A 2026-07-28 request never has one: the server asks the client by answering with an
+    input-required result instead. Only mcp 2.x raises it.
+    """
 
 
 @dataclass(frozen=True, slots=True)
