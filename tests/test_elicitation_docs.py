@@ -52,7 +52,7 @@ async def call_text(example: dict[str, Any], tool: str, callback: Any, **argumen
 def test_the_documented_schema_is_what_the_form_renders(example):
     documented = re.search(r"```json\n(.*?)```", DOC.read_text(), re.S)
     assert documented is not None
-    assert toolkit.requested_schema(example["Expense"]) == json.loads(documented.group(1))
+    assert toolkit.elicitation.requested_schema(example["Expense"]) == json.loads(documented.group(1))
 
 
 @pytest.mark.anyio
