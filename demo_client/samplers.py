@@ -3,7 +3,7 @@
 The toolkit's `Sampler` protocol is transport-free (`SamplingRequest` in, `SamplingResult`
 out); `ClientSampler` is the thin layer that turns an incoming `sampling/createMessage` into
 a `SamplingRequest` and the result back into a `CreateMessageResult`. The same
-`toolkit.OfflineSampler` and `toolkit.BedrockSampler` that servers use as fallbacks answer
+`toolkit.OfflineSampler` and `toolkit.aws.BedrockSampler` that servers use as fallbacks answer
 here, so there is one LLM adapter in the project, not two.
 """
 
@@ -23,7 +23,7 @@ from mcp.types import (
 )
 
 import toolkit
-from toolkit.errors import InvalidSamplingRequest, SamplingError
+from toolkit.errors import InvalidArgument, SamplingError
 
 __all__ = ["BedrockSampler", "ClientSampler", "OfflineSampler", "RejectSampling", "as_sampling_callback"]
 
@@ -48,8 +48,8 @@ class ClientSampler:
     ) -> CreateMessageResult | CreateMessageResultWithTools | ErrorData:
         """The SDK sampling callback: sample, or answer with an error that says why not."""
         try:
-            request = toolkit.SamplingRequest.from_mcp(params)
-        except InvalidSamplingRequest as exc:
+            request = toolkit.sampling.SamplingRequest.from_mcp(params)
+        except InvalidArgument as exc:
             return ErrorData(code=INVALID_PARAMS, message=str(exc))
         try:
             result = await self.sampler.sample(request)
@@ -85,7 +85,7 @@ class BedrockSampler(ClientSampler):
     """
 
     def __init__(self, model_id: str | None = None, *, region: str | None = None, client: Any = None) -> None:
-        super().__init__(toolkit.BedrockSampler(model_id, region=region, client=client))
+        super().__init__(toolkit.aws.BedrockSampler(model_id, region=region, client=client))
 
 
 class RejectSampling:

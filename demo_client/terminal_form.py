@@ -272,7 +272,7 @@ class TerminalForm:
     def _ask_form(self, request: ElicitRequestFormParams) -> ElicitResult:
         # Extra top-level keys (FastMCP sends the model's `title`) do not affect the form.
         schema = {key: value for key, value in request.requestedSchema.items() if key in _TOP_LEVEL_KEYS}
-        problems = toolkit.requested_schema_problems(schema)
+        problems = toolkit.elicitation.requested_schema_problems(schema)
         if problems:
             raise InvalidForm([str(problem) for problem in problems])
         self.console.print(Panel(Text(request.message), title="The server asks", expand=False))

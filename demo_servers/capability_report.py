@@ -42,6 +42,6 @@ class CapabilityReport:
     tools: list[ToolSupport]
 
 
-def capability_report(features: toolkit.ClientFeatures, tools: list[ToolSupport]) -> CapabilityReport:
+def capability_report(features: toolkit.server.ClientFeatures, tools: list[ToolSupport]) -> CapabilityReport:
     """Pair the client's declared capabilities with the per-tool verdicts."""
     return CapabilityReport(client=features.as_dict(), tools=tools)

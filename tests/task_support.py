@@ -12,7 +12,8 @@ import anyio
 import boto3
 import pytest
 
-from toolkit import TaskManager, TaskRecord, TaskStatus
+from toolkit import TaskManager, TaskStatus
+from toolkit.tasks import TaskRecord
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit import ClientFeatures
+from toolkit.server import ClientFeatures
 
 
 def features(raw: dict) -> ClientFeatures:

@@ -16,19 +16,10 @@ from mcp.server.fastmcp import Context, FastMCP
 from pydantic import BaseModel, Field
 
 import toolkit
-from toolkit import (
-    Accepted,
-    Cancelled,
-    ConfigurationError,
-    Confirmation,
-    Declined,
-    Flow,
-    Form,
-    Step,
-    UnsupportedFieldType,
-    UrlAccepted,
-)
-from toolkit.elicitation import CONFIGURED, DEFAULT_TIMEOUT, TIMEOUT_ENV, configured_timeout, resolve_timeout
+from toolkit import Accepted, Cancelled, ConfigurationError, Declined, Flow, Form, Step
+from toolkit.elicitation import CONFIGURED, DEFAULT_TIMEOUT, configured_timeout, resolve_timeout
+from toolkit.elicitation.requests import TIMEOUT_ENV
+from toolkit.errors import ElicitationFailed, InvalidDefinition
 
 pytestmark = pytest.mark.anyio
 
@@ -53,8 +44,6 @@ def describe(outcome: Any) -> str:
     match outcome:
         case Accepted(data=value):
             return f"accepted {value!r}"
-        case UrlAccepted(elicitation_id=elicitation_id):
-            return f"opened {elicitation_id}"
         case Declined():
             return "declined"
         case Cancelled(reason=reason):
@@ -62,8 +51,12 @@ def describe(outcome: Any) -> str:
     raise AssertionError(outcome)
 
 
+class Confirmation(Form):
+    confirmed: bool = Field(default=True, title="Confirm")
+
+
 server = FastMCP("elicitation-unit")
-links = toolkit.UrlElicitations(max_age=60)
+links = toolkit.elicitation.UrlElicitations(max_age=60)
 
 
 @server.tool()
@@ -99,24 +92,24 @@ async def bookkeeping(ctx: Context) -> str:
     results: dict[str, Any] = {}
     try:
         await links.complete("never-started", user=None)
-    except toolkit.UnknownElicitation as exc:
+    except toolkit.errors.UnknownElicitation as exc:
         results["unknown"] = str(exc)
     elicitation_id = links.start(ctx)
     try:
         await links.complete(elicitation_id, user="mallory")
-    except toolkit.UnknownElicitation:
+    except toolkit.errors.UnknownElicitation:
         results["other_user"] = "refused"
     results["owner"] = links.owner(elicitation_id)
     results["waited_too_long"] = await links.wait(ctx, elicitation_id, timeout=0.05)
     try:
         await links.complete(elicitation_id, user=None)
-    except toolkit.UnknownElicitation:
+    except toolkit.errors.UnknownElicitation:
         results["after_timeout"] = "refused"
     finished = links.start(ctx)
     await links.complete(finished, user=None)
     try:
         await links.complete(finished, user=None)
-    except toolkit.UnknownElicitation:
+    except toolkit.errors.UnknownElicitation:
         results["twice"] = "refused"
     results["finished_before_wait"] = await links.wait(ctx, finished, timeout=0.05)
     return json.dumps(results)
@@ -149,11 +142,6 @@ async def test_accepting_confirm_as_shown_means_yes():
     defaults = {key: prop["default"] for key, prop in asked.requestedSchema["properties"].items() if "default" in prop}
     with_defaults = ScriptedUser([accept(defaults)])
     assert text(await call("question", with_defaults, kind="confirm")) == "accepted True"
-
-
-def test_the_ready_confirmation_form_starts_ticked():
-    assert toolkit.requested_schema(Confirmation)["properties"]["confirmed"]["default"] is True
-    assert toolkit.parse_form_content(Confirmation, {}).confirmed is True
 
 
 async def test_confirm_sends_one_checkbox_and_returns_a_bool():
@@ -224,11 +212,12 @@ async def test_bad_limits_fail_before_anything_is_sent(arguments, says):
     assert user.asked == []
 
 
-async def test_a_client_error_reply_becomes_elicitation_request_failed():
+async def test_a_client_error_reply_becomes_elicitation_failed():
     user = ScriptedUser([types.ErrorData(code=-32603, message="no display attached")])
     result = await call("question", user, kind="confirm")
     assert result.isError
-    assert "The client could not show the elicitation: no display attached (error -32603)" in text(result)
+    assert "The client answered the elicitation with error -32603: no display attached." in text(result)
+    assert ElicitationFailed(-32603, "no display attached").code == -32603
 
 
 # --- timeouts ----------------------------------------------------------------------------------------
@@ -326,6 +315,7 @@ def test_a_timeout_argument_must_be_positive_seconds(timeout):
 
 def test_outcomes_match_and_carry_their_action():
     assert [outcome.action for outcome in (Accepted(1), Declined(), Cancelled())] == ["accept", "decline", "cancel"]
+    assert Declined().step is None and Cancelled().step is None, "no step outside a flow"
     assert describe(Accepted(Decimal(2))) == "accepted Decimal('2')"
     assert describe(Cancelled("no answer within 5 s", timed_out=True)) == "cancelled: no answer within 5 s"
     assert Accepted[int](3).data == 3  # subscripted construction works too
@@ -351,7 +341,7 @@ def test_a_flow_checks_every_form_when_defined():
     class Loose(BaseModel):
         extra: dict[str, str]
 
-    with pytest.raises(UnsupportedFieldType, match=r"Loose\.extra"):
+    with pytest.raises(InvalidDefinition, match=r"Loose\.extra"):
         Flow(Step(Name, "Name?"), Step(Loose, "More?"))
 
 
@@ -369,8 +359,36 @@ def test_flow_definition_errors(steps, says):
     assert says in str(caught.value)
 
 
+ASK_NAME_AND_AGE = Flow(Step(Name, "Name?", name="name"), Step(Age, "Age?", name="age"))
+
+
+@server.tool()
+async def name_and_age(ctx: Context) -> str:
+    match await ASK_NAME_AND_AGE.run(ctx):
+        case Accepted(data=answers):
+            return f"accepted {answers[Name].name}, {answers[Age].age}"
+        case Declined(step=step):
+            return f"declined at {step}"
+        case Cancelled(step=step, timed_out=timed_out):
+            return f"cancelled at {step} (timed out: {timed_out})"
+    raise AssertionError("unreachable")
+
+
+async def test_a_flow_returns_the_same_outcomes_as_one_form():
+    user = ScriptedUser([accept({"name": "Ana"}), accept({"age": 30})])
+    assert text(await call("name_and_age", user)) == "accepted Ana, 30"
+
+
+async def test_a_flow_refusal_names_the_step_that_ended_it():
+    declined = ScriptedUser([accept({"name": "Ana"}), types.ElicitResult(action="decline")])
+    assert text(await call("name_and_age", declined)) == "declined at age"
+    cancelled = ScriptedUser([types.ElicitResult(action="cancel")])
+    assert text(await call("name_and_age", cancelled)) == "cancelled at name (timed out: False)"
+    assert len(cancelled.asked) == 1, "the flow stops at the first refusal"
+
+
 def test_answers_are_typed_by_form_and_named_by_step():
-    answers = toolkit.FlowAnswers()
+    answers = toolkit.elicitation.FlowAnswers()
     answers.record(Step(Name, "Name?"), Name(name="Ana"))
     assert answers[Name].name == "Ana"
     assert answers.step("Name") == Name(name="Ana")
@@ -384,7 +402,7 @@ def test_answers_are_typed_by_form_and_named_by_step():
 
 async def test_url_mode_sends_the_id_and_returns_it():
     user = ScriptedUser([accept()])
-    assert text(await call("url", user, target="https://example.com/link")) == "opened fixed-id"
+    assert text(await call("url", user, target="https://example.com/link")) == "accepted 'fixed-id'"
     (asked,) = user.asked
     assert isinstance(asked, types.ElicitRequestURLParams)
     assert (asked.mode, asked.url, asked.elicitationId) == ("url", "https://example.com/link", "fixed-id")

@@ -52,7 +52,7 @@ async def call_text(example: dict[str, Any], tool: str, callback: Any, **argumen
 def test_the_documented_schema_is_what_the_form_renders(example):
     documented = re.search(r"```json\n(.*?)```", DOC.read_text(), re.S)
     assert documented is not None
-    assert toolkit.requested_schema(example["Expense"]) == json.loads(documented.group(1))
+    assert toolkit.elicitation.requested_schema(example["Expense"]) == json.loads(documented.group(1))
 
 
 @pytest.mark.anyio
@@ -72,9 +72,12 @@ async def test_one_question_examples(example):
 @pytest.mark.anyio
 async def test_flow_example(example):
     answers = replies(
-        accept(amount=20), accept(description="Cinema"), accept(category="entertainment"), accept(confirmed=True)
+        accept(amount=20), accept(description="Cinema"), accept(category="entertainment"), accept(value=True)
     )
     assert await call_text(example, "add_expense_interactive", answers) == "Stored 20 EUR for Cinema."
+    declined = types.ElicitResult(action="decline")
+    unconfirmed = replies(accept(amount=20), accept(description="Cinema"), accept(category="entertainment"), declined)
+    assert await call_text(example, "add_expense_interactive", unconfirmed) == "Not confirmed; nothing stored."
     stopped = replies(accept(amount=20), types.ElicitResult(action="cancel"))
     expected = "Nothing stored: you chose cancel at the description step."
     assert await call_text(example, "add_expense_interactive", stopped) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mcp.types import JSONRPCMessage, JSONRPCNotification
 
-from toolkit import BoundedEventStore, SessionEventStore
+from toolkit.server import BoundedEventStore, SessionEventStore
 
 pytestmark = pytest.mark.anyio
 

@@ -20,17 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import AnyUrl, BaseModel, EmailStr, Field, SecretStr, create_model
 
-from toolkit import (
-    Form,
-    InvalidFormContent,
-    Titles,
-    UnsupportedFieldType,
-    form_content_problems,
-    parse_form_content,
-    requested_schema,
-    requested_schema_problems,
-)
+from toolkit import Form, Titles
+from toolkit.elicitation import form_content_problems, parse_form_content, requested_schema, requested_schema_problems
 from toolkit.elicitation.schema import choice_values
+from toolkit.errors import InvalidDefinition, InvalidFormContent
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -322,7 +315,7 @@ def test_unsupported_types_always_raise_when_the_form_is_defined(fields, bad, op
     names.insert(min(position, len(names)), "bad")
     specs["bad"] = (bad | None if optional else bad, Field(default=None) if optional else Field())
     ordered = {name: specs[name] for name in names}
-    with pytest.raises(UnsupportedFieldType) as caught:
+    with pytest.raises(InvalidDefinition) as caught:
         create_model("Defined", __base__=Form, **ordered)
     assert (caught.value.model, caught.value.field) == ("Defined", "bad")
     assert " Use " in str(caught.value)

@@ -13,7 +13,9 @@ from mcp import types
 from mcp.server.fastmcp import Context, FastMCP
 
 import toolkit
-from toolkit import Heartbeat, InvalidProgressArgument, ProgressError, heartbeat, run_blocking
+from toolkit import ConfigurationError, heartbeat, run_blocking
+from toolkit.errors import InvalidArgument
+from toolkit.progress import Heartbeat
 
 pytestmark = pytest.mark.anyio
 
@@ -277,7 +279,7 @@ async def test_a_heartbeat_runs_once():
         beat = heartbeat(ctx, every=BEAT)
         async with beat:
             pass
-        with pytest.raises(ProgressError, match="runs once"):
+        with pytest.raises(ConfigurationError, match="runs once"):
             async with beat:
                 pass
         return "ok"
@@ -289,12 +291,12 @@ async def test_a_heartbeat_runs_once():
 
 @pytest.mark.parametrize("every", [0, -1, float("nan"), float("inf"), "5"])
 def test_a_bad_interval_is_refused(every):
-    with pytest.raises(InvalidProgressArgument, match="every="):
+    with pytest.raises(InvalidArgument, match="every="):
         heartbeat(Context(), every=every)
 
 
 def test_a_bad_log_level_is_refused():
-    with pytest.raises(InvalidProgressArgument, match="log_level='chatty'"):
+    with pytest.raises(InvalidArgument, match="log_level='chatty'"):
         heartbeat(Context(), log_level="chatty")
 
 

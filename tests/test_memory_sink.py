@@ -10,16 +10,10 @@ import pytest
 from botocore.stub import ANY, Stubber
 from task_support import eventually, wait_for
 
-from toolkit import (
-    AgentCoreMemorySink,
-    ConfigurationError,
-    TaskContext,
-    TaskManager,
-    TaskRecord,
-    TaskStatus,
-    open_task_store,
-)
+from toolkit import ConfigurationError, TaskContext, TaskManager, TaskStatus, open_task_store
+from toolkit.aws import AgentCoreMemorySink
 from toolkit.aws.memory_sink import MAX_EVENT_TEXT, strands_message_text
+from toolkit.tasks import TaskRecord
 
 pytestmark = pytest.mark.anyio
 

@@ -18,7 +18,8 @@ from mcp import types
 from mcp.server.fastmcp import Context, FastMCP
 
 import toolkit
-from toolkit import InvalidProgressArgument, Progress, track
+from toolkit import Progress, track
+from toolkit.errors import InvalidArgument
 
 pytestmark = pytest.mark.anyio
 
@@ -214,20 +215,20 @@ async def test_cancellation_closes_without_a_last_update():
 
 @pytest.mark.parametrize("total", [0, -1, math.nan, math.inf, "10", True])
 def test_a_bad_total_is_refused(total):
-    with pytest.raises(InvalidProgressArgument, match="total=") as caught:
+    with pytest.raises(InvalidArgument, match="total=") as caught:
         Progress(fake_ctx(RecordingSession()), total)
     assert isinstance(caught.value, ValueError)
-    assert caught.value.name == "total"
+    assert caught.value.argument == "total"
 
 
 @pytest.mark.parametrize("interval", [-0.1, math.nan, math.inf, None])
 def test_a_bad_min_interval_is_refused(interval):
-    with pytest.raises(InvalidProgressArgument, match="min_interval="):
+    with pytest.raises(InvalidArgument, match="min_interval="):
         Progress(fake_ctx(RecordingSession()), min_interval=interval)
 
 
 def test_an_unknown_log_level_is_refused():
-    with pytest.raises(InvalidProgressArgument, match=r"log_fallback='loud'.*use one of debug"):
+    with pytest.raises(InvalidArgument, match=r"log_fallback='loud'.*use one of debug"):
         Progress(fake_ctx(RecordingSession()), log_fallback="loud")
 
 
@@ -239,7 +240,7 @@ async def test_a_bad_update_is_refused_and_loses_nothing(method, number):
     session = RecordingSession()
     progress = Progress(fake_ctx(session), total=10, min_interval=0)
     await progress.advance(2)
-    with pytest.raises(InvalidProgressArgument):
+    with pytest.raises(InvalidArgument):
         await getattr(progress, method)(number)
     assert progress.value == 2
     assert await progress.advance()
@@ -466,7 +467,7 @@ async def test_track_with_an_explicit_total_and_bad_total():
     seen, count = await collect(server, "work")
     assert count == 5
     assert seen[-1] == (5, 5, None)
-    with pytest.raises(InvalidProgressArgument, match="total=-5"):
+    with pytest.raises(InvalidArgument, match="total=-5"):
         track(Context(), range(3), total=-5)
 
 

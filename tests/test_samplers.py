@@ -33,7 +33,7 @@ EXPENSES = (
 
 
 def build(prompt=EXPENSES, **options):
-    return toolkit.SamplingRequest.build(prompt, **{"max_tokens": 200, **options})
+    return toolkit.sampling.SamplingRequest.build(prompt, **{"max_tokens": 200, **options})
 
 
 # --- SamplingRequest -------------------------------------------------------------------------
@@ -80,14 +80,14 @@ def test_build_turns_hints_into_model_preferences():
     ],
 )
 def test_build_rejects_bad_input_with_a_clear_message(options, fragment):
-    with pytest.raises(toolkit.InvalidSamplingRequest) as caught:
+    with pytest.raises(toolkit.errors.InvalidArgument) as caught:
         build(**options)
     assert fragment in str(caught.value)
     assert isinstance(caught.value, ValueError)
 
 
 def test_prefer_models_sets_hints_and_priorities():
-    preferences = toolkit.prefer_models("claude-3-5-sonnet", "claude", cost=0.2, speed=0.4, intelligence=0.9)
+    preferences = toolkit.sampling.prefer_models("claude-3-5-sonnet", "claude", cost=0.2, speed=0.4, intelligence=0.9)
     assert preferences == {
         "hints": [{"name": "claude-3-5-sonnet"}, {"name": "claude"}],
         "costPriority": 0.2,
@@ -98,8 +98,8 @@ def test_prefer_models_sets_hints_and_priorities():
 
 @pytest.mark.parametrize(("hints", "options"), [(("",), {}), ((), {"speed": -0.1}), ((), {"intelligence": 2})])
 def test_prefer_models_rejects_bad_values(hints, options):
-    with pytest.raises(toolkit.InvalidSamplingRequest):
-        toolkit.prefer_models(*hints, **options)
+    with pytest.raises(toolkit.errors.InvalidArgument):
+        toolkit.sampling.prefer_models(*hints, **options)
 
 
 def test_from_mcp_and_to_mcp_serve_a_client_callback():
@@ -109,9 +109,9 @@ def test_from_mcp_and_to_mcp_serve_a_client_callback():
         systemPrompt="Be brief.",
         stopSequences=["###"],
     )
-    request = toolkit.SamplingRequest.from_mcp(params)
+    request = toolkit.sampling.SamplingRequest.from_mcp(params)
     assert (request.max_tokens, request.system_prompt, request.stop_sequences) == (50, "Be brief.", ("###",))
-    assert toolkit.SamplingRequest.from_mcp(params.model_dump(by_alias=True, exclude_none=True)) == request
+    assert toolkit.sampling.SamplingRequest.from_mcp(params.model_dump(by_alias=True, exclude_none=True)) == request
     answer = CreateMessageResult.model_validate(toolkit.OfflineSampler().reply(request).to_mcp())
     assert answer.role == "assistant" and answer.model == "offline-extractive"
     assert answer.content.text.startswith("Summary:")
@@ -119,7 +119,7 @@ def test_from_mcp_and_to_mcp_serve_a_client_callback():
 
 def test_to_mcp_carries_tool_uses():
     use = {"type": "tool_use", "id": "t1", "name": "convert", "input": {"amount": 4.5}}
-    answer = toolkit.SamplingResult(text="", model="m", stop_reason="toolUse", tool_uses=(use,)).to_mcp()
+    answer = toolkit.sampling.SamplingResult(text="", model="m", stop_reason="toolUse", tool_uses=(use,)).to_mcp()
     assert answer["content"] == [use]
     assert CreateMessageResultWithTools.model_validate(answer).content[0].name == "convert"
 
@@ -170,7 +170,7 @@ def test_offline_sampler_with_nothing_to_summarise():
     stops=st.lists(st.text(alphabet="abcde .", min_size=1, max_size=3), max_size=3),
 )
 def test_offline_sampler_respects_limits_and_repeats_itself(text, max_tokens, stops):
-    request = toolkit.SamplingRequest.build(text, max_tokens=max_tokens, stop_sequences=stops)
+    request = toolkit.sampling.SamplingRequest.build(text, max_tokens=max_tokens, stop_sequences=stops)
     result = toolkit.OfflineSampler().reply(request)
     assert len(result.text.split()) <= max(1, max_tokens * 3 // 4)
     assert not any(stop in result.text for stop in stops)
@@ -179,7 +179,7 @@ def test_offline_sampler_respects_limits_and_repeats_itself(text, max_tokens, st
 
 def test_offline_sampler_satisfies_the_protocol():
     assert isinstance(toolkit.OfflineSampler(), toolkit.Sampler)
-    assert isinstance(toolkit.BedrockSampler(client=object()), toolkit.Sampler)
+    assert isinstance(toolkit.aws.BedrockSampler(client=object()), toolkit.Sampler)
 
 
 # --- BedrockSampler --------------------------------------------------------------------------
@@ -232,8 +232,8 @@ async def test_bedrock_request_and_response_mapping(bedrock):
         "inferenceConfig": {"maxTokens": 64, "temperature": 0.2, "stopSequences": ["\n\n"]},
     }
     stubber.add_response("converse", converse_response({"text": "Total: "}, {"text": "23.40 EUR"}), expected)
-    sampler = toolkit.BedrockSampler("amazon.nova-lite-v1:0", client=client)
-    request = toolkit.SamplingRequest.build(
+    sampler = toolkit.aws.BedrockSampler("amazon.nova-lite-v1:0", client=client)
+    request = toolkit.sampling.SamplingRequest.build(
         prompt,
         max_tokens=64,
         system_prompt="Answer with a number.",
@@ -242,7 +242,7 @@ async def test_bedrock_request_and_response_mapping(bedrock):
         model_preferences=["claude"],
     )
     result = await sampler.sample(request)
-    assert result == toolkit.SamplingResult(
+    assert result == toolkit.sampling.SamplingResult(
         text="Total: 23.40 EUR", model="amazon.nova-lite-v1:0", stop_reason="endTurn"
     )
 
@@ -254,7 +254,7 @@ async def test_bedrock_request_and_response_mapping(bedrock):
 async def test_bedrock_stop_reasons_map_to_mcp_names(bedrock, bedrock_reason, mcp_reason):
     client, stubber = bedrock
     stubber.add_response("converse", converse_response({"text": "cut"}, stop=bedrock_reason))
-    result = await toolkit.BedrockSampler(client=client).sample(build("Hi", max_tokens=5))
+    result = await toolkit.aws.BedrockSampler(client=client).sample(build("Hi", max_tokens=5))
     assert result.stop_reason == mcp_reason
     assert result.model == DEFAULT_BEDROCK_MODEL
 
@@ -268,15 +268,15 @@ async def test_bedrock_minimal_request_omits_unset_options(bedrock, monkeypatch)
         "inferenceConfig": {"maxTokens": 10},
     }
     stubber.add_response("converse", converse_response({"text": "Hello"}), expected)
-    assert (await toolkit.BedrockSampler(client=client).sample(build("Hi", max_tokens=10))).text == "Hello"
+    assert (await toolkit.aws.BedrockSampler(client=client).sample(build("Hi", max_tokens=10))).text == "Hello"
 
 
 async def test_bedrock_answer_without_text_is_non_text_content(bedrock):
     client, stubber = bedrock
     tool_use = {"toolUse": {"toolUseId": "t1", "name": "lookup", "input": {}}}
     stubber.add_response("converse", converse_response(tool_use, stop="tool_use"))
-    with pytest.raises(toolkit.NonTextSamplingContent, match="'toolUse' content"):
-        await toolkit.BedrockSampler(client=client).sample(build("Hi"))
+    with pytest.raises(toolkit.errors.SamplingFailed, match="'toolUse' content"):
+        await toolkit.aws.BedrockSampler(client=client).sample(build("Hi"))
 
 
 @pytest.mark.parametrize(
@@ -291,8 +291,8 @@ async def test_bedrock_answer_without_text_is_non_text_content(bedrock):
 async def test_bedrock_service_errors_become_sampler_failed(bedrock, code, status, hint):
     client, stubber = bedrock
     stubber.add_client_error("converse", service_error_code=code, service_message="nope", http_status_code=status)
-    with pytest.raises(toolkit.SamplerFailed) as caught:
-        await toolkit.BedrockSampler("m-1", client=client).sample(build("Hi"))
+    with pytest.raises(toolkit.errors.SamplingFailed) as caught:
+        await toolkit.aws.BedrockSampler("m-1", client=client).sample(build("Hi"))
     message = str(caught.value)
     assert f"model 'm-1' ({code}: nope)" in message and hint in message
     assert caught.value.__cause__ is not None
@@ -314,8 +314,8 @@ async def test_bedrock_service_errors_become_sampler_failed(bedrock, code, statu
     ],
 )
 async def test_bedrock_rejects_content_converse_cannot_take(message, fragment):
-    sampler = toolkit.BedrockSampler(client=object())  # never called: the request fails first
-    with pytest.raises(toolkit.InvalidSamplingRequest) as caught:
+    sampler = toolkit.aws.BedrockSampler(client=object())  # never called: the request fails first
+    with pytest.raises(toolkit.errors.InvalidArgument) as caught:
         await sampler.sample(build([message]))
     assert fragment.lower() in str(caught.value).lower()
 
@@ -331,10 +331,10 @@ def no_aws_settings(monkeypatch, tmp_path):
 
 
 async def test_bedrock_without_region_says_how_to_set_one(no_aws_settings):
-    with pytest.raises(toolkit.SamplerFailed, match="set AWS_REGION or pass region="):
-        await toolkit.BedrockSampler().sample(build("Hi"))
+    with pytest.raises(toolkit.errors.SamplingFailed, match="set AWS_REGION or pass region="):
+        await toolkit.aws.BedrockSampler().sample(build("Hi"))
 
 
 async def test_bedrock_without_credentials_says_what_to_configure(no_aws_settings):
-    with pytest.raises(toolkit.SamplerFailed, match="No AWS credentials were found"):
-        await toolkit.BedrockSampler(region="us-east-1").sample(build("Hi"))
+    with pytest.raises(toolkit.errors.SamplingFailed, match="No AWS credentials were found"):
+        await toolkit.aws.BedrockSampler(region="us-east-1").sample(build("Hi"))

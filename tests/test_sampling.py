@@ -106,7 +106,7 @@ LOOKUP = Tool(name="lookup_rate", description="Exchange rate", inputSchema={"typ
 
 async def test_include_context_needs_sampling_context(probe):
     llm = Recorder()
-    with pytest.raises(toolkit.SamplingUnsupported) as caught:
+    with pytest.raises(toolkit.CapabilityError) as caught:
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi", include_context="thisServer"), llm)
     assert caught.value.capability == "sampling.context"
     assert "includeContext must be 'none'" in str(caught.value)
@@ -128,7 +128,7 @@ async def test_include_context_none_needs_no_extra_capability(probe):
 
 async def test_tools_need_sampling_tools(probe):
     llm = Recorder()
-    with pytest.raises(toolkit.SamplingUnsupported) as caught:
+    with pytest.raises(toolkit.CapabilityError) as caught:
         await probe.run(lambda ctx: toolkit.sample(ctx, "Rate?", tools=[LOOKUP]), llm)
     assert caught.value.capability == "sampling.tools"
     assert llm.requests == []
@@ -149,16 +149,16 @@ async def test_sample_text_refuses_an_answer_of_only_tool_calls(probe):
     use = ToolUseContent(type="tool_use", id="call-1", name="lookup_rate", input={})
     llm = Recorder(CreateMessageResultWithTools(role="assistant", content=[use], model="m", stopReason="toolUse"))
     capability = SamplingCapability(tools=SamplingToolsCapability())
-    with pytest.raises(toolkit.NonTextSamplingContent, match="'tool_use' content"):
+    with pytest.raises(toolkit.errors.SamplingFailed, match="'tool_use' content"):
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Rate?", tools=[LOOKUP]), llm, capability)
 
 
 async def test_image_answer_is_non_text_content(probe):
     image = ImageContent(type="image", data="iVBORw0KGgo=", mimeType="image/png")
     llm = Recorder(CreateMessageResult(role="assistant", content=image, model="m"))
-    with pytest.raises(toolkit.NonTextSamplingContent) as caught:
+    with pytest.raises(toolkit.errors.SamplingFailed, match="'image' content") as caught:
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Draw"), llm)
-    assert caught.value.content_type == "image"
+    assert caught.value.code is None
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ async def test_image_answer_is_non_text_content(probe):
 )
 async def test_bad_options_fail_before_anything_is_sent(probe, options, fragment):
     llm = Recorder()
-    with pytest.raises(toolkit.InvalidSamplingRequest, match=fragment):
+    with pytest.raises(toolkit.errors.InvalidArgument, match=fragment):
         await probe.run(lambda ctx: toolkit.sample(ctx, "Hi", **options), llm)
     assert llm.requests == []
 
@@ -189,7 +189,7 @@ class Split(BaseModel):
 
 async def test_structured_output_gives_up_after_max_retries(probe):
     llm = Recorder("no", "still no", "never")
-    with pytest.raises(toolkit.StructuredOutputInvalid) as caught:
+    with pytest.raises(toolkit.errors.StructuredOutputInvalid) as caught:
         await probe.run(lambda ctx: toolkit.sample_structured(ctx, "Split 30 EUR by 3", Split, max_retries=2), llm)
     assert caught.value.attempts == 3 and len(llm.requests) == 3
     assert "Invalid JSON" in caught.value.errors
@@ -197,7 +197,7 @@ async def test_structured_output_gives_up_after_max_retries(probe):
 
 async def test_structured_output_without_retries_asks_once(probe):
     llm = Recorder('{"people": 3}')
-    with pytest.raises(toolkit.StructuredOutputInvalid, match="after 1 attempt"):
+    with pytest.raises(toolkit.errors.StructuredOutputInvalid, match="after 1 attempt"):
         await probe.run(lambda ctx: toolkit.sample_structured(ctx, "Split", Split, max_retries=0), llm)
     assert len(llm.requests) == 1
 
@@ -207,7 +207,7 @@ async def test_structured_output_mentions_a_cut_off_answer(probe):
         role="assistant", content=TextContent(type="text", text='{"people": 3, "sh'), model="m", stopReason="maxTokens"
     )
     llm = Recorder(cut)
-    with pytest.raises(toolkit.StructuredOutputInvalid, match="raise max_tokens"):
+    with pytest.raises(toolkit.errors.StructuredOutputInvalid, match="raise max_tokens"):
         await probe.run(lambda ctx: toolkit.sample_structured(ctx, "Split", Split, max_retries=0), llm)
 
 
@@ -240,7 +240,7 @@ def test_parse_structured_raises_validation_errors():
 
 
 async def test_negative_max_retries_is_rejected(probe):
-    with pytest.raises(toolkit.InvalidSamplingRequest, match="max_retries"):
+    with pytest.raises(toolkit.errors.InvalidArgument, match="max_retries"):
         await probe.run(lambda ctx: toolkit.sample_structured(ctx, "Split", Split, max_retries=-1), Recorder())
 
 
@@ -248,41 +248,41 @@ async def test_negative_max_retries_is_rejected(probe):
 
 
 class Broken:
-    async def sample(self, request: toolkit.SamplingRequest) -> Any:
+    async def sample(self, request: toolkit.sampling.SamplingRequest) -> Any:
         raise RuntimeError("disk full")
 
 
 class WrongType:
-    async def sample(self, request: toolkit.SamplingRequest) -> Any:
+    async def sample(self, request: toolkit.sampling.SamplingRequest) -> Any:
         return "just a string"
 
 
 async def test_failing_fallback_becomes_sampler_failed(probe):
     toolkit.use_fallback_sampler(probe.server, Broken())
-    with pytest.raises(toolkit.SamplerFailed, match="fallback sampler Broken failed: RuntimeError") as caught:
+    with pytest.raises(toolkit.errors.SamplingFailed, match="fallback sampler Broken failed: RuntimeError") as caught:
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi"))
     assert isinstance(caught.value.__cause__, RuntimeError)
 
 
 async def test_fallback_returning_the_wrong_type_becomes_sampler_failed(probe):
     toolkit.use_fallback_sampler(probe.server, WrongType())
-    with pytest.raises(toolkit.SamplerFailed, match="returned str, not a SamplingResult"):
+    with pytest.raises(toolkit.errors.SamplingFailed, match="returned str, not a SamplingResult"):
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi"))
 
 
 async def test_fallback_can_be_refused_per_call_and_removed(probe):
     toolkit.use_fallback_sampler(probe.server, toolkit.OfflineSampler())
-    with pytest.raises(toolkit.SamplingUnsupported):
+    with pytest.raises(toolkit.CapabilityError):
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi", use_fallback=False))
     assert (await probe.run(lambda ctx: toolkit.sample(ctx, "Rent is due."))).via_fallback
     toolkit.use_fallback_sampler(probe.server, None)
-    with pytest.raises(toolkit.SamplingUnsupported):
+    with pytest.raises(toolkit.CapabilityError):
         await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi"))
 
 
 async def test_fallback_cannot_stand_in_for_tools(probe):
     toolkit.use_fallback_sampler(probe.server, toolkit.OfflineSampler())
-    with pytest.raises(toolkit.SamplingUnsupported, match="fallback sampler cannot offer tools"):
+    with pytest.raises(toolkit.CapabilityError, match="fallback sampler cannot offer tools"):
         await probe.run(lambda ctx: toolkit.sample(ctx, "Rate?", tools=[LOOKUP]))
 
 

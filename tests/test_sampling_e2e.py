@@ -120,7 +120,7 @@ async def test_client_without_sampling_gets_sampling_unsupported(sampling_server
     server = sampling_server()
     async with connect(server.url) as session:
         answer = await call(session, "ask_text", prompt="Anyone there?")
-    assert answer["error"] == "SamplingUnsupported"
+    assert answer["error"] == "CapabilityError"
     assert "did not declare the 'sampling' capability" in answer["message"]
     assert "use_fallback_sampler" in answer["message"]
 
@@ -161,7 +161,7 @@ async def test_other_client_errors_are_not_mistaken_for_rejection(sampling_serve
     llm = FakeLLM(ErrorData(code=-32603, message="model overloaded"))
     async with connect(server.url, sampling_callback=llm) as session:
         answer = await call(session, "ask_text", prompt="Hello")
-    assert answer["error"] == "SamplingRequestFailed"
+    assert answer["error"] == "SamplingFailed"
     assert "error -32603: model overloaded" in answer["message"]
 
 

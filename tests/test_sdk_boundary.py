@@ -58,9 +58,9 @@ def test_the_line_constants_and_classes():
     assert sdk.LINE in (1, 2)
     assert interface.HANDSHAKE_REVISION in sdk.REVISIONS
     assert issubclass(sdk.UrlElicitationRequiredBase, sdk.ProtocolErrorBase)
-    assert issubclass(toolkit.UrlElicitationRequired, sdk.UrlElicitationRequiredBase)
+    assert issubclass(toolkit.errors.UrlElicitationRequired, sdk.UrlElicitationRequiredBase)
     assert issubclass(toolkit.StatefulServer, sdk.ServerBase)
-    assert issubclass(toolkit.BoundedEventStore, sdk.EventStoreBase)
+    assert issubclass(toolkit.server.BoundedEventStore, sdk.EventStoreBase)
     assert toolkit.Context is sdk.Context
 
 
@@ -228,7 +228,7 @@ async def test_v1_the_version_handlers_and_capabilities_go_on_the_low_level_serv
     """`FastMCP._mcp_server`: version, `logging/setLevel`, `resources/subscribe` and what they declare."""
     server = toolkit.stateful_server("boundary-server", version="9.8.7")
     server.resource("test://watched", name="watched")(lambda: "text")
-    subscriptions = toolkit.enable_resource_subscriptions(server)
+    subscriptions = toolkit.server.enable_resource_subscriptions(server)
     levels: list[Any] = []
 
     async def set_level(ctx: Any, params: Any) -> None:
@@ -253,7 +253,7 @@ class _Views:
     def __call__(self, session_id: str) -> Any:
         views = self
 
-        class View(toolkit.BoundedEventStore):
+        class View(toolkit.server.BoundedEventStore):
             def close(self) -> None:
                 views.closed.append(session_id)
 
@@ -280,7 +280,7 @@ async def test_v1_each_session_gets_its_own_event_store_view_closed_when_it_ends
         allowed_origins=None,
         session_idle_timeout=60,
         max_sessions=None,
-        event_store=toolkit.BoundedEventStore(),
+        event_store=toolkit.server.BoundedEventStore(),
         retry_interval_ms=100,
         session_events=views,
     )

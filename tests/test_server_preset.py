@@ -178,7 +178,7 @@ def test_preset_defaults():
     assert isinstance(server, sdk.ServerBase)
     options = server.toolkit_settings.transport_options(server.event_store)
     assert (options.path, options.session_idle_timeout, options.retry_interval_ms) == ("/mcp", 900, 1000)
-    assert isinstance(server.event_store, toolkit.BoundedEventStore)
+    assert isinstance(server.event_store, toolkit.server.BoundedEventStore)
     assert options.event_store is server.event_store and options.session_events is not None
     assert toolkit.stateful_server("off", event_store=False).event_store is None
 

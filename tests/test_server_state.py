@@ -6,7 +6,7 @@ import pytest
 from harness import in_memory_client
 
 import toolkit
-from toolkit.server import ServerState, session_state, state_of
+from toolkit.server.state import ServerState, session_state, state_of
 
 pytestmark = pytest.mark.anyio
 
@@ -18,8 +18,8 @@ def test_each_server_keeps_its_own_state():
     assert isinstance(quiet.toolkit, ServerState) and state_of(quiet) is quiet.toolkit
     assert (quiet.toolkit.default_log_level, chatty.toolkit.default_log_level) == ("warning", "debug")
     assert quiet.toolkit.fallback_sampler is not None and chatty.toolkit.fallback_sampler is None
-    assert toolkit.enable_resource_subscriptions(quiet) is quiet.toolkit.subscriptions
-    assert toolkit.enable_resource_subscriptions(quiet) is quiet.toolkit.subscriptions, "once per server"
+    assert toolkit.server.enable_resource_subscriptions(quiet) is quiet.toolkit.subscriptions
+    assert toolkit.server.enable_resource_subscriptions(quiet) is quiet.toolkit.subscriptions, "once per server"
     assert chatty.toolkit.subscriptions is None
 
 
@@ -28,7 +28,7 @@ async def test_a_sessions_log_level_stays_with_that_session_and_goes_with_it():
 
     @server.tool()
     async def level(ctx: toolkit.Context) -> str:
-        return toolkit.client_log_level(ctx)
+        return toolkit.server.client_log_level(ctx)
 
     async with in_memory_client(server) as first, in_memory_client(server) as second:
         await first.set_logging_level("error")

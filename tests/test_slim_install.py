@@ -77,10 +77,11 @@ print(json.dumps({"ours": ours, "server": server.name}))
 @pytest.mark.parametrize(
     ("use", "extra", "package"),
     [
-        ("toolkit.BedrockSampler()", "aws", "boto3"),
-        ("toolkit.DynamoDBTaskStore", "aws", "boto3"),
+        ("toolkit.aws.BedrockSampler()", "aws", "botocore"),
+        ("toolkit.aws.DynamoDBTaskStore", "aws", "boto3"),
+        ("from toolkit.aws import create_task_table", "aws", "boto3"),
         ("toolkit.open_task_store('dynamodb://tasks?region=us-east-1')", "aws", "boto3"),
-        ("toolkit.AgentCoreMemorySink(region_name='us-east-1')", "aws", "boto3"),
+        ("toolkit.aws.AgentCoreMemorySink(region_name='us-east-1')", "aws", "boto3"),
         ("demo_client.SigV4Auth('us-east-1')", "aws", "botocore"),
         ("demo_client.TerminalForm", "client", "rich"),
         ("demo_client.Display", "client", "rich"),

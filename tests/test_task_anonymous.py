@@ -10,15 +10,8 @@ from harness import in_memory_client
 from mcp.server.fastmcp import FastMCP
 from task_support import ALL_STORES, WAIT_SECONDS, eventually, store_url, wait_for
 
-from toolkit import (
-    ConfigurationError,
-    TaskContext,
-    TaskManager,
-    TaskNotFound,
-    TaskStatus,
-    open_task_store,
-    register_task_tools,
-)
+from toolkit import ConfigurationError, TaskContext, TaskManager, TaskStatus, open_task_store, register_task_tools
+from toolkit.errors import TaskNotFound
 from toolkit.tasks.record import check_task_id, new_task_id
 
 pytestmark = pytest.mark.anyio

@@ -10,7 +10,9 @@ import anyio
 import pytest
 from task_support import WAIT_SECONDS
 
-from toolkit import SQLiteTaskStore, TaskContext, TaskManager, TaskRecord, TaskStoreError, TooManyTasks
+from toolkit import TaskContext, TaskManager
+from toolkit.errors import TaskStoreError, TooManyTasks
+from toolkit.tasks import SQLiteTaskStore, TaskRecord
 
 pytestmark = pytest.mark.anyio
 

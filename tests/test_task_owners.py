@@ -14,7 +14,8 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.fastmcp import Context, FastMCP
 
-from toolkit import InvalidHeader, MemoryIds, OwnerPolicy, owner_of, parse_memory_ids
+from toolkit.errors import InvalidArgument
+from toolkit.tasks import MemoryIds, OwnerPolicy, owner_of, parse_memory_ids
 from toolkit.tasks.memory_ids import ACTOR_ID, MEMORY_ID, SESSION_ID
 from toolkit.tasks.owners import actor_from_header
 
@@ -97,16 +98,16 @@ def test_a_memory_arn_is_accepted():
     ],
 )
 def test_bad_packed_headers_are_refused_with_the_reason(value, problem):
-    with pytest.raises(InvalidHeader, match=problem) as caught:
+    with pytest.raises(InvalidArgument, match=problem) as caught:
         parse_memory_ids(value, HEADER)
-    assert caught.value.header == HEADER
+    assert caught.value.argument == HEADER
     assert len(str(caught.value)) < 300
 
 
 def test_an_actor_header_may_be_plain_or_packed():
     assert actor_from_header("X-Actor", "alice") == "alice"
     assert actor_from_header("X-Actor", "s@@@mem-0123456789@@@bob") == "bob"
-    with pytest.raises(InvalidHeader, match="actorId"):
+    with pytest.raises(InvalidArgument, match="actorId"):
         actor_from_header("X-Actor", "bob smith")
 
 
@@ -121,7 +122,7 @@ HEADER_VALUES = st.one_of(
 def test_any_header_value_gives_ids_the_service_accepts_or_invalid_header(value):
     try:
         ids = parse_memory_ids(value, HEADER)
-    except InvalidHeader:
+    except InvalidArgument:
         return
     members = SERVICE_MODEL.operation_model("CreateEvent").input_shape.members
     for member, part in (("memoryId", ids.memory_id), ("actorId", ids.actor_id), ("sessionId", ids.session_id)):

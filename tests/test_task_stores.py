@@ -11,18 +11,10 @@ import boto3
 import pytest
 from task_support import ALL_STORES, DURABLE_STORES, eventually, store_url
 
-from toolkit import (
-    ConfigurationError,
-    DynamoDBTaskStore,
-    MemoryTaskStore,
-    SQLiteTaskStore,
-    TaskRecord,
-    TaskStatus,
-    TaskStore,
-    TaskStoreError,
-    create_task_table,
-    open_task_store,
-)
+from toolkit import ConfigurationError, TaskStatus, open_task_store
+from toolkit.aws import DynamoDBTaskStore, create_task_table
+from toolkit.errors import TaskStoreError
+from toolkit.tasks import MemoryTaskStore, SQLiteTaskStore, TaskRecord, TaskStore
 from toolkit.tasks.record import ACTIVE_STATUSES, new_task_id
 from toolkit.tasks.store import Guard
 

@@ -10,20 +10,9 @@ import pytest
 from pydantic import BaseModel
 from task_support import ALL_STORES, WAIT_SECONDS, eventually, store_url, wait_for, wait_for_progress
 
-from toolkit import (
-    ConfigurationError,
-    InvalidProgressArgument,
-    InvalidTaskArguments,
-    InvalidTaskId,
-    TaskContext,
-    TaskManager,
-    TaskNotFinished,
-    TaskNotFound,
-    TaskRecord,
-    TaskStatus,
-    TooManyTasks,
-    open_task_store,
-)
+from toolkit import ConfigurationError, TaskContext, TaskManager, TaskStatus, open_task_store
+from toolkit.errors import InvalidArgument, TaskNotFinished, TaskNotFound, TooManyTasks
+from toolkit.tasks import TaskRecord
 
 pytestmark = pytest.mark.anyio
 
@@ -173,7 +162,7 @@ async def test_another_owner_can_neither_read_nor_cancel_nor_list_the_task(url):
 )
 async def test_malformed_task_ids_are_refused_before_the_store_is_asked(bad_id):
     async with manager_for("memory://") as manager:
-        with pytest.raises(InvalidTaskId, match="not a valid task id"):
+        with pytest.raises(InvalidArgument, match="not a valid task id"):
             await manager.get(bad_id, owner=ALICE)
 
 
@@ -186,7 +175,7 @@ async def test_an_unknown_task_id_is_not_found(url):
 async def test_an_uppercase_id_is_malformed_because_ids_are_canonical():
     async with manager_for("memory://", echo) as manager:
         task = await manager.start("echo", {"text": "x"}, owner=ALICE)
-        with pytest.raises(InvalidTaskId):
+        with pytest.raises(InvalidArgument):
             await manager.get(task.id.upper(), owner=ALICE)
 
 
@@ -249,7 +238,7 @@ async def test_bad_arguments_are_refused_and_nothing_is_stored():
             ({"text": "x", "times": "many"}, "times"),
             ({"text": "x", "colour": "red"}, "colour: Extra inputs"),
         ]:
-            with pytest.raises(InvalidTaskArguments, match=problem):
+            with pytest.raises(InvalidArgument, match=problem):
                 await manager.start("echo", arguments, owner=ALICE)
         assert await manager.list_tasks(owner=ALICE) == []
 
@@ -306,7 +295,7 @@ async def test_out_of_range_progress_fails_the_task(progress):
     async with manager_for("memory://", wrong) as manager:
         task = await manager.start("wrong", owner=ALICE)
         failed = await wait_for(manager, task.id, ALICE, TaskStatus.FAILED)
-    assert failed.error.startswith(InvalidProgressArgument.__name__)
+    assert failed.error.startswith(InvalidArgument.__name__)
 
 
 async def test_finished_tasks_expire_after_their_time_to_live(url):

@@ -9,7 +9,8 @@ import anyio
 import pytest
 from task_support import DURABLE_STORES, WAIT_SECONDS, store_url, wait_for, wait_for_progress
 
-from toolkit import TaskContext, TaskManager, TaskRecord, TaskStatus, open_task_store
+from toolkit import TaskContext, TaskManager, TaskStatus, open_task_store
+from toolkit.tasks import TaskRecord
 from toolkit.tasks.record import new_task_id
 
 pytestmark = pytest.mark.anyio

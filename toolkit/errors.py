@@ -1,39 +1,35 @@
 """Every exception the toolkit raises, in one tree.
 
     ToolkitError
-    ├── ConfigurationError            a setting or environment variable is invalid
-    │   └── MissingExtra              (also an ImportError) a feature's optional dependencies are not installed
-    ├── CapabilityError               the client did not declare what a helper needs
-    │   ├── ElicitationUnsupported    no `elicitation` capability, or not the mode asked for
-    │   └── SamplingUnsupported       no `sampling` capability, or not `context` / `tools`
-    ├── ElicitationError
-    │   ├── UnsupportedFieldType      (also a TypeError) a form field the protocol cannot carry
-    │   ├── NotAFormModel             (also a TypeError) a form that is not a Pydantic model class
-    │   ├── InvalidRequestedSchema    (also a ValueError) a requestedSchema the protocol does not allow
+    ├── ConfigurationError            the code or the deployment asks for something the toolkit cannot do
+    │   ├── MissingExtra              (also an ImportError) a feature's optional dependencies are not installed
+    │   ├── InvalidArgument           (also a ValueError) a value the toolkit cannot use: a progress number,
+    │   │                             a prompt or sampling option, a task id, job arguments, a header value,
+    │   │                             a requestedSchema
+    │   └── InvalidDefinition         (also a TypeError) a form the protocol cannot carry
+    ├── CapabilityError               the client did not declare what a helper needs; `.capability` names it
+    ├── ElicitationError              an elicitation could not produce an answer
     │   ├── InvalidFormContent        (also a ValueError) an answer that does not fit its form
     │   ├── ElicitationAttemptsExhausted   the user kept sending invalid answers
-    │   ├── InvalidElicitationResponse     the client's answer is malformed beyond re-asking
-    │   ├── ElicitationRequestFailed  the client answered the request with a JSON-RPC error
+    │   ├── ElicitationFailed         the client answered with a JSON-RPC error or a malformed result
     │   ├── UnknownElicitation        (also a LookupError) no pending URL elicitation with this id for this user
     │   └── UrlElicitationRequired    (also the SDK's URL-elicitation-required error) answer -32042 from a tool
-    ├── SamplingError
+    ├── SamplingError                 a sampling request did not produce usable text
     │   ├── SamplingRejected          the user rejected the request (client error -1)
     │   ├── SamplingTimeout           no answer in time; the request was cancelled on the wire
-    │   ├── NonTextSamplingContent    the LLM answered with something other than text
     │   ├── StructuredOutputInvalid   structured output stayed invalid after every retry
-    │   ├── InvalidSamplingRequest    (also a ValueError) a prompt or option that cannot be sent
-    │   ├── SamplingRequestFailed     the client answered with an error other than a rejection
-    │   └── SamplerFailed             a server-side sampler (e.g. Bedrock) failed
-    ├── ProgressError
-    │   └── InvalidProgressArgument   (also a ValueError) a progress value, total or interval out of range
-    └── TaskError
+    │   └── SamplingFailed            any other failure: a client error, a malformed or non-text answer,
+    │                                 a server-side sampler (e.g. Bedrock) that failed
+    └── TaskError                     a background task could not be started, found or read
         ├── TaskNotFound              unknown id, or a task owned by someone else
-        ├── InvalidTaskId             the id is not a well-formed task id
-        ├── TaskStoreError            the task store (SQLite, DynamoDB) failed
-        ├── InvalidHeader             a header value failed validation
-        ├── InvalidTaskArguments      (also a ValueError) arguments the job's signature does not accept
         ├── TaskNotFinished           results asked for while the task is still pending or running
-        └── TooManyTasks              the manager already holds as many tasks as it may
+        ├── TooManyTasks              the manager already holds as many tasks as it may
+        └── TaskStoreError            the task store (SQLite, DynamoDB) failed
+
+A category is what a caller handles differently: fix the code or the deployment
+(`ConfigurationError`), connect a client that can do more (`CapabilityError`), or tell the user
+that asking, sampling or a task did not work out. Leaves exist where a caller acts differently
+again, e.g. retry later on `SamplingTimeout` but not on `SamplingRejected`.
 
 Errors from the layers below (the MCP SDK, sqlite3, botocore) are translated at our
 boundaries and re-raised `from` the original, so callers only need these types.
@@ -54,26 +50,15 @@ __all__ = [
     "ConfigurationError",
     "ElicitationAttemptsExhausted",
     "ElicitationError",
-    "ElicitationRequestFailed",
-    "ElicitationUnsupported",
-    "InvalidElicitationResponse",
+    "ElicitationFailed",
+    "InvalidArgument",
+    "InvalidDefinition",
     "InvalidFormContent",
-    "InvalidHeader",
-    "InvalidProgressArgument",
-    "InvalidRequestedSchema",
-    "InvalidSamplingRequest",
-    "InvalidTaskArguments",
-    "InvalidTaskId",
     "MissingExtra",
-    "NonTextSamplingContent",
-    "NotAFormModel",
-    "ProgressError",
-    "SamplerFailed",
     "SamplingError",
+    "SamplingFailed",
     "SamplingRejected",
-    "SamplingRequestFailed",
     "SamplingTimeout",
-    "SamplingUnsupported",
     "StructuredOutputInvalid",
     "TaskError",
     "TaskNotFinished",
@@ -82,7 +67,6 @@ __all__ = [
     "TooManyTasks",
     "ToolkitError",
     "UnknownElicitation",
-    "UnsupportedFieldType",
     "UrlElicitationRequired",
 ]
 
@@ -91,8 +75,15 @@ class ToolkitError(Exception):
     """Root of every error raised by the toolkit."""
 
 
+# -- the code or the deployment must change ----------------------------------------------
+
+
 class ConfigurationError(ToolkitError):
-    """A setting or environment variable holds a value the toolkit cannot use."""
+    """The code or the deployment asks for something the toolkit cannot do.
+
+    A setting, an environment variable, an argument or a definition holds something the
+    toolkit cannot use. Nothing was sent or started; the message names what to change.
+    """
 
 
 class MissingExtra(ConfigurationError, ImportError):
@@ -113,8 +104,95 @@ class MissingExtra(ConfigurationError, ImportError):
         )
 
 
+class InvalidArgument(ConfigurationError, ValueError):
+    """A value given to the toolkit cannot be used, so nothing was sent or started.
+
+    Progress numbers, prompts and sampling options, task ids, a job's arguments, header values
+    and `requestedSchema`s are checked before they are used; the message names the value and
+    what to pass instead. The class methods build the message for each kind of value.
+
+    Attributes:
+        argument: What was rejected: a parameter (``"total"``), a header, ``"task_id"``,
+            ``"arguments"`` (of a job) or ``"requestedSchema"``; None when the message alone says it.
+    """
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        self.argument = argument
+        super().__init__(message)
+
+    @classmethod
+    def for_value(cls, name: str, value: object, rule: str) -> InvalidArgument:
+        """`name=value` breaks `rule`, which says what to pass instead."""
+        return cls(f"{name}={value!r} cannot be used: {rule}.", argument=name)
+
+    @classmethod
+    def for_header(cls, header: str, reason: str) -> InvalidArgument:
+        """A request header's value failed validation, so it was not used (the value is not echoed)."""
+        return cls(f"Header '{header}' is invalid: {reason}.", argument=header)
+
+    @classmethod
+    def for_task_id(cls, task_id: object) -> InvalidArgument:
+        """`task_id` is not well formed (task ids are 32 lower-case hex characters)."""
+        shown = repr(task_id)[:80]
+        return cls(
+            f"{shown} is not a valid task id: task ids are the 32 lower-case hex characters returned on start.",
+            argument="task_id",
+        )
+
+    @classmethod
+    def for_job(cls, kind: str, detail: str) -> InvalidArgument:
+        """The arguments do not fit job `kind`'s signature, so no task was started."""
+        return cls(f"Cannot start '{kind}': {detail}. Fix the arguments and start it again.", argument="arguments")
+
+    @classmethod
+    def for_requested_schema(cls, problems: Sequence[FieldProblem]) -> InvalidArgument:
+        """A `requestedSchema` breaks the protocol's rules for form mode; `problems` are every rule it breaks."""
+        detail = "; ".join(str(problem) for problem in problems)
+        return cls(
+            f"The requestedSchema is not a valid form-mode schema: {detail}. "
+            "Forms must be flat objects whose properties are strings, numbers, booleans or enums.",
+            argument="requestedSchema",
+        )
+
+
+class InvalidDefinition(ConfigurationError, TypeError):
+    """A form the protocol's flat forms cannot carry: not a Pydantic model, or a field with no wire shape.
+
+    Raised when a `toolkit.Form` class is defined, or before anything is sent for a plain model.
+
+    Attributes:
+        model: The model's name, or None when what was given is not a model.
+        field: The field that cannot go on the wire, or None.
+    """
+
+    def __init__(self, message: str, *, model: str | None = None, field: str | None = None) -> None:
+        self.model = model
+        self.field = field
+        super().__init__(message)
+
+    @classmethod
+    def for_field(cls, model: str, field: str, problem: str, instead: str) -> InvalidDefinition:
+        """`model.field` has `problem`; `instead` is what to use."""
+        return cls(f"{model}.{field}: {problem}. Use {instead} instead.", model=model, field=field)
+
+    @classmethod
+    def for_form(cls, given: object) -> InvalidDefinition:
+        """`given` was passed as a form but is not a Pydantic model class."""
+        return cls(
+            f"{given!r} is not a form: pass a pydantic.BaseModel subclass (or a toolkit.Form) "
+            "whose fields are the questions to ask."
+        )
+
+
+# -- the client cannot do it -------------------------------------------------------------
+
+
 class CapabilityError(ToolkitError):
     """The connected client did not declare a capability that the helper needs.
+
+    Nothing was sent. Elicitation in a mode the client lacks (``elicitation.form``,
+    ``elicitation.url``) and sampling it cannot do (``sampling``, ``sampling.context``,
+    ``sampling.tools``) end here.
 
     Attributes:
         capability: The capability path that is missing, e.g. ``"elicitation.form"``.
@@ -129,25 +207,26 @@ class CapabilityError(ToolkitError):
         )
 
 
-class ElicitationUnsupported(CapabilityError):
-    """The client cannot answer this kind of elicitation (form or URL mode)."""
-
-
-class SamplingUnsupported(CapabilityError):
-    """The client cannot sample, or cannot sample with the requested context or tools."""
+# -- elicitation -------------------------------------------------------------------------
 
 
 class ElicitationError(ToolkitError):
     """An elicitation could not produce an answer."""
 
 
-class UnsupportedFieldType(ElicitationError, TypeError):
-    """A form model has a field that the protocol's flat form schema cannot express."""
+class InvalidFormContent(ElicitationError, ValueError):
+    """An accepted answer does not fit its form: wrong fields, types or values.
 
-    def __init__(self, model: str, field: str, problem: str, instead: str) -> None:
-        self.model = model
-        self.field = field
-        super().__init__(f"{model}.{field}: {problem}. Use {instead} instead.")
+    Attributes:
+        problems: What is wrong, one entry per field (or for the whole answer).
+        kept: The answer's values that were fine, by wire name, so a new attempt can prefill them.
+    """
+
+    def __init__(self, problems: Sequence[FieldProblem], kept: dict[str, Any] | None = None) -> None:
+        self.problems = list(problems)
+        self.kept = dict(kept or {})
+        detail = "; ".join(str(problem) for problem in self.problems)
+        super().__init__(f"The answer does not fit the form: {detail}.")
 
 
 class ElicitationAttemptsExhausted(ElicitationError):
@@ -168,62 +247,18 @@ class ElicitationAttemptsExhausted(ElicitationError):
         )
 
 
-class InvalidElicitationResponse(ElicitationError):
-    """The client answered an elicitation with something the protocol does not allow."""
-
-
-class NotAFormModel(ElicitationError, TypeError):
-    """Something other than a Pydantic model class was given where a form is expected."""
-
-    def __init__(self, given: object) -> None:
-        super().__init__(
-            f"{given!r} is not a form: pass a pydantic.BaseModel subclass (or a toolkit.Form) "
-            "whose fields are the questions to ask."
-        )
-
-
-class InvalidRequestedSchema(ElicitationError, ValueError):
-    """A `requestedSchema` breaks the protocol's rules for form-mode elicitation.
+class ElicitationFailed(ElicitationError):
+    """The client answered `elicitation/create` with a JSON-RPC error, or with a result the protocol does not allow.
 
     Attributes:
-        problems: Every rule the schema breaks, one per entry.
+        code: The JSON-RPC error code the client sent; None when its result was malformed.
     """
 
-    def __init__(self, problems: Sequence[FieldProblem]) -> None:
-        self.problems = list(problems)
-        detail = "; ".join(str(problem) for problem in self.problems)
-        super().__init__(
-            f"The requestedSchema is not a valid form-mode schema: {detail}. "
-            "Forms must be flat objects whose properties are strings, numbers, booleans or enums."
-        )
-
-
-class InvalidFormContent(ElicitationError, ValueError):
-    """An accepted answer does not fit its form: wrong fields, types or values.
-
-    Attributes:
-        problems: What is wrong, one entry per field (or for the whole answer).
-        kept: The answer's values that were fine, by wire name, so a new attempt can prefill them.
-    """
-
-    def __init__(self, problems: Sequence[FieldProblem], kept: dict[str, Any] | None = None) -> None:
-        self.problems = list(problems)
-        self.kept = dict(kept or {})
-        detail = "; ".join(str(problem) for problem in self.problems)
-        super().__init__(f"The answer does not fit the form: {detail}.")
-
-
-class ElicitationRequestFailed(ElicitationError):
-    """The client answered `elicitation/create` with a JSON-RPC error instead of a result.
-
-    Attributes:
-        code: The JSON-RPC error code the client sent.
-    """
-
-    def __init__(self, code: int, detail: str) -> None:
+    def __init__(self, code: int | None, detail: str) -> None:
         self.code = code
+        source = f"error {code}" if code is not None else "a malformed result"
         super().__init__(
-            f"The client could not show the elicitation: {detail} (error {code}). "
+            f"The client answered the elicitation with {source}: {detail}. "
             "Check that the client supports elicitation, or ask again later."
         )
 
@@ -265,6 +300,9 @@ def _wire_form(item: Any) -> dict[str, Any]:
     return dict(item)
 
 
+# -- sampling ----------------------------------------------------------------------------
+
+
 class SamplingError(ToolkitError):
     """A sampling request did not produce usable text."""
 
@@ -289,17 +327,6 @@ class SamplingTimeout(SamplingError):
         )
 
 
-class NonTextSamplingContent(SamplingError):
-    """The client's LLM answered with content that is not text (an image, audio, a tool call)."""
-
-    def __init__(self, content_type: str) -> None:
-        self.content_type = content_type
-        super().__init__(
-            f"The client's LLM answered with '{content_type}' content where text was expected. "
-            "Ask for text in the prompt, or use sample() to handle other content."
-        )
-
-
 class StructuredOutputInvalid(SamplingError):
     """Structured sampling output failed validation on every retry."""
 
@@ -309,28 +336,38 @@ class StructuredOutputInvalid(SamplingError):
         super().__init__(f"The LLM's output did not match the expected structure after {attempts} attempt(s): {errors}")
 
 
-class InvalidSamplingRequest(SamplingError, ValueError):
-    """A prompt or sampling option is invalid, so nothing was sent."""
-
-
-class SamplingRequestFailed(SamplingError):
-    """The client answered the sampling request with an error that is not a user rejection.
+class SamplingFailed(SamplingError):
+    """Sampling failed in any other way: the client answered with an error or a malformed result,
+    the LLM answered with something other than text, or a server-side sampler failed.
 
     Attributes:
-        code: The JSON-RPC error code the client sent, or None for a malformed result.
+        code: The JSON-RPC error code the client sent, or None.
     """
 
-    def __init__(self, code: int | None, detail: str) -> None:
+    def __init__(self, message: str, *, code: int | None = None) -> None:
         self.code = code
+        super().__init__(message)
+
+    @classmethod
+    def from_client(cls, code: int | None, detail: str) -> SamplingFailed:
+        """The client answered with error `code` (not a rejection), or with a malformed result when None."""
         source = f"error {code}" if code is not None else "a malformed result"
-        super().__init__(
+        return cls(
             f"The client answered the sampling request with {source}: {detail}. "
-            "Check the client's sampling handler or configure a fallback sampler."
+            "Check the client's sampling handler or configure a fallback sampler.",
+            code=code,
+        )
+
+    @classmethod
+    def non_text(cls, content_type: str) -> SamplingFailed:
+        """The LLM answered with `content_type` content (an image, audio, a tool call) where text was expected."""
+        return cls(
+            f"The client's LLM answered with '{content_type}' content where text was expected. "
+            "Ask for text in the prompt, or use sample() to handle other content."
         )
 
 
-class SamplerFailed(SamplingError):
-    """A server-side sampler (such as the Bedrock sampler) could not produce text."""
+# -- tasks -------------------------------------------------------------------------------
 
 
 class TaskError(ToolkitError):
@@ -345,36 +382,6 @@ class TaskNotFound(TaskError):
         super().__init__(
             f"No task with id '{task_id}' exists for you. Check the id returned when the task was started."
         )
-
-
-class InvalidTaskId(TaskError, ValueError):
-    """The task id is not well formed (task ids are 32 lower-case hex characters)."""
-
-    def __init__(self, task_id: object) -> None:
-        shown = repr(task_id)[:80]
-        super().__init__(
-            f"{shown} is not a valid task id: task ids are the 32 lower-case hex characters returned on start."
-        )
-
-
-class TaskStoreError(TaskError):
-    """The task store failed; the message names the store and what to check."""
-
-
-class InvalidHeader(TaskError, ValueError):
-    """A request header held a value that failed validation, so it was not used."""
-
-    def __init__(self, header: str, reason: str) -> None:
-        self.header = header
-        super().__init__(f"Header '{header}' is invalid: {reason}.")
-
-
-class InvalidTaskArguments(TaskError, ValueError):
-    """The arguments do not fit the job's signature, so no task was started."""
-
-    def __init__(self, kind: str, detail: str) -> None:
-        self.kind = kind
-        super().__init__(f"Cannot start '{kind}': {detail}. Fix the arguments and start it again.")
 
 
 class TaskNotFinished(TaskError):
@@ -407,19 +414,5 @@ class TooManyTasks(TaskError):
         )
 
 
-class ProgressError(ToolkitError):
-    """Progress or a heartbeat could not be reported as asked."""
-
-
-class InvalidProgressArgument(ProgressError, ValueError):
-    """A progress value, amount, total or interval is not a number the helper can use.
-
-    Attributes:
-        name: The argument that was rejected, e.g. ``"total"``.
-        value: The rejected value.
-    """
-
-    def __init__(self, name: str, value: object, rule: str) -> None:
-        self.name = name
-        self.value = value
-        super().__init__(f"{name}={value!r} cannot be used for progress: {rule}.")
+class TaskStoreError(TaskError):
+    """The task store failed; the message names the store and what to check."""

@@ -24,7 +24,7 @@ def import_extra(
     """Import `module`, which needs `packages` from the optional `extra`.
 
     Args:
-        module: The dotted module name, e.g. ``botocore.exceptions`` or ``toolkit.dynamodb_task_store``.
+        module: The dotted module name, e.g. ``botocore.exceptions`` or ``toolkit.aws.dynamodb_store``.
         feature: What needs it, named in the error, e.g. ``BedrockSampler``.
         extra: The extra of this project that installs `packages`.
         packages: Top-level modules the extra installs.

@@ -23,7 +23,7 @@ __all__ = ["everything_tool_support", "register_capability_tool"]
 FORM_TOOLS = ("test_elicitation", "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums")
 
 
-def everything_tool_support(features: toolkit.ClientFeatures) -> list[ToolSupport]:
+def everything_tool_support(features: toolkit.server.ClientFeatures) -> list[ToolSupport]:
     """One verdict per tool that uses elicitation, sampling, progress or logging."""
     form = features.supports_elicitation("form")
     verdicts = [

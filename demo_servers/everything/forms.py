@@ -11,11 +11,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 import toolkit
 from toolkit import Context
-from toolkit.elicitation import CONFIGURED, ElicitAnswer, resolve_timeout, send_elicitation
+from toolkit.elicitation import (
+    CONFIGURED,
+    check_requested_schema,
+    parse_form_content,
+    requested_schema,
+    resolve_timeout,
+    send_elicitation,
+)
+from toolkit.server import require_elicitation
 
 if TYPE_CHECKING:
     from toolkit import StatefulServer
@@ -62,9 +70,9 @@ class Choices(toolkit.Form):
 
 def choices_schema() -> dict[str, Any]:
     """The toolkit's schema for `Choices`, with the legacy `enumNames` titles on `legacyEnum`."""
-    schema = toolkit.requested_schema(Choices)
+    schema = requested_schema(Choices)
     schema["properties"]["legacyEnum"]["enumNames"] = list(LEGACY_TITLES)
-    toolkit.check_requested_schema(schema)
+    check_requested_schema(schema)
     return schema
 
 
@@ -87,14 +95,11 @@ async def test_elicitation_sep1034_defaults(ctx: Context) -> str:
 
 async def test_elicitation_sep1330_enums(ctx: Context) -> str:
     """Ask for one choice in each of the five enum forms (SEP-1330)."""
-    toolkit.require_elicitation(ctx, "form")
+    require_elicitation(ctx, "form")
     params = {"mode": "form", "message": "Please choose an option in each field.", "requestedSchema": choices_schema()}
-    answer = await send_elicitation(ctx, params, resolve_timeout(CONFIGURED, ctx))
-    outcome: toolkit.ElicitationOutcome[BaseModel]
-    if isinstance(answer, ElicitAnswer):
-        outcome = toolkit.Accepted(toolkit.parse_form_content(Choices, answer.content))
-    else:
-        outcome = answer
+    outcome: toolkit.ElicitationOutcome[Any] = await send_elicitation(ctx, params, resolve_timeout(CONFIGURED, ctx))
+    if isinstance(outcome, toolkit.Accepted):
+        outcome = toolkit.Accepted(parse_form_content(Choices, outcome.data))
     return f"Elicitation completed: {describe(outcome)}"
 
 

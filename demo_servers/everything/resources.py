@@ -21,7 +21,9 @@ WATCHED_URI = "test://watched-resource"
 class WatchedResource:
     """Text that a tool can change; every change notifies the subscribed sessions."""
 
-    def __init__(self, subscriptions: toolkit.ResourceSubscriptions, text: str = "Watched resource content") -> None:
+    def __init__(
+        self, subscriptions: toolkit.server.ResourceSubscriptions, text: str = "Watched resource content"
+    ) -> None:
         self.subscriptions = subscriptions
         self.text = text
 
@@ -56,7 +58,7 @@ def register_resources(server: StatefulServer) -> None:
     server.resource("test://static-text", name="static-text", mime_type="text/plain")(static_text)
     server.resource("test://static-binary", name="static-binary", mime_type="image/png")(static_binary)
     server.resource("test://template/{id}/data", name="template-data", mime_type="application/json")(template_data)
-    watched = WatchedResource(toolkit.enable_resource_subscriptions(server))
+    watched = WatchedResource(toolkit.server.enable_resource_subscriptions(server))
     server.resource(
         WATCHED_URI,
         name="watched-resource",

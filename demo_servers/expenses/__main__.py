@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.create_table:
             _create_table(store)
             return
-        fallback = toolkit.BedrockSampler(args.fallback_model) if args.fallback_model else None
+        fallback = toolkit.aws.BedrockSampler(args.fallback_model) if args.fallback_model else None
         server = create_server(store, fallback_sampler=fallback)
     except (StoreError, toolkit.ConfigurationError) as exc:
         parser.exit(2, f"error: {exc}\n")

@@ -12,6 +12,7 @@ from typing import Literal
 
 import toolkit
 from toolkit import Context
+from toolkit.errors import SamplingRejected, SamplingTimeout
 
 from .records import CATEGORY_TITLES, Expense
 from .summary import MonthSummary, describe_summary
@@ -74,11 +75,11 @@ async def analyze(ctx: Context, summary: MonthSummary, expenses: list[Expense]) 
         result = await toolkit.sample(
             ctx, spending_prompt(summary, expenses), system_prompt=SYSTEM_PROMPT, max_tokens=400, temperature=0.3
         )
-    except toolkit.SamplingUnsupported:
+    except toolkit.CapabilityError:
         return _computed(summary, "the client cannot sample, so no LLM was asked")
-    except toolkit.SamplingRejected:
+    except SamplingRejected:
         return _computed(summary, "the user declined the LLM request")
-    except toolkit.SamplingTimeout:
+    except SamplingTimeout:
         return _computed(summary, "the client's LLM did not answer in time")
     except toolkit.SamplingError as exc:
         return _computed(summary, f"the LLM request failed ({type(exc).__name__})")

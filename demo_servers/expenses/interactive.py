@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import toolkit
-from toolkit import Context
+from toolkit import Accepted, Cancelled, Context, Declined
+from toolkit.elicitation import FlowAnswers
+from toolkit.errors import ElicitationAttemptsExhausted
 
 from .errors import NothingStored
 from .forms import AmountForm, CategoryForm, ConfirmForm, DescriptionForm
@@ -46,7 +48,7 @@ class InteractiveResult:
 def add_expense_flow(user_alias: str) -> toolkit.Flow:
     """The four steps; the confirmation message repeats every answer and the user."""
 
-    def confirmation(answers: toolkit.FlowAnswers) -> str:
+    def confirmation(answers: FlowAnswers) -> str:
         amount = answers[AmountForm].amount
         description = answers[DescriptionForm].description
         category = CATEGORY_TITLES[answers[CategoryForm].category]
@@ -70,18 +72,18 @@ async def ask_and_store(
     """
     try:
         outcome = await add_expense_flow(user_alias).run(ctx)
-    except toolkit.ElicitationUnsupported as exc:
+    except toolkit.CapabilityError as exc:
         raise NothingStored(
             "add_expense_interactive asks questions through form elicitation, which this client did not "
             "declare. Use add_expense(user_alias, amount, description, category) instead."
         ) from exc
-    except toolkit.ElicitationAttemptsExhausted as exc:
+    except ElicitationAttemptsExhausted as exc:
         raise NothingStored(f"The answers stayed invalid after {exc.attempts} tries: {'; '.join(exc.errors)}.") from exc
     except toolkit.ConfigurationError as exc:
         raise NothingStored(f"The server is misconfigured: {exc}") from exc
-    if isinstance(outcome, toolkit.FlowStopped):
+    if not isinstance(outcome, Accepted):
         return _stopped(outcome)
-    answers = outcome.answers
+    answers = outcome.data
     if not answers[ConfirmForm].confirmed:
         return InteractiveResult("not_confirmed", "You unticked the confirmation, so nothing was stored.")
     expense = new_expense(
@@ -94,12 +96,12 @@ async def ask_and_store(
     )
 
 
-def _stopped(outcome: toolkit.FlowStopped) -> InteractiveResult:
-    if isinstance(outcome.outcome, toolkit.Declined):
-        message = f"You declined at the {outcome.step} step; nothing was stored."
-        return InteractiveResult("declined", message, outcome.step)
-    if outcome.outcome.timed_out:
-        message = f"No answer came at the {outcome.step} step ({outcome.outcome.reason}); nothing was stored."
+def _stopped(outcome: Declined | Cancelled) -> InteractiveResult:
+    step = outcome.step
+    if isinstance(outcome, Declined):
+        return InteractiveResult("declined", f"You declined at the {step} step; nothing was stored.", step)
+    if outcome.timed_out:
+        message = f"No answer came at the {step} step ({outcome.reason}); nothing was stored."
     else:
-        message = f"You cancelled at the {outcome.step} step; nothing was stored."
-    return InteractiveResult("cancelled", message, outcome.step)
+        message = f"You cancelled at the {step} step; nothing was stored."
+    return InteractiveResult("cancelled", message, step)

@@ -54,7 +54,7 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
     Args:
         store: Where expenses and budgets live.
         fallback_sampler: Answers `analyze_spending` when the client cannot sample (for
-            example a `toolkit.BedrockSampler`); without one a computed summary answers.
+            example a `toolkit.aws.BedrockSampler`); without one a computed summary answers.
     """
     server = toolkit.stateful_server("expenses", instructions=INSTRUCTIONS)
     if fallback_sampler is not None:

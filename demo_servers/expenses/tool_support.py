@@ -9,7 +9,7 @@ from ..capability_report import ToolSupport
 __all__ = ["expense_tool_support"]
 
 
-def expense_tool_support(features: toolkit.ClientFeatures) -> list[ToolSupport]:
+def expense_tool_support(features: toolkit.server.ClientFeatures) -> list[ToolSupport]:
     """One verdict per tool that uses elicitation, sampling or progress."""
     return [
         _elicitation(features),
@@ -23,7 +23,7 @@ def expense_tool_support(features: toolkit.ClientFeatures) -> list[ToolSupport]:
     ]
 
 
-def _elicitation(features: toolkit.ClientFeatures) -> ToolSupport:
+def _elicitation(features: toolkit.server.ClientFeatures) -> ToolSupport:
     if features.supports_elicitation("form"):
         return ToolSupport("add_expense_interactive", "elicitation.form", "works", "Asks four questions in turn.")
     return ToolSupport(
@@ -34,7 +34,7 @@ def _elicitation(features: toolkit.ClientFeatures) -> ToolSupport:
     )
 
 
-def _sampling(features: toolkit.ClientFeatures) -> ToolSupport:
+def _sampling(features: toolkit.server.ClientFeatures) -> ToolSupport:
     if features.sampling:
         return ToolSupport("analyze_spending", "sampling", "works", "Asks the client's LLM for advice.")
     return ToolSupport(

@@ -112,20 +112,21 @@ def create_server(settings: TrainingSettings) -> toolkit.StatefulServer:
 
     manager = _task_manager(settings)
     job = manager.add_job(background_training, name="model_training")
-    toolkit.register_task_tools(server, manager, job, owners=toolkit.OwnerPolicy(actor_header=settings.actor_header))
+    owners = toolkit.tasks.OwnerPolicy(actor_header=settings.actor_header)
+    toolkit.register_task_tools(server, manager, job, owners=owners)
 
     @server.tool()
     async def client_capabilities(ctx: Context) -> CapabilityReport:
         """What this client declared, and which tools will work, fall back or refuse."""
         features = toolkit.client_features(ctx)
-        owner = toolkit.owner_of(ctx, toolkit.OwnerPolicy(actor_header=settings.actor_header))
+        owner = toolkit.tasks.owner_of(ctx, owners)
         return capability_report(features, training_tool_support(owner, settings.actor_header))
 
     return server
 
 
 def _task_manager(settings: TrainingSettings) -> toolkit.TaskManager:
-    sinks = [toolkit.AgentCoreMemorySink(memory_id=settings.memory_id)] if settings.memory_id else []
+    sinks = [toolkit.aws.AgentCoreMemorySink(memory_id=settings.memory_id)] if settings.memory_id else []
     return toolkit.TaskManager(
         toolkit.open_task_store(settings.task_store_url), sinks=sinks, runner_id=settings.runner_id
     )

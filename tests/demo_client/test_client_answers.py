@@ -20,7 +20,7 @@ from demo_client import (
     example_arguments,
     form_defaults,
 )
-from toolkit import form_content_problems, requested_schema_problems
+from toolkit.elicitation import form_content_problems, requested_schema_problems
 
 
 def form(schema=None, message="Q?") -> ElicitRequestFormParams:

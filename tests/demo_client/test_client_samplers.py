@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 
 import demo_client
 from demo_client import BedrockSampler, ClientSampler, OfflineSampler
-from toolkit import SamplingResult
+from toolkit.sampling import SamplingResult
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 

@@ -98,7 +98,7 @@ async def test_a_failing_llm_falls_back_and_names_the_failure(expenses_server, c
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
     assert result.structuredContent["source"] == "computed"
-    assert "the LLM request failed (SamplingRequestFailed)" in result.structuredContent["label"]
+    assert "the LLM request failed (SamplingFailed)" in result.structuredContent["label"]
 
 
 async def test_a_user_without_expenses_gets_a_plain_answer(expenses_server, connect):

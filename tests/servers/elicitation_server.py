@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 import toolkit
-from toolkit import Accepted, Cancelled, Declined, FlowCompleted, FlowStopped, UrlAccepted
+from toolkit import Accepted, Cancelled, Declined
 from toolkit.elicitation import CONFIGURED
 
 TOKENS = {"alice-token": "alice", "bob-token": "bob"}
@@ -60,12 +60,17 @@ class CategoryChoice(toolkit.Form):
     category: Annotated[Category, CATEGORY_TITLES] = Field(title="Category")
 
 
+class Confirmation(toolkit.Form):
+    # Ticked at first, so accepting the form as shown confirms.
+    confirmed: bool = Field(default=True, title="Confirm")
+
+
 ADD_EXPENSE = toolkit.Flow(
     toolkit.Step(Amount, "How much did you spend?", name="amount"),
     toolkit.Step(Description, lambda a: f"What did you spend {a[Amount].amount} EUR on?", name="description"),
     toolkit.Step(CategoryChoice, lambda a: f"Which category is '{a[Description].description}'?", name="category"),
     toolkit.Step(
-        toolkit.Confirmation,
+        Confirmation,
         lambda a: (
             f"Store {a[Amount].amount} EUR for '{a[Description].description}' under {a[CategoryChoice].category.value}?"
         ),
@@ -105,7 +110,7 @@ def build(port: int, auth: bool) -> toolkit.StatefulServer:
             "auth": AuthSettings(issuer_url=base, resource_server_url=f"{base}/mcp", validate_token_resource=False),
         }
     server = toolkit.stateful_server("elicitation-test", **extra)
-    links = toolkit.UrlElicitations()
+    links = toolkit.elicitation.UrlElicitations()
     linked: set[str | None] = set()
 
     @server.tool()
@@ -121,13 +126,11 @@ def build(port: int, auth: bool) -> toolkit.StatefulServer:
     async def add_expense_interactive(ctx: toolkit.Context) -> str:
         """Ask for an expense step by step, then confirm."""
         match await ADD_EXPENSE.run(ctx):
-            case FlowCompleted(answers=answers):
-                stored = answers[toolkit.Confirmation].confirmed
+            case Accepted(data=answers):
+                stored = answers[Confirmation].confirmed
                 return json.dumps({"stored": stored, "steps": list(answers), "amount": str(answers[Amount].amount)})
-            case FlowStopped(step=step, index=index, outcome=outcome, answers=answers):
-                return json.dumps(
-                    {"stopped_at": step, "index": index, "action": outcome.action, "answered": list(answers)}
-                )
+            case Declined(step=step) | Cancelled(step=step) as outcome:
+                return json.dumps({"stopped_at": step, "action": outcome.action})
         raise AssertionError("unreachable")
 
     @server.tool()
@@ -148,16 +151,16 @@ def build(port: int, auth: bool) -> toolkit.StatefulServer:
         outcome = await toolkit.elicit_url(
             ctx, "Link your bank account on the bank's page.", url, elicitation_id=elicitation_id
         )
-        if not isinstance(outcome, UrlAccepted):
+        if not isinstance(outcome, Accepted):
             links.discard(elicitation_id)
             return outcome_json(outcome)
-        finished = await links.wait(ctx, outcome.elicitation_id, timeout=wait_seconds)
-        return json.dumps({"action": "accept", "elicitation_id": outcome.elicitation_id, "finished": finished})
+        finished = await links.wait(ctx, outcome.data, timeout=wait_seconds)
+        return json.dumps({"action": "accept", "elicitation_id": outcome.data, "finished": finished})
 
     @server.tool()
     async def connect_service(ctx: toolkit.Context) -> str:
         """Answer -32042 until the caller has linked the service out of band."""
-        user = toolkit.user_identity(toolkit.server.http_request(ctx))
+        user = toolkit.elicitation.user_identity(toolkit.server.http_request(ctx))
         if user in linked:
             return f"connected as {user}"
         elicitation_id = links.start(ctx)
@@ -174,10 +177,10 @@ def build(port: int, auth: bool) -> toolkit.StatefulServer:
 
     @server.custom_route("/oob/finish", methods=["POST"])
     async def finish(request: Request) -> Response:
-        user = toolkit.user_identity(request)
+        user = toolkit.elicitation.user_identity(request)
         try:
             await links.complete(request.query_params["elicitation"], user=user)
-        except toolkit.UnknownElicitation as exc:
+        except toolkit.errors.UnknownElicitation as exc:
             return PlainTextResponse(str(exc), status_code=404)
         if request.query_params.get("remember"):
             linked.add(user)

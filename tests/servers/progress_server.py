@@ -42,7 +42,7 @@ async def sleep_until_beats(beats: int, every: float, ctx: toolkit.Context) -> i
         return await beat.run_sync(_nap_until, beat, beats)
 
 
-def _nap_until(beat: toolkit.Heartbeat, beats: int) -> int:
+def _nap_until(beat: toolkit.progress.Heartbeat, beats: int) -> int:
     naps = 0
     deadline = time.monotonic() + THREAD_LIMIT
     while beat.beats < beats and time.monotonic() < deadline:
@@ -116,7 +116,7 @@ def _block(run: dict[str, Any], cooperative: bool) -> None:
 async def run_state(name: str) -> dict[str, Any]:
     """Where a `block_in_thread` call stands: its outcome, its thread and its heartbeat."""
     run = runs[name]
-    beat: toolkit.Heartbeat = run["heartbeat"]
+    beat: toolkit.progress.Heartbeat = run["heartbeat"]
     return {"outcome": run["outcome"], "thread": run["thread"], "running": beat.running, "beats": beat.beats}
 
 

@@ -72,7 +72,7 @@ def build(
     store = toolkit.open_task_store(store_url)
     manager = toolkit.TaskManager(store, lease=lease, max_running=max_running, max_tasks=max_tasks)
     resumable = manager.add_job(rerun_once, resumable=True)
-    owners = toolkit.OwnerPolicy(actor_header=actor_header)
+    owners = toolkit.tasks.OwnerPolicy(actor_header=actor_header)
     toolkit.register_task_tools(server, manager, hold, echo, fail, resumable, owners=owners)
     return server
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
-from ..errors import InvalidSamplingRequest, NonTextSamplingContent, SamplerFailed
+from ..errors import InvalidArgument, SamplingFailed
 from ..optional import import_extra
 from ..sampling.samplers import SamplingRequest, SamplingResult, content_blocks
 
@@ -85,9 +85,9 @@ class BedrockSampler:
         """Call Converse in a worker thread and map its answer.
 
         Raises:
-            InvalidSamplingRequest: The request holds content Converse cannot take.
-            SamplerFailed: Bedrock or the AWS configuration failed; the message says what to fix.
-            NonTextSamplingContent: The model answered without any text.
+            InvalidArgument: The request holds content Converse cannot take.
+            SamplingFailed: Bedrock or the AWS configuration failed (the message says what to fix),
+                or the model answered without any text.
         """
         arguments = converse_arguments(self.model_id, request)
         response = await anyio.to_thread.run_sync(partial(self._converse, arguments))
@@ -97,9 +97,9 @@ class BedrockSampler:
         try:
             return self._bedrock().converse(**arguments)
         except self._exceptions.ClientError as exc:
-            raise SamplerFailed(_client_error_message(self.model_id, exc)) from exc
+            raise SamplingFailed(_client_error_message(self.model_id, exc)) from exc
         except self._exceptions.BotoCoreError as exc:
-            raise SamplerFailed(_botocore_error_message(exc)) from exc
+            raise SamplingFailed(_botocore_error_message(exc)) from exc
 
     def _bedrock(self) -> Any:
         # Several sampling calls may start at once; build the client exactly once.
@@ -114,7 +114,7 @@ def converse_arguments(model_id: str, request: SamplingRequest) -> dict[str, Any
     """The keyword arguments of `bedrock-runtime.converse` for `request`.
 
     Raises:
-        InvalidSamplingRequest: A message holds audio or tool content, or the first
+        InvalidArgument: A message holds audio or tool content, or the first
             message is not from the user.
     """
     arguments: dict[str, Any] = {
@@ -131,13 +131,13 @@ def converse_result(model_id: str, response: Mapping[str, Any]) -> SamplingResul
     """A `SamplingResult` from a Converse response.
 
     Raises:
-        NonTextSamplingContent: The answer has no text block.
+        SamplingFailed: The answer has no text block.
     """
     blocks = response.get("output", {}).get("message", {}).get("content", [])
     texts = [block["text"] for block in blocks if "text" in block]
     if not texts:
         kinds = [next(iter(block), "empty") for block in blocks]
-        raise NonTextSamplingContent(kinds[0] if kinds else "empty")
+        raise SamplingFailed.non_text(kinds[0] if kinds else "empty")
     reason = response.get("stopReason")
     return SamplingResult(text="".join(texts), model=model_id, stop_reason=_STOP_REASONS.get(reason, reason))
 
@@ -153,7 +153,7 @@ def _inference_config(request: SamplingRequest) -> dict[str, Any]:
 
 def _converse_messages(messages: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
     if messages[0]["role"] != "user":
-        raise InvalidSamplingRequest("Bedrock needs the conversation to start with a user message.")
+        raise InvalidArgument("Bedrock needs the conversation to start with a user message.")
     merged: list[dict[str, Any]] = []
     for message in messages:
         blocks = [_converse_block(block) for block in content_blocks(message)]
@@ -171,20 +171,20 @@ def _converse_block(block: Mapping[str, Any]) -> dict[str, Any]:
         return {"text": block.get("text", "")}
     if kind == "image":
         return _converse_image(block)
-    raise InvalidSamplingRequest(f"The Bedrock sampler sends text and images only, not '{kind}' content.")
+    raise InvalidArgument(f"The Bedrock sampler sends text and images only, not '{kind}' content.")
 
 
 def _converse_image(image: Mapping[str, Any]) -> dict[str, Any]:
     mime_type = image.get("mimeType")
     image_format = _IMAGE_FORMATS.get(str(mime_type))
     if image_format is None:
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"Bedrock takes PNG, JPEG, GIF or WebP images, not {mime_type!r}; convert the image first."
         )
     try:
         data = base64.b64decode(str(image.get("data", "")), validate=True)
     except binascii.Error as exc:
-        raise InvalidSamplingRequest(f"An image is not valid base64: {exc}.") from exc
+        raise InvalidArgument(f"An image is not valid base64: {exc}.") from exc
     return {"image": {"format": image_format, "source": {"bytes": data}}}
 
 

@@ -353,7 +353,7 @@ def _translate(table: str, exc: ClientError | BotoCoreError) -> TaskStoreError:
         if code == "ResourceNotFoundException":
             return TaskStoreError(
                 f"DynamoDB task table {table!r} does not exist. Create it with "
-                "toolkit.create_task_table(table, region=...) or add &create=true to the store URL."
+                "toolkit.aws.create_task_table(table, region=...) or add &create=true to the store URL."
             )
         return TaskStoreError(f"DynamoDB task table {table!r} refused the request ({code}: {message}).")
     return TaskStoreError(

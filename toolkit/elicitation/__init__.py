@@ -1,19 +1,19 @@
-"""Asking the user mid-call: forms, one-question helpers, flows and URL mode."""
+"""Asking the user mid-call: forms, one-question helpers, flows and URL mode.
 
-from .fields import Titles, field_property, wire_name, wire_value
-from .flows import Flow, FlowAnswers, FlowCompleted, FlowStopped, Step
+Every way of asking returns the same outcome family, `Accepted | Declined | Cancelled`.
+The schema checkers work on plain `requestedSchema` dicts, so a client can use them too.
+"""
+
+from .fields import Titles
+from .flows import Flow, FlowAnswers, Step
 from .forms import Form, parse_form_content, requested_schema
-from .questions import Confirmation, ask, choose, confirm
+from .questions import ask, choose, confirm
 from .requests import (
     CONFIGURED,
-    DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT,
-    TIMEOUT_ENV,
     Accepted,
     Cancelled,
-    ConfiguredTimeout,
     Declined,
-    ElicitAnswer,
     ElicitationOutcome,
     Timeout,
     configured_timeout,
@@ -21,62 +21,37 @@ from .requests import (
     resolve_timeout,
     send_elicitation,
 )
-from .schema import (
-    STRING_FORMATS,
-    FieldProblem,
-    check_requested_schema,
-    choice_values,
-    form_content_problems,
-    property_problems,
-    requested_schema_problems,
-    value_problem,
-)
-from .url import UrlAccepted, UrlElicitations, elicit_url, new_elicitation_id, url_elicitation_required, user_identity
+from .schema import FieldProblem, check_requested_schema, form_content_problems, requested_schema_problems
+from .url import UrlElicitations, elicit_url, url_elicitation_required, user_identity
 
 __all__ = [
     "CONFIGURED",
-    "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_TIMEOUT",
-    "STRING_FORMATS",
-    "TIMEOUT_ENV",
     "Accepted",
     "Cancelled",
-    "ConfiguredTimeout",
-    "Confirmation",
     "Declined",
-    "ElicitAnswer",
     "ElicitationOutcome",
     "FieldProblem",
     "Flow",
     "FlowAnswers",
-    "FlowCompleted",
-    "FlowStopped",
     "Form",
     "Step",
     "Timeout",
     "Titles",
-    "UrlAccepted",
     "UrlElicitations",
     "ask",
     "check_requested_schema",
-    "choice_values",
     "choose",
     "configured_timeout",
     "confirm",
     "elicit",
     "elicit_url",
-    "field_property",
     "form_content_problems",
-    "new_elicitation_id",
     "parse_form_content",
-    "property_problems",
     "requested_schema",
     "requested_schema_problems",
     "resolve_timeout",
     "send_elicitation",
     "url_elicitation_required",
     "user_identity",
-    "value_problem",
-    "wire_name",
-    "wire_value",
 ]

@@ -32,7 +32,7 @@ from pydantic import AnyUrl, BaseModel, EmailStr, SecretBytes, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ..errors import UnsupportedFieldType
+from ..errors import InvalidDefinition
 from .schema import property_problems
 
 __all__ = ["Titles", "field_property", "wire_name", "wire_value"]
@@ -73,8 +73,8 @@ class _Field:
     name: str
     info: FieldInfo
 
-    def unsupported(self, problem: str, instead: str = _SUPPORTED) -> UnsupportedFieldType:
-        return UnsupportedFieldType(self.model, self.name, problem, instead)
+    def unsupported(self, problem: str, instead: str = _SUPPORTED) -> InvalidDefinition:
+        return InvalidDefinition.for_field(self.model, self.name, problem, instead)
 
 
 def wire_name(name: str, info: FieldInfo) -> str:
@@ -95,7 +95,7 @@ def field_property(model: str, name: str, info: FieldInfo) -> tuple[dict[str, An
         The property's JSON schema, and whether the field is required on the wire.
 
     Raises:
-        UnsupportedFieldType: The field's type has no primitive shape, or its bounds and
+        InvalidDefinition: The field's type has no primitive shape, or its bounds and
             default contradict each other.
     """
     current = _Field(model, name, info)
@@ -182,7 +182,7 @@ def _primitive(current: _Field, annotation: type, metadata: list[Any]) -> dict[s
     raise _unsupported_type(current, annotation)
 
 
-def _unsupported_type(current: _Field, annotation: type) -> UnsupportedFieldType:
+def _unsupported_type(current: _Field, annotation: type) -> InvalidDefinition:
     if issubclass(annotation, SecretStr | SecretBytes):
         return current.unsupported("secrets must never go through form mode", "elicit_url (URL mode)")
     if issubclass(annotation, BaseModel):

@@ -2,16 +2,15 @@
 
 ```python
 ADD_EXPENSE = Flow(
-    Step(Amount, "How much did you spend?"),
-    Step(Details, lambda answers: f"What were the {answers[Amount].amount} EUR for?"),
-    Step(Confirmation, lambda answers: f"Store {answers[Amount].amount} EUR for {answers[Details].description}?"),
+    Step(Amount, "How much did you spend?", name="amount"),
+    Step(Details, lambda answers: f"What were the {answers[Amount].amount} EUR for?", name="details"),
 )
 
 match await ADD_EXPENSE.run(ctx):
-    case FlowCompleted(answers=answers):
+    case Accepted(data=answers):
         amount = answers[Amount].amount  # typed: Amount
-    case FlowStopped(step=step, outcome=outcome):
-        ...  # `step` is the name of the step the user declined or cancelled
+    case Declined(step=step) | Cancelled(step=step):
+        ...  # `step` is the name of the step the user declined or cancelled, e.g. "amount"
 ```
 
 Every form of a flow is checked when the flow is defined, so no step can fail on its
@@ -21,8 +20,8 @@ form halfway through a conversation. The flow stops at the first decline or canc
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -33,7 +32,7 @@ from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Dec
 if TYPE_CHECKING:
     from .._sdk import Context
 
-__all__ = ["Flow", "FlowAnswers", "FlowCompleted", "FlowStopped", "Step"]
+__all__ = ["Flow", "FlowAnswers", "Step"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -98,36 +97,6 @@ class FlowAnswers:
         self._by_step[step.label] = answer
 
 
-@dataclass(frozen=True, slots=True)
-class FlowCompleted:
-    """Every step was accepted; `answers` holds them all."""
-
-    answers: FlowAnswers
-    action: Literal["accept"] = field(default="accept", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class FlowStopped:
-    """The user declined or cancelled a step, which ended the flow.
-
-    Attributes:
-        step: The name of the step that ended the flow.
-        index: Its position, counting from 0.
-        outcome: `Declined()` or `Cancelled(...)`, as returned for that step.
-        answers: The answers of the steps before it.
-    """
-
-    step: str
-    index: int
-    outcome: Declined | Cancelled
-    answers: FlowAnswers
-
-    @property
-    def action(self) -> Literal["decline", "cancel"]:
-        """The action that ended the flow."""
-        return self.outcome.action
-
-
 class Flow:
     """Forms asked one after another, stopping at the first decline or cancel.
 
@@ -139,7 +108,7 @@ class Flow:
 
     Raises:
         ConfigurationError: No steps, a repeated form or name, or bad limits.
-        UnsupportedFieldType: A step's form cannot go on the wire.
+        InvalidDefinition: A step's form cannot go on the wire.
     """
 
     def __init__(
@@ -151,27 +120,27 @@ class Flow:
         self.max_attempts = max_attempts
         self.timeout = timeout
 
-    async def run(self, ctx: Context) -> FlowCompleted | FlowStopped:
+    async def run(self, ctx: Context) -> Accepted[FlowAnswers] | Declined | Cancelled:
         """Ask every step in order.
 
         Returns:
-            `FlowCompleted(answers)` when every step was accepted, else `FlowStopped`
-            naming the step that was declined or cancelled.
+            `Accepted(answers)` with every step's answer when all were accepted, else the
+            `Declined(step=...)` or `Cancelled(..., step=...)` of the step that ended the flow.
 
         Raises:
-            ElicitationUnsupported: The client did not declare `elicitation.form`.
+            CapabilityError: The client did not declare `elicitation.form`.
             ElicitationAttemptsExhausted: A step kept getting invalid answers.
             ConfigurationError: `MCP_ELICITATION_TIMEOUT` is malformed.
         """
         answers = FlowAnswers()
-        for index, step in enumerate(self.steps):
+        for step in self.steps:
             outcome = await elicit(
                 ctx, step.text(answers), step.form, max_attempts=self.max_attempts, timeout=self.timeout
             )
             if not isinstance(outcome, Accepted):
-                return FlowStopped(step.label, index, outcome, answers)
+                return replace(outcome, step=step.label)
             answers.record(step, outcome.data)
-        return FlowCompleted(answers)
+        return Accepted(answers)
 
 
 def _check_steps(steps: tuple[Step[Any], ...]) -> None:

@@ -1,7 +1,7 @@
 """Forms: a Pydantic model as the exact `requestedSchema` sent on the wire, and answers read back into it.
 
 `requested_schema(Model)` renders a flat object the protocol allows (see `form_fields` for
-the field types) and raises `UnsupportedFieldType` for anything else. Subclass `Form`
+the field types) and raises `InvalidDefinition` for anything else. Subclass `Form`
 instead of `BaseModel` and the check runs when the class is defined, so a bad form fails at
 import time rather than in front of a user. `parse_form_content` turns an accepted answer
 into the model, or raises `InvalidFormContent` naming each field that is wrong and why.
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, PydanticUndefinedAnnotation, ValidationError
 
-from ..errors import InvalidFormContent, NotAFormModel, UnsupportedFieldType
+from ..errors import InvalidDefinition, InvalidFormContent
 from .fields import field_property, wire_name
 from .schema import FieldProblem, form_content_problems
 
@@ -59,11 +59,11 @@ def requested_schema(model: type[BaseModel]) -> dict[str, Any]:
         keep the model's field order and use field aliases as names.
 
     Raises:
-        NotAFormModel: `model` is not a Pydantic model class.
-        UnsupportedFieldType: A field has a type the protocol's flat forms cannot carry.
+        InvalidDefinition: `model` is not a Pydantic model class, or a field has a type the
+            protocol's flat forms cannot carry.
     """
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise NotAFormModel(model)
+        raise InvalidDefinition.for_form(model)
     schema = _schemas.get(model)
     if schema is None:
         _complete(model)
@@ -112,7 +112,7 @@ def _complete(model: type[BaseModel]) -> None:
     try:
         model.model_rebuild()
     except PydanticUndefinedAnnotation as exc:
-        raise UnsupportedFieldType(
+        raise InvalidDefinition.for_field(
             model.__name__, exc.name, f"the type '{exc.name}' is not defined", "a type defined before the form is used"
         ) from exc
 

@@ -13,7 +13,7 @@ match await choose(ctx, "Which category?", {"food": "Food & drink", "bills": "Bi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field, create_model
 from pydantic_core import PydanticUndefined
@@ -26,19 +26,10 @@ from .requests import CONFIGURED, DEFAULT_MAX_ATTEMPTS, Accepted, Cancelled, Dec
 if TYPE_CHECKING:
     from .._sdk import Context
 
-__all__ = ["Confirmation", "ask", "choose", "confirm"]
+__all__ = ["ask", "choose", "confirm"]
 
 ValueT = TypeVar("ValueT")
-
-
-class Confirmation(Form):
-    """A one-checkbox form: did the user confirm?
-
-    The box starts ticked, so accepting the form as shown means yes and declining means
-    no; a client that submits the defaults unchanged must not turn a yes into a no.
-    """
-
-    confirmed: bool = Field(default=True, title="Confirm")
+OptionT = TypeVar("OptionT", bound=str)
 
 
 async def confirm(
@@ -70,19 +61,20 @@ async def confirm(
 async def choose(
     ctx: Context,
     message: str,
-    options: Sequence[str] | Mapping[str, str],
+    options: Sequence[OptionT] | Mapping[OptionT, str],
     *,
     label: str = "Choice",
-    default: str | None = None,
+    default: OptionT | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
-) -> Accepted[str] | Declined | Cancelled:
+) -> Accepted[OptionT] | Declined | Cancelled:
     """Ask the user to pick one of several options.
 
     Args:
         ctx: The tool's context.
         message: The question.
-        options: The option values, or a mapping from value to display title.
+        options: The option values (strings, or members of a string `Enum`), or a mapping
+            from value to display title.
         label: The field's title.
         default: The option selected at first, if any.
         max_attempts: How many times to ask before giving up on invalid answers.
@@ -101,10 +93,41 @@ async def choose(
     return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout))
 
 
+@overload
 async def ask(
     ctx: Context,
     message: str,
     value_type: type[ValueT],
+    *,
+    label: str | None = ...,
+    description: str | None = ...,
+    default: Any = ...,
+    max_attempts: int = ...,
+    timeout: Timeout = ...,  # noqa: ASYNC109 (see elicit)
+    **constraints: Any,
+) -> Accepted[ValueT] | Declined | Cancelled: ...
+
+
+# A `Literal[...]`, a union or an `Annotated[...]` is not a `type`, so the answer is typed `Any`.
+@overload
+async def ask(
+    ctx: Context,
+    message: str,
+    value_type: object,
+    *,
+    label: str | None = ...,
+    description: str | None = ...,
+    default: Any = ...,
+    max_attempts: int = ...,
+    timeout: Timeout = ...,  # noqa: ASYNC109 (see elicit)
+    **constraints: Any,
+) -> Accepted[Any] | Declined | Cancelled: ...
+
+
+async def ask(
+    ctx: Context,
+    message: str,
+    value_type: object,
     *,
     label: str | None = None,
     description: str | None = None,
@@ -112,7 +135,7 @@ async def ask(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
     **constraints: Any,
-) -> Accepted[ValueT] | Declined | Cancelled:
+) -> Accepted[Any] | Declined | Cancelled:
     """Ask for one value of any supported field type.
 
     Args:

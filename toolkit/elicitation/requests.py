@@ -10,6 +10,10 @@ match await elicit(ctx, "What did you spend?", Expense):
         ...  # dismissed, or unanswered within the timeout
 ```
 
+The three outcomes are the whole family: the one-question helpers, `Flow.run` and
+`elicit_url` return them too, with their own `Accepted.data`, and a flow's `Declined` or
+`Cancelled` names the step that ended it.
+
 Every wait for an answer is bounded: by the call's `timeout=`, else by the server's
 `elicitation_timeout` setting (`MCP_ELICITATION_TIMEOUT`: seconds, or `none`), else by
 `DEFAULT_TIMEOUT` (300 s). A client
@@ -34,13 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeV
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._sdk import ClientRequestError, ClientRequestTimeout, sdk
-from ..errors import (
-    ConfigurationError,
-    ElicitationAttemptsExhausted,
-    ElicitationRequestFailed,
-    InvalidElicitationResponse,
-    InvalidFormContent,
-)
+from ..errors import ConfigurationError, ElicitationAttemptsExhausted, ElicitationFailed, InvalidFormContent
 from ..server.capabilities import require_elicitation
 from ..server.preset import DEFAULT_ELICITATION_TIMEOUT, ELICITATION_TIMEOUT_ENV, elicitation_timeout_from
 from ..server.state import call_state
@@ -60,7 +58,6 @@ __all__ = [
     "Cancelled",
     "ConfiguredTimeout",
     "Declined",
-    "ElicitAnswer",
     "ElicitationOutcome",
     "Timeout",
     "configured_timeout",
@@ -97,7 +94,12 @@ Timeout: TypeAlias = float | Literal[ConfiguredTimeout.CONFIGURED] | None
 # No slots: with them, subscripted construction (`Accepted[int](1)`) fails on Python 3.11.
 @dataclass(frozen=True)
 class Accepted(Generic[T]):
-    """The user submitted the form; `data` is the validated answer."""
+    """The user accepted; `data` is what they gave.
+
+    `data` is the validated form for `elicit`, the bare value for `ask`, `choose` and
+    `confirm`, the answers of every step (`FlowAnswers`) for `Flow.run`, and the elicitation
+    id for `elicit_url`.
+    """
 
     data: T
     action: Literal["accept"] = field(default="accept", init=False)
@@ -105,8 +107,13 @@ class Accepted(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Declined:
-    """The user explicitly said no."""
+    """The user explicitly said no.
 
+    Attributes:
+        step: The step of a `Flow` that was declined, which ended the flow; None outside a flow.
+    """
+
+    step: str | None = None
     action: Literal["decline"] = field(default="decline", init=False)
 
 
@@ -117,14 +124,16 @@ class Cancelled:
     Attributes:
         reason: Why, in words a tool can pass on to the user.
         timed_out: True when the server gave up waiting (and cancelled the request on the wire).
+        step: The step of a `Flow` that was cancelled, which ended the flow; None outside a flow.
     """
 
     reason: str = "the user cancelled"
     timed_out: bool = False
+    step: str | None = None
     action: Literal["cancel"] = field(default="cancel", init=False)
 
 
-#: What `elicit` returns: `ElicitationOutcome[Expense]` is `Accepted[Expense] | Declined | Cancelled`.
+#: What every way of asking returns: `ElicitationOutcome[Expense]` is `Accepted[Expense] | Declined | Cancelled`.
 ElicitationOutcome: TypeAlias = Accepted[T] | Declined | Cancelled
 
 
@@ -166,11 +175,11 @@ async def elicit(
         `Accepted(data)` with a validated `model` instance, `Declined()` or `Cancelled(reason)`.
 
     Raises:
-        UnsupportedFieldType: `model` has a field the protocol's forms cannot carry.
-        ElicitationUnsupported: The client did not declare `elicitation.form`.
+        InvalidDefinition: `model` has a field the protocol's forms cannot carry.
+        CapabilityError: The client did not declare `elicitation.form`.
         ElicitationAttemptsExhausted: Every attempt came back invalid.
-        ElicitationRequestFailed: The client answered with a JSON-RPC error.
-        InvalidElicitationResponse: The client's result is not a valid elicitation result.
+        ElicitationFailed: The client answered with a JSON-RPC error, or with a result that is
+            not an elicitation result.
         ConfigurationError: A limit is out of range, or `MCP_ELICITATION_TIMEOUT` is malformed.
     """
     schema = requested_schema(model)
@@ -181,10 +190,10 @@ async def elicit(
     problems: Sequence[FieldProblem] = ()
     for attempt in range(1, max_attempts + 1):
         answer = await _ask_form(ctx, prompt, asked, seconds)
-        if not isinstance(answer, ElicitAnswer):
+        if not isinstance(answer, Accepted):
             return answer
         try:
-            return Accepted(parse_form_content(model, answer.content))
+            return Accepted(parse_form_content(model, answer.data))
         except InvalidFormContent as exc:
             problems = exc.problems
             prompt = retry_message(message, exc.problems, attempt + 1, max_attempts)
@@ -259,8 +268,11 @@ def prefilled(schema: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
 
 async def send_elicitation(
     ctx: Context, params: dict[str, Any], seconds: float | None
-) -> ElicitAnswer | Declined | Cancelled:
-    """Send one `elicitation/create` with `params` (wire form) and sort the answer.
+) -> Accepted[Any] | Declined | Cancelled:
+    """Send one `elicitation/create` with `params` (wire form), unchecked, and sort the answer.
+
+    The building block under `elicit` and `elicit_url`, for a server that must send a
+    schema of its own; it neither checks the client's capabilities nor validates the content.
 
     Args:
         ctx: The tool's context.
@@ -268,11 +280,12 @@ async def send_elicitation(
         seconds: Seconds to wait for the answer; None waits as long as the tool call lives.
 
     Returns:
-        The raw answer when the user accepted, else `Declined()` or `Cancelled(...)`.
+        `Accepted(content)` with the answer's raw `content` (None when it had none), else
+        `Declined()` or `Cancelled(...)`.
 
     Raises:
-        ElicitationRequestFailed: The client answered with a JSON-RPC error.
-        InvalidElicitationResponse: The client's result is not an elicitation result.
+        ElicitationFailed: The client answered with a JSON-RPC error, or with a result that is
+            not an elicitation result.
     """
     reason = f"no answer within {seconds:g} s" if seconds is not None else ""
     try:
@@ -280,31 +293,27 @@ async def send_elicitation(
     except ClientRequestTimeout:
         return Cancelled(reason=reason, timed_out=True)
     except ClientRequestError as exc:
-        raise ElicitationRequestFailed(exc.code, exc.message) from exc
+        raise ElicitationFailed(exc.code, exc.message) from exc
     try:
         answer = ElicitAnswer.model_validate(raw)
     except ValidationError as exc:
-        raise InvalidElicitationResponse(
-            f"The client's answer to the elicitation is not an elicitation result: {exc.errors()[0]['msg']}. "
-            "The client must answer with an 'action' of accept, decline or cancel."
+        raise ElicitationFailed(
+            None, f"it is not an elicitation result ({exc.errors()[0]['msg']}); it needs an 'action'"
         ) from exc
     return _sorted(answer)
 
 
 async def _ask_form(
     ctx: Context, message: str, schema: dict[str, Any], seconds: float | None
-) -> ElicitAnswer | Declined | Cancelled:
+) -> Accepted[Any] | Declined | Cancelled:
     return await send_elicitation(ctx, {"mode": "form", "message": message, "requestedSchema": schema}, seconds)
 
 
-def _sorted(answer: ElicitAnswer) -> ElicitAnswer | Declined | Cancelled:
+def _sorted(answer: ElicitAnswer) -> Accepted[Any] | Declined | Cancelled:
     if answer.action == "accept":
-        return answer
+        return Accepted(answer.content)
     if answer.action == "decline":
         return Declined()
     if answer.action == "cancel":
         return Cancelled()
-    raise InvalidElicitationResponse(
-        f"The client answered the elicitation with action {answer.action!r}; "
-        "the protocol allows only accept, decline or cancel."
-    )
+    raise ElicitationFailed(None, f"action {answer.action!r} is not one of accept, decline or cancel")

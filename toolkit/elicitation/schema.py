@@ -22,7 +22,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..errors import InvalidRequestedSchema
+from ..errors import InvalidArgument
 
 __all__ = [
     "STRING_FORMATS",
@@ -99,14 +99,14 @@ def requested_schema_problems(schema: Any) -> list[FieldProblem]:
 
 
 def check_requested_schema(schema: Any) -> None:
-    """Raise `InvalidRequestedSchema` listing every problem, unless `schema` is a valid form.
+    """Raise `InvalidArgument` listing every problem, unless `schema` is a valid form.
 
     Args:
         schema: The decoded JSON value sent as `requestedSchema`.
     """
     problems = requested_schema_problems(schema)
     if problems:
-        raise InvalidRequestedSchema(problems)
+        raise InvalidArgument.for_requested_schema(problems)
 
 
 def form_content_problems(schema: Mapping[str, Any], content: Any) -> list[FieldProblem]:

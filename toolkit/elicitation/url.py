@@ -19,7 +19,7 @@ import time
 import weakref
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -27,33 +27,18 @@ import anyio
 from .._sdk import sdk
 from ..errors import ConfigurationError, UnknownElicitation, UrlElicitationRequired
 from ..server.capabilities import require_elicitation
-from .requests import Cancelled, Declined, ElicitAnswer, check_limits, send_elicitation
+from .requests import Accepted, Cancelled, Declined, check_limits, send_elicitation
 
 if TYPE_CHECKING:
     from .._sdk import Context
 
 __all__ = [
-    "UrlAccepted",
     "UrlElicitations",
     "elicit_url",
     "new_elicitation_id",
     "url_elicitation_required",
     "user_identity",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class UrlAccepted:
-    """The user agreed to open the URL; the out-of-band step may still be under way.
-
-    Attributes:
-        elicitation_id: The id sent with the request, for matching the completion.
-        url: The URL the user agreed to open.
-    """
-
-    elicitation_id: str
-    url: str
-    action: Literal["accept"] = field(default="accept", init=False)
 
 
 def new_elicitation_id() -> str:
@@ -82,7 +67,7 @@ async def elicit_url(
     *,
     elicitation_id: str | None = None,
     timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
-) -> UrlAccepted | Declined | Cancelled:
+) -> Accepted[str] | Declined | Cancelled:
     """Ask the client to send the user to `url`.
 
     Args:
@@ -95,11 +80,11 @@ async def elicit_url(
             wire when they pass.
 
     Returns:
-        `UrlAccepted(elicitation_id, url)` when the user agreed to open the page,
-        else `Declined()` or `Cancelled(...)`.
+        `Accepted(elicitation_id)` when the user agreed to open the page (the out-of-band
+        step may still be under way), else `Declined()` or `Cancelled(...)`.
 
     Raises:
-        ElicitationUnsupported: The client did not declare `elicitation.url`.
+        CapabilityError: The client did not declare `elicitation.url`.
         ConfigurationError: `url` is not absolute, or the timeout is not positive.
     """
     _check_url(url)
@@ -108,8 +93,8 @@ async def elicit_url(
     elicitation_id = elicitation_id or new_elicitation_id()
     params = {"mode": "url", "message": message, "url": url, "elicitationId": elicitation_id}
     answer = await send_elicitation(ctx, params, timeout)
-    if isinstance(answer, ElicitAnswer):
-        return UrlAccepted(elicitation_id, url)
+    if isinstance(answer, Accepted):
+        return Accepted(elicitation_id)
     return answer
 
 
@@ -122,7 +107,7 @@ def url_elicitation_required(
     may retry the tool call once it receives `notifications/elicitation/complete`.
 
     Raises:
-        ElicitationUnsupported: The client did not declare `elicitation.url`, so it could
+        CapabilityError: The client did not declare `elicitation.url`, so it could
             not act on the error.
         ConfigurationError: `url` is not absolute.
     """

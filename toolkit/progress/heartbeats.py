@@ -18,7 +18,7 @@ import anyio
 import anyio.to_thread
 
 from .._sdk import LoggingLevel
-from ..errors import InvalidProgressArgument, ProgressError
+from ..errors import ConfigurationError, InvalidArgument
 from .route import Via, checked_level, route_for
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Heartbeat:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if isinstance(every, bool) or not isinstance(every, int | float) or not (math.isfinite(every) and every > 0):
-            raise InvalidProgressArgument("every", every, "use a finite number of seconds above 0")
+            raise InvalidArgument.for_value("every", every, "use a finite number of seconds above 0")
         self.every = every
         self.beats = 0
         self._message = message
@@ -107,7 +107,7 @@ class Heartbeat:
 
     async def __aenter__(self) -> Heartbeat:
         if self._started is not None:
-            raise ProgressError("A heartbeat runs once; create a new one with toolkit.heartbeat(ctx).")
+            raise ConfigurationError("A heartbeat runs once; create a new one with toolkit.heartbeat(ctx).")
         self._started = self._clock()
         group = anyio.create_task_group()
         await group.__aenter__()
@@ -173,7 +173,7 @@ def heartbeat(
         The `Heartbeat`, not yet started.
 
     Raises:
-        InvalidProgressArgument: `every` or `log_level` is out of range.
+        InvalidArgument: `every` or `log_level` is out of range.
     """
     return Heartbeat(ctx, every, message=message, via=via, log_level=log_level)
 

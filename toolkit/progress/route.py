@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 import anyio
 
 from .._sdk import LOG_LEVELS, LoggingLevel, sdk
-from ..errors import InvalidProgressArgument
+from ..errors import InvalidArgument
 from ..server.logs import send_log
 from ..server.state import session_state
 
@@ -133,7 +133,7 @@ def route_for(
 def checked_level(name: str, level: LoggingLevel | None) -> LoggingLevel | None:
     """`level` itself if it is None or a protocol log level; otherwise a clear error."""
     if level is not None and level not in LOG_LEVELS:
-        raise InvalidProgressArgument(name, level, f"use one of {', '.join(LOG_LEVELS)}, or None")
+        raise InvalidArgument.for_value(name, level, f"use one of {', '.join(LOG_LEVELS)}, or None")
     return level
 
 

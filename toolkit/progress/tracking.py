@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio
 
 from .._sdk import LoggingLevel
-from ..errors import InvalidProgressArgument
+from ..errors import InvalidArgument
 from .route import checked_level, route_for
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Progress:
         clock: Monotonic clock in seconds, for throttling.
 
     Raises:
-        InvalidProgressArgument: `total`, `min_interval` or `log_fallback` is out of range.
+        InvalidArgument: `total`, `min_interval` or `log_fallback` is out of range.
     """
 
     def __init__(
@@ -68,9 +68,9 @@ class Progress:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if total is not None and not (_is_number(total) and math.isfinite(total) and total > 0):
-            raise InvalidProgressArgument("total", total, "use a finite number above 0, or None when unknown")
+            raise InvalidArgument.for_value("total", total, "use a finite number above 0, or None when unknown")
         if not (_is_number(min_interval) and math.isfinite(min_interval) and min_interval >= 0):
-            raise InvalidProgressArgument("min_interval", min_interval, "use a finite number of seconds, 0 or more")
+            raise InvalidArgument.for_value("min_interval", min_interval, "use a finite number of seconds, 0 or more")
         self.total = total
         self.min_interval = min_interval
         self._route = route_for(ctx, log_level=checked_level("log_fallback", log_fallback))
@@ -105,10 +105,10 @@ class Progress:
             update was held back by throttling, or the call is over).
 
         Raises:
-            InvalidProgressArgument: `amount` is negative, infinite or not a number.
+            InvalidArgument: `amount` is negative, infinite or not a number.
         """
         if not (_is_number(amount) and math.isfinite(amount) and amount >= 0):
-            raise InvalidProgressArgument("amount", amount, "use a finite number, 0 or more")
+            raise InvalidArgument.for_value("amount", amount, "use a finite number, 0 or more")
         if self._record(self._value + amount, message):
             return await self._flush()
         return False
@@ -120,10 +120,10 @@ class Progress:
             True if a notification was sent now.
 
         Raises:
-            InvalidProgressArgument: `value` is infinite or not a number.
+            InvalidArgument: `value` is infinite or not a number.
         """
         if not (_is_number(value) and math.isfinite(value)):
-            raise InvalidProgressArgument("value", value, "use a finite number")
+            raise InvalidArgument.for_value("value", value, "use a finite number")
         if self._record(value, message):
             return await self._flush()
         return False
@@ -209,7 +209,7 @@ def track(
         An async iterator over the items.
 
     Raises:
-        InvalidProgressArgument: `total`, `min_interval` or `log_fallback` is out of range.
+        InvalidArgument: `total`, `min_interval` or `log_fallback` is out of range.
     """
     if total is None and isinstance(items, Sized):
         total = len(items) or None

@@ -1,22 +1,16 @@
-"""Asking the client's LLM for text: sampling helpers, structured output and fallback samplers."""
+"""Asking the client's LLM for text: sampling helpers, structured output and fallback samplers.
 
-from .requests import (
-    DEFAULT_MAX_TOKENS,
-    DEFAULT_TIMEOUT,
-    USER_REJECTED,
-    SamplingOptions,
-    sample,
-    sample_text,
-    use_fallback_sampler,
-)
+`Sampler`, `SamplingRequest` and `SamplingResult` are shared with clients: the reference
+client answers `sampling/createMessage` with the same samplers a server uses as a fallback.
+"""
+
+from .requests import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT, SamplingOptions, sample, sample_text, use_fallback_sampler
 from .samplers import Message, OfflineSampler, Prompt, Sampler, SamplingRequest, SamplingResult, prefer_models
-from .structured import DEFAULT_MAX_RETRIES, parse_structured, sample_structured
+from .structured import sample_structured
 
 __all__ = [
-    "DEFAULT_MAX_RETRIES",
     "DEFAULT_MAX_TOKENS",
     "DEFAULT_TIMEOUT",
-    "USER_REJECTED",
     "Message",
     "OfflineSampler",
     "Prompt",
@@ -24,7 +18,6 @@ __all__ = [
     "SamplingOptions",
     "SamplingRequest",
     "SamplingResult",
-    "parse_structured",
     "prefer_models",
     "sample",
     "sample_structured",

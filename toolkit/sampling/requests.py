@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, ge
 
 from .._sdk import ClientRequestError, ClientRequestTimeout, sdk
 from ..errors import (
-    InvalidSamplingRequest,
-    NonTextSamplingContent,
-    SamplerFailed,
+    CapabilityError,
+    InvalidArgument,
     SamplingError,
+    SamplingFailed,
     SamplingRejected,
-    SamplingRequestFailed,
     SamplingTimeout,
-    SamplingUnsupported,
 )
 from ..server.capabilities import client_features, require_sampling
 from ..server.state import call_state, state_of
@@ -143,14 +141,13 @@ async def sample(
         The answer; `via_fallback` tells whether the fallback sampler produced it.
 
     Raises:
-        InvalidSamplingRequest: The prompt or an option is invalid; nothing was sent.
-        SamplingUnsupported: The client lacks `sampling` (and there is no fallback), or
+        InvalidArgument: The prompt or an option is invalid; nothing was sent.
+        CapabilityError: The client lacks `sampling` (and there is no fallback), or
             lacks `sampling.context` / `sampling.tools` for the options given.
         SamplingRejected: The user rejected the request (and no fallback answers rejections).
         SamplingTimeout: The client did not answer within `timeout`; the request was cancelled.
-        NonTextSamplingContent: The LLM answered with an image, audio or nothing usable.
-        SamplingRequestFailed: The client answered with another error or a malformed result.
-        SamplerFailed: The fallback sampler failed.
+        SamplingFailed: The client answered with another error, a malformed result or no text (an
+            image, audio, nothing usable), or the fallback sampler failed.
     """
     request = SamplingRequest.build(
         prompt,
@@ -186,7 +183,7 @@ async def sample_text(ctx: Context, prompt: Prompt, **options: Unpack[SamplingOp
     """Ask the client's LLM (or the fallback sampler) for text and return just the text.
 
     Takes the same options as `sample`, and raises the same errors; an answer without
-    any text (for example only tool calls) raises `NonTextSamplingContent`.
+    any text (for example only tool calls) raises `SamplingFailed`.
 
     Example:
         ```python
@@ -197,7 +194,7 @@ async def sample_text(ctx: Context, prompt: Prompt, **options: Unpack[SamplingOp
     """
     result = await sample(ctx, prompt, **options)
     if not result.text and result.tool_uses:
-        raise NonTextSamplingContent("tool_use")
+        raise SamplingFailed.non_text("tool_use")
     return result.text
 
 
@@ -218,7 +215,7 @@ class _ClientCall:
                 ctx, "sampling/createMessage", params, seconds=self.timeout, timeout_reason=TIMEOUT_REASON
             )
         except ValueError as exc:
-            raise InvalidSamplingRequest(f"The sampling request cannot be sent: {exc}.") from exc
+            raise InvalidArgument(f"The sampling request cannot be sent: {exc}.") from exc
         except ClientRequestTimeout as exc:
             raise SamplingTimeout(self.timeout or 0.0) from exc
         except ClientRequestError as exc:
@@ -229,7 +226,7 @@ class _ClientCall:
         messages = [dict(message) for message in request.messages]
         problem = tool_conversation_problem(messages)
         if problem is not None:
-            raise InvalidSamplingRequest(f"The messages are not a valid tool conversation: {problem}.")
+            raise InvalidArgument(f"The messages are not a valid tool conversation: {problem}.")
         params: dict[str, Any] = {
             "messages": messages,
             "maxTokens": request.max_tokens,
@@ -274,7 +271,7 @@ def _tool(index: int, tool: object) -> dict[str, Any]:
     except TypeError:
         wire = {}
     if not isinstance(wire.get("name"), str) or not isinstance(wire.get("inputSchema"), Mapping):
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"Tool {index} is not a tool: give each a 'name' and an 'inputSchema' object, "
             "e.g. {'name': 'lookup', 'inputSchema': {'type': 'object'}}."
         )
@@ -287,7 +284,7 @@ def _tool_choice(choice: object) -> dict[str, Any] | None:
     try:
         return to_wire(choice)
     except TypeError:
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"tool_choice must be an object such as {{'mode': 'auto'}}, got {choice!r}."
         ) from None
 
@@ -296,14 +293,14 @@ async def _without_client_sampling(
     fallback: _Fallback | None, request: SamplingRequest, wants_tools: bool
 ) -> SamplingResult:
     if fallback is None:
-        raise SamplingUnsupported(
+        raise CapabilityError(
             "sampling",
             "The client did not declare the 'sampling' capability, so it cannot run an LLM for this server. "
             "Connect with a client that supports sampling, or give the server a fallback with "
             "toolkit.use_fallback_sampler().",
         )
     if wants_tools:
-        raise SamplingUnsupported(
+        raise CapabilityError(
             "sampling",
             "The client did not declare 'sampling', and the fallback sampler cannot offer tools. "
             "Drop tools or connect with a client that supports sampling with tools.",
@@ -317,9 +314,9 @@ async def _from_fallback(sampler: Sampler, request: SamplingRequest) -> Sampling
     except SamplingError:
         raise
     except Exception as exc:
-        raise SamplerFailed(f"The fallback sampler {type(sampler).__name__} failed: {exc!r}.") from exc
+        raise SamplingFailed(f"The fallback sampler {type(sampler).__name__} failed: {exc!r}.") from exc
     if not isinstance(result, SamplingResult):
-        raise SamplerFailed(
+        raise SamplingFailed(
             f"The fallback sampler {type(sampler).__name__} returned {type(result).__name__}, not a SamplingResult."
         )
     return replace(result, via_fallback=True)
@@ -328,16 +325,16 @@ async def _from_fallback(sampler: Sampler, request: SamplingRequest) -> Sampling
 def _to_result(reply: Mapping[str, Any], *, with_tools: bool) -> SamplingResult:
     model = reply.get("model")
     if not isinstance(model, str):
-        raise SamplingRequestFailed(None, "model: the result names no model")
+        raise SamplingFailed.from_client(None, "model: the result names no model")
     blocks = content_blocks(reply) if isinstance(reply.get("content"), Mapping | list) else None
     if blocks is None or (not with_tools and not isinstance(reply.get("content"), Mapping)):
-        raise SamplingRequestFailed(None, "content: the result holds no content block")
+        raise SamplingFailed.from_client(None, "content: the result holds no content block")
     texts = [block.get("text") for block in blocks if block.get("type") == "text"]
     tool_uses = tuple(block for block in blocks if block.get("type") == "tool_use")
     if not texts and not tool_uses:
-        raise NonTextSamplingContent(str(blocks[0].get("type")) if blocks else "empty")
+        raise SamplingFailed.non_text(str(blocks[0].get("type")) if blocks else "empty")
     if not all(isinstance(text, str) for text in texts):
-        raise SamplingRequestFailed(None, "content.text: a text block holds no text")
+        raise SamplingFailed.from_client(None, "content.text: a text block holds no text")
     return SamplingResult(
         text="".join(texts), model=model, stop_reason=reply.get("stopReason"), tool_uses=tool_uses
     )
@@ -346,12 +343,12 @@ def _to_result(reply: Mapping[str, Any], *, with_tools: bool) -> SamplingResult:
 def _client_error(exc: ClientRequestError) -> SamplingError:
     if exc.code == USER_REJECTED:
         return SamplingRejected(exc.message)
-    return SamplingRequestFailed(exc.code, exc.message)
+    return SamplingFailed.from_client(exc.code, exc.message)
 
 
 def _check_include_context(include_context: object) -> bool:
     if include_context is not None and include_context not in get_args(IncludeContext):
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"include_context must be one of {', '.join(get_args(IncludeContext))}, got {include_context!r}."
         )
     return include_context not in (None, "none")
@@ -361,4 +358,4 @@ def _check_timeout(timeout: object) -> None:
     if timeout is None:
         return
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise InvalidSamplingRequest(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
+        raise InvalidArgument(f"timeout must be a positive number of seconds or None, got {timeout!r}.")

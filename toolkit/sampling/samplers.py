@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
-from ..errors import InvalidSamplingRequest
+from ..errors import InvalidArgument
 
 __all__ = [
     "Message",
@@ -117,7 +117,7 @@ class SamplingRequest:
                 model-name hints.
 
         Raises:
-            InvalidSamplingRequest: An input cannot be sent; the message says which and why.
+            InvalidArgument: An input cannot be sent; the message says which and why.
         """
         return cls(
             messages=to_messages(prompt),
@@ -136,7 +136,7 @@ class SamplingRequest:
             params: The params in wire form, or the SDK's params model.
 
         Raises:
-            InvalidSamplingRequest: The params are not a valid sampling request.
+            InvalidArgument: The params are not a valid sampling request.
         """
         wire = to_wire(params)
         return cls.build(
@@ -199,7 +199,7 @@ class Sampler(Protocol):
         """Generate an answer for `request`.
 
         Raises:
-            SamplingError: A subclass naming what went wrong (e.g. `SamplerFailed`).
+            SamplingError: A subclass naming what went wrong (e.g. `SamplingFailed`).
         """
         ...
 
@@ -213,10 +213,10 @@ def prefer_models(
         `prefer_models("claude-3-5-sonnet", "claude", intelligence=0.8, speed=0.3)`
 
     Raises:
-        InvalidSamplingRequest: A priority is outside 0-1 or a hint is empty.
+        InvalidArgument: A priority is outside 0-1 or a hint is empty.
     """
     if any(not isinstance(hint, str) or not hint.strip() for hint in hints):
-        raise InvalidSamplingRequest("Model hints must be non-empty strings such as 'claude'.")
+        raise InvalidArgument("Model hints must be non-empty strings such as 'claude'.")
     values = {"cost": cost, "speed": speed, "intelligence": intelligence}
     preferences: dict[str, Any] = {}
     if hints:
@@ -226,7 +226,7 @@ def prefer_models(
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise InvalidSamplingRequest(f"The {name} priority must be between 0 and 1, got {value!r}.")
+            raise InvalidArgument(f"The {name} priority must be between 0 and 1, got {value!r}.")
         preferences[key] = float(value)
     return preferences
 
@@ -235,15 +235,15 @@ def to_messages(prompt: Prompt) -> tuple[dict[str, Any], ...]:
     """Normalise a prompt to messages in wire form.
 
     Raises:
-        InvalidSamplingRequest: The prompt is empty or a message is malformed.
+        InvalidArgument: The prompt is empty or a message is malformed.
     """
     if isinstance(prompt, str):
         if not prompt.strip():
-            raise InvalidSamplingRequest("The prompt is empty; pass the text the LLM should answer.")
+            raise InvalidArgument("The prompt is empty; pass the text the LLM should answer.")
         return (_text_message("user", prompt),)
     messages = tuple(_to_message(index, item) for index, item in enumerate(prompt))
     if not messages:
-        raise InvalidSamplingRequest("The prompt has no messages; pass a string or at least one message.")
+        raise InvalidArgument("The prompt has no messages; pass a string or at least one message.")
     return messages
 
 
@@ -255,7 +255,7 @@ def _to_message(index: int, item: object) -> dict[str, Any]:
     try:
         message = to_wire(item)
     except TypeError:
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"Message {index} is {type(item).__name__}; use a (role, text) pair of strings or a message "
             "such as {'role': 'user', 'content': {'type': 'text', 'text': 'Hi'}}."
         ) from None
@@ -263,13 +263,13 @@ def _to_message(index: int, item: object) -> dict[str, Any]:
     content = message.get("content")
     blocks = [content] if isinstance(content, Mapping) else content
     if not isinstance(blocks, list | tuple) or not blocks:
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"Message {index} has no content block; give it one, e.g. {{'type': 'text', 'text': 'Hi'}}, "
             "or a list of them."
         )
     for block in blocks:
         if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
-            raise InvalidSamplingRequest(
+            raise InvalidArgument(
                 f"Message {index} holds {block!r}, which is not a content block: each needs a 'type' such as 'text'."
             )
     return message
@@ -277,7 +277,7 @@ def _to_message(index: int, item: object) -> dict[str, Any]:
 
 def _check_role(index: int, role: object) -> None:
     if role not in _ROLES:
-        raise InvalidSamplingRequest(f"Message {index} has role {role!r}; use 'user' or 'assistant'.")
+        raise InvalidArgument(f"Message {index} has role {role!r}; use 'user' or 'assistant'.")
 
 
 def _text_message(role: str, text: str) -> dict[str, Any]:
@@ -286,7 +286,7 @@ def _text_message(role: str, text: str) -> dict[str, Any]:
 
 def _check_max_tokens(max_tokens: object) -> int:
     if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
-        raise InvalidSamplingRequest(f"max_tokens must be a positive integer, got {max_tokens!r}.")
+        raise InvalidArgument(f"max_tokens must be a positive integer, got {max_tokens!r}.")
     return max_tokens
 
 
@@ -294,9 +294,9 @@ def _check_temperature(temperature: float | None) -> float | None:
     if temperature is None:
         return None
     if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not math.isfinite(temperature):
-        raise InvalidSamplingRequest(f"temperature must be a number, got {temperature!r}.")
+        raise InvalidArgument(f"temperature must be a number, got {temperature!r}.")
     if temperature < 0:
-        raise InvalidSamplingRequest(f"temperature must not be negative, got {temperature!r}.")
+        raise InvalidArgument(f"temperature must not be negative, got {temperature!r}.")
     return float(temperature)
 
 
@@ -305,9 +305,9 @@ def _check_stop_sequences(stop_sequences: Sequence[str] | None) -> tuple[str, ..
         return ()
     if isinstance(stop_sequences, str):
         # A bare string would silently become one stop sequence per character.
-        raise InvalidSamplingRequest(f"stop_sequences must be a list of strings, e.g. [{stop_sequences!r}].")
+        raise InvalidArgument(f"stop_sequences must be a list of strings, e.g. [{stop_sequences!r}].")
     if any(not isinstance(stop, str) or not stop for stop in stop_sequences):
-        raise InvalidSamplingRequest("Every stop sequence must be a non-empty string.")
+        raise InvalidArgument("Every stop sequence must be a non-empty string.")
     return tuple(stop_sequences)
 
 
@@ -315,18 +315,18 @@ def _to_preferences(preferences: Mapping[str, Any] | Sequence[str] | Any | None)
     if preferences is None:
         return None
     if isinstance(preferences, str):
-        raise InvalidSamplingRequest(f"Model hints must be a list of names, e.g. [{preferences!r}].")
+        raise InvalidArgument(f"Model hints must be a list of names, e.g. [{preferences!r}].")
     if isinstance(preferences, Sequence):
         return prefer_models(*preferences)
     try:
         wire = to_wire(preferences)
     except TypeError:
-        raise InvalidSamplingRequest(
+        raise InvalidArgument(
             f"model_preferences is {type(preferences).__name__}; use prefer_models(...) or a list of model names."
         ) from None
     hints = wire.get("hints") or []
     if not isinstance(hints, list) or not all(isinstance(hint, Mapping) for hint in hints):
-        raise InvalidSamplingRequest("model_preferences hints must be a list of {'name': ...} objects.")
+        raise InvalidArgument("model_preferences hints must be a list of {'name': ...} objects.")
     # Checks the priorities; the hints' names are advisory and passed on as given.
     prefer_models(**{name: wire.get(key) for name, key in _PRIORITIES})
     return wire

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InvalidSamplingRequest, StructuredOutputInvalid
+from ..errors import InvalidArgument, StructuredOutputInvalid
 from .requests import SamplingOptions, sample
 from .samplers import Message, Prompt, SamplingResult, to_messages
 
@@ -51,7 +51,7 @@ async def sample_structured(
 
     Raises:
         StructuredOutputInvalid: The answer was still invalid after `max_retries` retries.
-        InvalidSamplingRequest: `max_retries` is negative or an option is invalid.
+        InvalidArgument: `max_retries` is negative or an option is invalid.
         SamplingError: Any error of `sample` (rejection, timeout, no capability, ...).
 
     Example:
@@ -63,7 +63,7 @@ async def sample_structured(
         ```
     """
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise InvalidSamplingRequest(f"max_retries must be a non-negative integer, got {max_retries!r}.")
+        raise InvalidArgument(f"max_retries must be a non-negative integer, got {max_retries!r}.")
     options["system_prompt"] = schema_instructions(output_type, options.get("system_prompt"))
     conversation: list[Message] = list(to_messages(prompt))
     errors = ""

@@ -2,39 +2,15 @@
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .context import MCP_SESSION_ID_HEADER, Context, http_request, notify_session, request_header, session_id
+from .context import Context, http_request, notify_session, request_header, session_id
 from .event_store import BoundedEventStore, SessionEventStore
-from .logs import (
-    LOG_LEVELS,
-    MAX_MESSAGE_CHARS,
-    SERVER_LOG_LEVELS,
-    TruncateLongMessages,
-    client_log_level,
-    configure_server_logging,
-    install_log_level_handler,
-    send_log,
-    should_send,
-)
-from .preset import (
-    DEFAULT_ELICITATION_TIMEOUT,
-    ELICITATION_TIMEOUT_ENV,
-    ServerSettings,
-    StatefulServer,
-    elicitation_timeout_from,
-    enter_with_app,
-    stateful_server,
-    toolkit_version,
-)
-from .state import ServerState, SessionState, call_state, session_state, state_of
+from .logs import LOG_LEVELS, TruncateLongMessages, client_log_level, configure_server_logging, send_log
+from .preset import ServerSettings, StatefulServer, stateful_server, toolkit_version
+from .state import ServerState
 from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 
 __all__ = [
-    "DEFAULT_ELICITATION_TIMEOUT",
-    "ELICITATION_TIMEOUT_ENV",
     "LOG_LEVELS",
-    "MAX_MESSAGE_CHARS",
-    "MCP_SESSION_ID_HEADER",
-    "SERVER_LOG_LEVELS",
     "BoundedEventStore",
     "ClientFeatures",
     "Context",
@@ -42,28 +18,20 @@ __all__ = [
     "ServerSettings",
     "ServerState",
     "SessionEventStore",
-    "SessionState",
     "StatefulServer",
     "TruncateLongMessages",
-    "call_state",
     "client_features",
     "client_log_level",
     "configure_server_logging",
     "content",
-    "elicitation_timeout_from",
     "enable_resource_subscriptions",
-    "enter_with_app",
     "http_request",
-    "install_log_level_handler",
     "notify_session",
     "request_header",
     "require_elicitation",
     "require_sampling",
     "send_log",
     "session_id",
-    "session_state",
-    "should_send",
-    "state_of",
     "stateful_server",
     "toolkit_version",
 ]

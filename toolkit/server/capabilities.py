@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._sdk import sdk
-from ..errors import ElicitationUnsupported, SamplingUnsupported
+from ..errors import CapabilityError
 
 if TYPE_CHECKING:
     from .._sdk import Context
@@ -84,24 +84,24 @@ def _object(value: Any) -> Mapping[str, Any] | None:
 
 
 def require_elicitation(ctx: Context, mode: ElicitationMode = "form") -> None:
-    """Raise `ElicitationUnsupported` unless the client declared elicitation in `mode`."""
+    """Raise `CapabilityError` unless the client declared elicitation in `mode`."""
     if not client_features(ctx).supports_elicitation(mode):
-        raise ElicitationUnsupported(f"elicitation.{mode}")
+        raise CapabilityError(f"elicitation.{mode}")
 
 
 def require_sampling(ctx: Context, *, context: bool = False, tools: bool = False) -> None:
-    """Raise `SamplingUnsupported` unless the client declared sampling (and `context`/`tools`)."""
+    """Raise `CapabilityError` unless the client declared sampling (and `context`/`tools`)."""
     features = client_features(ctx)
     if not features.sampling:
-        raise SamplingUnsupported("sampling")
+        raise CapabilityError("sampling")
     if context and not features.sampling_context:
-        raise SamplingUnsupported(
+        raise CapabilityError(
             "sampling.context",
             "The client did not declare 'sampling.context', so includeContext must be 'none'. "
             "Drop include_context or connect with a client that declares it.",
         )
     if tools and not features.sampling_tools:
-        raise SamplingUnsupported(
+        raise CapabilityError(
             "sampling.tools",
             "The client did not declare 'sampling.tools', so the request cannot offer tools. "
             "Drop tools or connect with a client that declares it.",

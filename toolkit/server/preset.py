@@ -340,7 +340,7 @@ def stateful_server(
     if own_store is None and event_store is not None and not isinstance(event_store, bool):
         raise ConfigurationError(
             f"event_store={event_store!r} is not valid: pass True, False, or an event store "
-            "(e.g. toolkit.BoundedEventStore())."
+            "(e.g. toolkit.server.BoundedEventStore())."
         )
     settings = ServerSettings.resolve(
         host=host,

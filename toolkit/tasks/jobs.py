@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from ..errors import ConfigurationError, InvalidTaskArguments
+from ..errors import ConfigurationError, InvalidArgument
 
 __all__ = ["Job", "JobFunction", "make_job"]
 
@@ -47,7 +47,7 @@ class Job:
         """Check `arguments` against the signature and return them as JSON values.
 
         Raises:
-            InvalidTaskArguments: An argument is missing, unknown or of the wrong type.
+            InvalidArgument: An argument is missing, unknown or of the wrong type.
         """
         return self._parse(arguments).model_dump(mode="json")
 
@@ -61,7 +61,7 @@ class Job:
             return self.model.model_validate(dict(arguments))
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors())
-            raise InvalidTaskArguments(self.name, problems) from None
+            raise InvalidArgument.for_job(self.name, problems) from None
 
 
 def make_job(func: JobFunction, *, name: str | None = None, resumable: bool = False) -> Job:

@@ -31,7 +31,7 @@ from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from ..errors import (
     ConfigurationError,
-    InvalidProgressArgument,
+    InvalidArgument,
     TaskNotFinished,
     TaskNotFound,
     TaskStoreError,
@@ -92,10 +92,10 @@ class TaskContext:
             message: A line for `check_task_status`; None keeps the previous one.
 
         Raises:
-            InvalidProgressArgument: `progress` is not a number from 0 to 1.
+            InvalidArgument: `progress` is not a number from 0 to 1.
         """
         if not isinstance(progress, int | float) or not 0 <= progress <= 1:
-            raise InvalidProgressArgument("progress", progress, "use a fraction from 0 to 1")
+            raise InvalidArgument.for_value("progress", progress, "use a fraction from 0 to 1")
         await self._report(self.task_id, float(progress), message)
 
 
@@ -261,7 +261,7 @@ class TaskManager(AsyncResource):
         Raises:
             ConfigurationError: No job called `kind`, the manager is not running, or `owner`
                 uses the prefix reserved for anonymous tasks.
-            InvalidTaskArguments: The arguments do not fit the job.
+            InvalidArgument: The arguments do not fit the job.
             TooManyTasks: `max_tasks` tasks are already pending or running here; nothing is stored.
             TaskStoreError: The store failed; nothing was started.
         """
@@ -312,7 +312,7 @@ class TaskManager(AsyncResource):
         (started with ``owner=None``) is readable by any caller that holds its id.
 
         Raises:
-            InvalidTaskId: `task_id` is not a task id.
+            InvalidArgument: `task_id` is not a task id.
             TaskNotFound: No such task, it expired, or someone else owns it; the three read
                 the same, so the answer does not reveal that someone else's task exists.
         """

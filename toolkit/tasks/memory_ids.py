@@ -3,7 +3,7 @@
 The rules are the `CreateEvent` constraints of botocore's `bedrock-agentcore` service model
 (length and pattern of `memoryId`, `actorId` and `sessionId`). Values from request headers
 are untrusted: each part is checked against these rules before anything uses it, and a
-failure raises `InvalidHeader` without echoing more than a short prefix of the value.
+failure raises `InvalidArgument` without echoing more than a short prefix of the value.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import InvalidHeader
+from ..errors import InvalidArgument
 
 __all__ = [
     "ACTOR_ID",
@@ -50,10 +50,10 @@ class IdRule:
         return None
 
     def check(self, value: str, header: str) -> str:
-        """Return `value` if it obeys the rule, else raise `InvalidHeader` naming `header`."""
+        """Return `value` if it obeys the rule, else raise `InvalidArgument` naming `header`."""
         problem = self.problem(value)
         if problem is not None:
-            raise InvalidHeader(header, problem)
+            raise InvalidArgument.for_header(header, problem)
         return value
 
 
@@ -104,14 +104,14 @@ def parse_memory_ids(value: str, header: str = MEMORY_IDS_HEADER) -> MemoryIds:
         header: The header's name, for the error message.
 
     Raises:
-        InvalidHeader: The value is too long, has the wrong number of parts, or a part
+        InvalidArgument: The value is too long, has the wrong number of parts, or a part
             breaks its AgentCore rule.
     """
     if len(value) > MAX_HEADER_LENGTH:
-        raise InvalidHeader(header, f"the value is longer than {MAX_HEADER_LENGTH} characters")
+        raise InvalidArgument.for_header(header, f"the value is longer than {MAX_HEADER_LENGTH} characters")
     parts = value.split(PACKED_SEPARATOR)
     if len(parts) != 3:
-        raise InvalidHeader(
+        raise InvalidArgument.for_header(
             header, f"expected three ids as session{PACKED_SEPARATOR}memory{PACKED_SEPARATOR}actor, got {len(parts)}"
         )
     session_id, memory_id, actor_id = (part.strip() for part in parts)

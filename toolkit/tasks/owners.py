@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .._sdk import sdk
-from ..errors import InvalidHeader
+from ..errors import InvalidArgument
 from ..server.context import request_header
 from .memory_ids import ACTOR_ID, MAX_HEADER_LENGTH, PACKED_SEPARATOR, parse_memory_ids
 
@@ -51,7 +51,7 @@ class OwnerPolicy:
         """The owner of the request in `ctx`, or None for an anonymous caller.
 
         Raises:
-            InvalidHeader: The actor header is present but not a valid actor id.
+            InvalidArgument: The actor header is present but not a valid actor id.
         """
         user = authenticated_user()
         if user is not None:
@@ -83,7 +83,7 @@ def authenticated_user() -> str | None:
 def actor_from_header(header: str, raw: str) -> str:
     """The validated actor id in a header value, plain or packed."""
     if len(raw) > MAX_HEADER_LENGTH:
-        raise InvalidHeader(header, f"the value is longer than {MAX_HEADER_LENGTH} characters")
+        raise InvalidArgument.for_header(header, f"the value is longer than {MAX_HEADER_LENGTH} characters")
     if PACKED_SEPARATOR in raw:
         return parse_memory_ids(raw, header).actor_id
     return ACTOR_ID.check(raw.strip(), header)

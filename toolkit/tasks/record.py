@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from ..errors import InvalidTaskId
+from ..errors import InvalidArgument
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -65,9 +65,9 @@ def new_task_id() -> str:
 
 
 def check_task_id(task_id: object) -> str:
-    """Return `task_id` if it has the form `new_task_id` gives, else raise `InvalidTaskId`."""
+    """Return `task_id` if it has the form `new_task_id` gives, else raise `InvalidArgument`."""
     if not isinstance(task_id, str) or not TASK_ID.fullmatch(task_id):
-        raise InvalidTaskId(task_id)
+        raise InvalidArgument.for_task_id(task_id)
     return task_id
 
 

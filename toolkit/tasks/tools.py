@@ -2,7 +2,7 @@
 
 For each job it adds `start_<job>`, whose parameters are the job's own; then
 `check_task_status`, `get_task_results`, `cancel_task` and `list_tasks`. Every tool works
-out the caller's owner (see `toolkit.owners`): a user's or actor's tasks are shown to them
+out the caller's owner (see `toolkit.tasks.owners`): a user's or actor's tasks are shown to them
 alone, and an anonymous task to whoever holds its id.
 
 It also ties the manager's lifetime to the server's streamable-HTTP app. The server's own
