@@ -8,11 +8,11 @@ when one is made.
 
 import typing
 
-from .agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
-from .answers import ScriptedAnswers, accept_defaults, decline_all
-from .callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
-from .capabilities import Capabilities
-from .connection import Client, connect
+from .client.agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
+from .client.callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
+from .client.capabilities import Capabilities
+from .client.connection import Client, connect
+from .client.transport import ReconnectPolicy
 from .errors import (
     AnswersExhausted,
     AuthenticationFailed,
@@ -30,21 +30,21 @@ from .errors import (
     SessionExpired,
     TransportError,
 )
-from .negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
-from .negotiation_answers import LabAnswers
-from .outcomes import CallOutcome, Outcome
-from .profiles import PROFILES, Profile
-from .request_audit import RequestAudit, ServerRequestSeen
-from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
-from .schema_examples import example_arguments, form_defaults
-from .transport import ReconnectPolicy
+from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
+from .handlers.samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
+from .handlers.schema_examples import example_arguments, form_defaults
+from .lab.answers import LabAnswers
+from .lab.negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
+from .lab.outcomes import CallOutcome, Outcome
+from .lab.profiles import PROFILES, Profile
+from .lab.request_audit import RequestAudit, ServerRequestSeen
 
 if typing.TYPE_CHECKING:
-    from .display import Display, ProgressState
-    from .terminal_form import TerminalForm
+    from .ui.display import Display, ProgressState
+    from .ui.terminal_form import TerminalForm
 
 # Names whose module imports rich at the top: loaded on first use, so the library runs without it.
-_TERMINAL_NAMES = {"Display": "display", "ProgressState": "display", "TerminalForm": "terminal_form"}
+_TERMINAL_NAMES = {"Display": "ui.display", "ProgressState": "ui.display", "TerminalForm": "ui.terminal_form"}
 
 __all__ = [
     "PROFILES",

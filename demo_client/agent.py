@@ -36,12 +36,12 @@ from strands.types.content import Messages
 from strands.types.streaming import StreamEvent
 from strands.types.tools import ToolSpec
 
-from .callbacks import ElicitationHandler, ProgressCallback, elicitation_callback, progress_callback
-from .capabilities import Capabilities
-from .connection import HTTP_TIMEOUT
+from .client.callbacks import ElicitationHandler, ProgressCallback, elicitation_callback, progress_callback
+from .client.capabilities import Capabilities
+from .client.connection import HTTP_TIMEOUT
+from .client.transport import streamable_http
 from .errors import ConfigurationError
-from .schema_examples import example_arguments, example_value
-from .transport import streamable_http
+from .handlers.schema_examples import example_arguments, example_value
 
 __all__ = ["DEFAULT_SYSTEM_PROMPT", "OfflineToolModel", "agent_tools", "ask_agent", "build_agent"]
 

@@ -35,18 +35,18 @@ from mcp.types import CallToolResult, TextContent
 from rich.console import Console
 from rich.text import Text
 
-from .agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
-from .answers import ScriptedAnswers, accept_defaults, decline_all
-from .callbacks import ElicitationHandler
-from .capabilities import Capabilities
-from .connection import Client, connect
-from .display import Display
+from .client.agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
+from .client.callbacks import ElicitationHandler
+from .client.capabilities import Capabilities
+from .client.connection import Client, connect
+from .client.exception_groups import unwrapped
 from .errors import ClientError, ConfigurationError
-from .exception_groups import unwrapped
-from .exercise import exercise
-from .negotiation_cli import add_negotiate_command, run_negotiate
-from .samplers import BedrockSampler, OfflineSampler, RejectSampling
-from .terminal_form import TerminalForm
+from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
+from .handlers.samplers import BedrockSampler, OfflineSampler, RejectSampling
+from .lab.cli import add_negotiate_command, run_negotiate
+from .lab.exercise import exercise
+from .ui.display import Display
+from .ui.terminal_form import TerminalForm
 
 __all__ = ["build_parser", "main"]
 

@@ -33,13 +33,13 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
-from .answers import ScriptedAnswers
-from .callbacks import ElicitationHandler, ElicitationRequest, ProgressCallback
-from .connection import Client, connect
-from .display import Display
+from .client.callbacks import ElicitationHandler, ElicitationRequest, ProgressCallback
+from .client.connection import Client, connect
 from .errors import ClientError
+from .handlers.answers import ScriptedAnswers
 from .local_ports import free_port, wait_until_listening
-from .terminal_form import TerminalForm
+from .ui.display import Display
+from .ui.terminal_form import TerminalForm
 
 __all__ = ["DEMO_ANSWERS", "DEMO_USER", "main", "run_demo"]
 

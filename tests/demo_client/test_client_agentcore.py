@@ -10,7 +10,7 @@ import pytest
 from botocore.credentials import Credentials
 
 from demo_client import AuthenticationFailed, ConfigurationError
-from demo_client.agentcore import AgentRuntimeArn, BearerAuth, SigV4Auth, connect_agentcore, invoke_url
+from demo_client.client.agentcore import AgentRuntimeArn, BearerAuth, SigV4Auth, connect_agentcore, invoke_url
 
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/expenses_server-Ab12Cd34"
 ENCODED = "arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A123456789012%3Aruntime%2Fexpenses_server-Ab12Cd34"

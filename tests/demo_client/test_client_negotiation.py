@@ -17,9 +17,9 @@ from rich.console import Console
 
 from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
 from demo_client.cli import main
-from demo_client.negotiation import side_effect_tools
-from demo_client.negotiation_cli import side_effects_notice
-from demo_client.negotiation_report import cell_text, rich_matrix
+from demo_client.lab.cli import side_effects_notice
+from demo_client.lab.negotiation import side_effect_tools
+from demo_client.lab.report import cell_text, rich_matrix
 
 pytestmark = pytest.mark.e2e
 

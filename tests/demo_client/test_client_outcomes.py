@@ -8,8 +8,8 @@ import pytest
 from mcp.types import CallToolResult, TextContent
 
 from demo_client import Capabilities, Outcome, RequestFailed, RequestTimeout
-from demo_client.outcomes import classify_failure, classify_result, fallback_marker, named_missing_capability
-from demo_client.request_audit import ServerRequestSeen
+from demo_client.lab.outcomes import classify_failure, classify_result, fallback_marker, named_missing_capability
+from demo_client.lab.request_audit import ServerRequestSeen
 
 NOTHING = Capabilities.none()
 EVERYTHING = Capabilities.parse("elicitation,sampling.tools,sampling.context,roots")

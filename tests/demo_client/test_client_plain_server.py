@@ -150,7 +150,7 @@ async def test_roots_default_to_the_working_directory_and_can_change(plain_url, 
 def test_sampling_beyond_the_declaration_is_refused(params, declared, missing):
     from mcp.types import CreateMessageRequestParams
 
-    from demo_client.callbacks import undeclared_sampling
+    from demo_client.client.callbacks import undeclared_sampling
 
     request = CreateMessageRequestParams(
         messages=[{"role": "user", "content": {"type": "text", "text": "hi"}}], maxTokens=5, **params

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo_client import PROFILES, ConfigurationError
-from demo_client.profiles import choose_profiles
+from demo_client.lab.profiles import choose_profiles
 
 EXPECTED = {
     "nothing": {},

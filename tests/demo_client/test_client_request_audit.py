@@ -8,7 +8,7 @@ import pytest
 from mcp.types import ServerRequest
 
 from demo_client import Capabilities, RequestAudit
-from demo_client.request_audit import declares, required_capabilities
+from demo_client.lab.request_audit import declares, required_capabilities
 
 FORM = {"message": "Name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}
 URL = {"mode": "url", "message": "Sign in", "url": "https://example.com/", "elicitationId": "e1"}

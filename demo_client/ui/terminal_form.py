@@ -33,8 +33,8 @@ from rich.text import Text
 
 import toolkit
 
-from .callbacks import ElicitationRequest
-from .errors import InvalidForm
+from ..client.callbacks import ElicitationRequest
+from ..errors import InvalidForm
 from .form_fields import FieldInputError, FormField, form_fields
 
 __all__ = ["TerminalForm"]

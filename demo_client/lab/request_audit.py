@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from mcp.types import CreateMessageRequest, ElicitRequest, ElicitRequestURLParams, ListRootsRequest, ServerRequest
 
-from .capabilities import Capabilities
+from ..client.capabilities import Capabilities
 
 __all__ = ["RequestAudit", "ServerRequestSeen", "declares", "required_capabilities"]
 

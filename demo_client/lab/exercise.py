@@ -14,8 +14,8 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
-from .connection import Client
-from .schema_examples import example_arguments
+from ..client.connection import Client
+from ..handlers.schema_examples import example_arguments
 
 __all__ = ["ExerciseReport", "ToolOutcome", "exercise", "summarize_result"]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from mcp.types import ElicitRequestURLParams, ElicitResult
 
-from .callbacks import ElicitationRequest
-from .errors import AnswersExhausted, InvalidAnswers
+from ..client.callbacks import ElicitationRequest
+from ..errors import AnswersExhausted, InvalidAnswers
 from .schema_examples import form_defaults
 
 __all__ = ["ScriptedAnswers", "accept_defaults", "decline_all"]

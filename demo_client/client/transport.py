@@ -31,7 +31,7 @@ from mcp.shared.message import SessionMessage
 from mcp.types import INTERNAL_ERROR, ErrorData, JSONRPCError, JSONRPCMessage, JSONRPCRequest, JSONRPCResponse
 from pydantic import ValidationError
 
-from .errors import AuthenticationFailed, ConnectionLost, HTTPStatusError, ServerUnreachable
+from ..errors import AuthenticationFailed, ConnectionLost, HTTPStatusError, ServerUnreachable
 
 __all__ = ["NotSent", "ReconnectPolicy", "SafeToRetry", "StaleSession", "StreamableHTTPTransport", "streamable_http"]
 

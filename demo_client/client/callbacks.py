@@ -35,8 +35,8 @@ from mcp.types import (
 )
 from pydantic import FileUrl, ValidationError
 
+from ..errors import ClientError, InvalidForm
 from .capabilities import Capabilities
-from .errors import ClientError, InvalidForm
 
 __all__ = [
     "ElicitationHandler",

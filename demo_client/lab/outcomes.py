@@ -27,8 +27,8 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
-from .capabilities import Capabilities
-from .errors import ClientError, RequestFailed
+from ..client.capabilities import Capabilities
+from ..errors import ClientError, RequestFailed
 from .exercise import summarize_result
 from .request_audit import ServerRequestSeen, declares
 

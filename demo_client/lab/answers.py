@@ -20,9 +20,9 @@ from typing import Any
 
 from mcp.types import ElicitResult
 
-from .answers import ScriptedAnswers, accept_defaults
-from .callbacks import ElicitationRequest
-from .errors import InvalidAnswers
+from ..client.callbacks import ElicitationRequest
+from ..errors import InvalidAnswers
+from ..handlers.answers import ScriptedAnswers, accept_defaults
 
 __all__ = ["LabAnswers"]
 

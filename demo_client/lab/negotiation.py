@@ -25,14 +25,14 @@ from typing import Any
 import httpx
 from mcp.types import Tool
 
-from .connection import Client, connect
-from .errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
-from .negotiation_answers import LabAnswers
+from ..client.connection import Client, connect
+from ..errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
+from ..handlers.samplers import OfflineSampler
+from ..handlers.schema_examples import example_arguments
+from .answers import LabAnswers
 from .outcomes import CallOutcome, Outcome, classify_failure, classify_result
 from .profiles import PROFILES, Profile
 from .request_audit import RequestAudit, ServerRequestSeen
-from .samplers import OfflineSampler
-from .schema_examples import example_arguments
 
 __all__ = [
     "DEFAULT_CALL_TIMEOUT",

@@ -20,7 +20,7 @@ from mcp.types import (
     UrlElicitationCapability,
 )
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 __all__ = ["Capabilities"]
 

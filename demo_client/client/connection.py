@@ -48,7 +48,18 @@ from mcp.types import (
 )
 from pydantic import AnyUrl
 
-from .answers import decline_all
+from .._sdk.v1 import DeclaringSession
+from ..errors import (
+    ClientClosed,
+    ClientError,
+    ConfigurationError,
+    ConnectionLost,
+    RequestFailed,
+    RequestTimeout,
+    SessionExpired,
+)
+from ..handlers.answers import decline_all
+from ..handlers.samplers import as_sampling_callback
 from .callbacks import (
     ElicitationHandler,
     LogCallback,
@@ -62,18 +73,7 @@ from .callbacks import (
     to_roots,
 )
 from .capabilities import Capabilities
-from .errors import (
-    ClientClosed,
-    ClientError,
-    ConfigurationError,
-    ConnectionLost,
-    RequestFailed,
-    RequestTimeout,
-    SessionExpired,
-)
 from .exception_groups import unwrapped
-from .samplers import as_sampling_callback
-from .session import DeclaringSession
 from .transport import ReconnectPolicy, SafeToRetry, StreamableHTTPTransport, streamable_http
 
 __all__ = ["CLIENT_INFO", "Client", "connect"]
@@ -462,7 +462,7 @@ def default_elicitation() -> ElicitationHandler:
     from toolkit.optional import import_extra
 
     # The form needs rich, from the `client` extra; say so rather than fail on a bare import.
-    form = import_extra(f"{__package__}.terminal_form", feature="TerminalForm", extra="client", packages=("rich",))
+    form = import_extra("demo_client.ui.terminal_form", feature="TerminalForm", extra="client", packages=("rich",))
     return form.TerminalForm()
 
 

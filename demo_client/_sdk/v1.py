@@ -40,9 +40,9 @@ from mcp.types import (
     ServerRequest,
 )
 
-from .callbacks import call_maybe_async
-from .errors import ConfigurationError
-from .transport import NotSent
+from ..client.callbacks import call_maybe_async
+from ..client.transport import NotSent
+from ..errors import ConfigurationError
 
 __all__ = ["DeclaringSession"]
 

@@ -1,0 +1,1 @@
+"""The one place the reference client imports the MCP SDK."""
