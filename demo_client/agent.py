@@ -36,11 +36,13 @@ from strands.types.content import Messages
 from strands.types.streaming import StreamEvent
 from strands.types.tools import ToolSpec
 
-from .client.callbacks import ElicitationHandler, ProgressCallback, elicitation_callback, progress_callback
+from ._sdk import sdk
+from .client.callbacks import ProgressCallback, elicitation_answerer, progress_reporter
 from .client.capabilities import Capabilities
 from .client.connection import HTTP_TIMEOUT
 from .client.transport import streamable_http
 from .errors import ConfigurationError
+from .handlers.requests import ElicitationHandler
 from .handlers.schema_examples import example_arguments, example_value
 
 __all__ = ["DEFAULT_SYSTEM_PROMPT", "OfflineToolModel", "agent_tools", "ask_agent", "build_agent"]
@@ -84,8 +86,12 @@ def agent_tools(
     client = MCPClient(
         partial(_transport, url, dict(headers or {}), auth),
         startup_timeout=startup_timeout,
-        elicitation_callback=elicitation_callback(elicitation, Capabilities()) if elicitation is not None else None,
-        progress_callback=progress_callback(on_progress) if on_progress is not None else None,
+        elicitation_callback=(
+            sdk.elicitation_callback(elicitation_answerer(elicitation, Capabilities()))
+            if elicitation is not None
+            else None
+        ),
+        progress_callback=progress_reporter(on_progress) if on_progress is not None else None,
         application_name="demo-client-agent",
     )
     with client:

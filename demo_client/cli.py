@@ -31,17 +31,17 @@ from typing import Any
 
 import anyio
 import httpx
-from mcp.types import CallToolResult, TextContent
 from rich.console import Console
 from rich.text import Text
 
 from .client.agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
-from .client.callbacks import ElicitationHandler
 from .client.capabilities import Capabilities
 from .client.connection import Client, connect
 from .client.exception_groups import unwrapped
+from .client.protocol import LOG_LEVELS, ToolResult
 from .errors import ClientError, ConfigurationError
 from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
+from .handlers.requests import ElicitationHandler
 from .handlers.samplers import BedrockSampler, OfflineSampler, RejectSampling
 from .lab.cli import add_negotiate_command, run_negotiate
 from .lab.exercise import exercise
@@ -52,7 +52,6 @@ __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_TOOL_ERROR, EXIT_CLIENT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 ALL_CAPABILITIES = "elicitation,sampling,roots"
-LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 INTERRUPTED = "interrupted; any request in flight was cancelled on the server"
 
 Command = Callable[[argparse.Namespace, Console], Awaitable[int]]
@@ -212,7 +211,7 @@ async def _tools(options: argparse.Namespace, console: Console) -> int:
     async with _session(options, Display(console), decline_all) as client:
         for tool in await client.list_tools():
             console.print(Text.assemble((tool.name, "bold"), f"  {tool.description or ''}".rstrip()))
-            console.print(Text(f"  {json.dumps(tool.inputSchema)}", style="dim"))
+            console.print(Text(f"  {json.dumps(tool.input_schema)}", style="dim"))
     return EXIT_OK
 
 
@@ -225,7 +224,7 @@ async def _call(options: argparse.Namespace, console: Console) -> int:
         finally:
             display.stop()
     _print_result(console, result)
-    return EXIT_TOOL_ERROR if result.isError else EXIT_OK
+    return EXIT_TOOL_ERROR if result.is_error else EXIT_OK
 
 
 async def _exercise(options: argparse.Namespace, console: Console) -> int:
@@ -366,15 +365,14 @@ def _call_elicitation(options: argparse.Namespace, console: Console, display: Di
     return decline_all
 
 
-def _print_result(console: Console, result: CallToolResult) -> None:
-    if result.isError:
+def _print_result(console: Console, result: ToolResult) -> None:
+    if result.is_error:
         console.print("[red]The tool reported an error:[/red]")
     for block in result.content:
-        console.print(
-            Text(block.text) if isinstance(block, TextContent) else Text(f"<{block.type} content>", style="dim")
-        )
-    if result.structuredContent is not None and not result.content:
-        console.print_json(data=result.structuredContent)
+        kind = block.get("type")
+        console.print(Text(block["text"]) if kind == "text" else Text(f"<{kind} content>", style="dim"))
+    if result.structured_content is not None and not result.content:
+        console.print_json(data=result.structured_content)
 
 
 def run() -> None:

@@ -14,10 +14,14 @@
     ├── RequestFailed               the server answered with a JSON-RPC error
     ├── RequestTimeout              no answer in time; the request was cancelled on the wire
     ├── AnswersExhausted            more elicitations arrived than scripted answers
-    └── InvalidForm                 the server sent a requestedSchema the protocol does not allow
+    ├── InvalidForm                 the server sent a requestedSchema the protocol does not allow
+    └── RequestRefused              raised by a handler: answer the server's request with this error
 
 Errors from the layers below (httpx, the MCP SDK, botocore) are translated where they
 cross into the client and re-raised `from` the original.
+
+Handlers raise `AnswersExhausted`, `InvalidForm` and `RequestRefused` (or any `ClientError`);
+the client answers the server's request with a JSON-RPC error carrying the message.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = [
     "InvalidAnswers",
     "InvalidForm",
     "RequestFailed",
+    "RequestRefused",
     "RequestTimeout",
     "ServerUnreachable",
     "SessionError",
@@ -200,3 +205,19 @@ class InvalidForm(ClientError):
             "The server's form cannot be shown because its requestedSchema breaks the protocol's rules: "
             + "; ".join(problems)
         )
+
+
+class RequestRefused(ClientError):
+    """Raised by an elicitation or sampling handler to refuse the server's request.
+
+    The client answers the request with a JSON-RPC error of this code and message.
+
+    Attributes:
+        code: The JSON-RPC error code, e.g. -1 for "the user rejected the request".
+        message: Why, for the server.
+    """
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)

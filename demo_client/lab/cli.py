@@ -16,9 +16,9 @@ import json
 from collections.abc import Mapping
 
 import httpx
-from mcp.types import Tool
 from rich.console import Console, RenderableType
 
+from ..client.protocol import Tool
 from .answers import LabAnswers
 from .negotiation import DEFAULT_CALL_TIMEOUT, is_destructive, negotiate, side_effect_tools
 from .profiles import PROFILES, choose_profiles

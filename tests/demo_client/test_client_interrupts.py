@@ -113,7 +113,7 @@ def recorded(record: Path, method: str) -> list[dict]:
 async def stored_expenses(url: str) -> int:
     async with demo_client.connect(url) as client:
         result = await client.call_tool("list_expenses", {"user_alias": ALIAS})
-    return result.structuredContent["count"]
+    return result.structured_content["count"]
 
 
 def assert_clean_exit(screen: str) -> None:

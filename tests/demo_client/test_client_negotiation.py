@@ -12,10 +12,9 @@ from functools import partial
 import anyio
 import pytest
 from harness import ROOT, TEST_SERVERS, ServerProcess
-from mcp.types import Tool, ToolAnnotations
 from rich.console import Console
 
-from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
+from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, Tool, connect, negotiate
 from demo_client.cli import main
 from demo_client.lab.cli import side_effects_notice
 from demo_client.lab.negotiation import side_effect_tools
@@ -154,14 +153,14 @@ def test_on_server_request_sees_a_request_the_client_refuses(plain_url):
     seen: list[str] = []
 
     async def record(request) -> None:
-        seen.append(request.root.method)
+        seen.append(request["method"])
 
     async def call_roots():
         async with connect(plain_url, capabilities=Capabilities.none(), on_server_request=record) as client:
             return await client.call_tool("client_roots", {})
 
     result = anyio.run(call_roots)
-    assert result.isError
+    assert result.is_error
     assert seen == ["roots/list"]
 
 
@@ -171,7 +170,7 @@ def report_outcomes(url: str, profile_name: str) -> dict[str, Outcome]:
 
     async def ask() -> dict:
         async with connect(url, capabilities=profile.capabilities) as client:
-            return (await client.call_tool("client_capabilities", {})).structuredContent or {}
+            return (await client.call_tool("client_capabilities", {})).structured_content or {}
 
     report = anyio.run(ask)
     return {verdict["tool"]: VERDICTS[verdict["status"]] for verdict in report["tools"]}
@@ -263,10 +262,10 @@ def test_before_calls_sees_the_tools_before_any_call(plain_url):
 def test_side_effect_tools_follow_the_annotations():
     schema = {"type": "object"}
     tools = [
-        Tool(name="plain", inputSchema=schema),
-        Tool(name="reader", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=True)),
-        Tool(name="adder", inputSchema=schema, annotations=ToolAnnotations(destructiveHint=False)),
-        Tool(name="deleter", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=False)),
+        Tool(name="plain", input_schema=schema),
+        Tool(name="reader", input_schema=schema, annotations={"readOnlyHint": True}),
+        Tool(name="adder", input_schema=schema, annotations={"destructiveHint": False}),
+        Tool(name="deleter", input_schema=schema, annotations={"readOnlyHint": False}),
     ]
     assert [tool.name for tool in side_effect_tools(tools)] == ["plain", "adder", "deleter"]
     notice = side_effects_notice(tools, 8)

@@ -19,8 +19,8 @@ def plain_url(spawn_server, test_server_script) -> str:
 
 
 def text(result) -> str:
-    assert not result.isError, result.content
-    return result.content[0].text
+    assert not result.is_error, result.content
+    return result.text
 
 
 async def declared(url: str, **options) -> dict:
@@ -46,8 +46,8 @@ async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message
     answers = ScriptedAnswers([{"action": "decline"}])
     async with demo_client.connect(plain_url, elicitation=answers) as client:
         result = await client.call_tool("ask_twice")
-    assert result.isError
-    assert "No scripted answer left for elicitation #2" in result.content[0].text
+    assert result.is_error
+    assert "No scripted answer left for elicitation #2" in result.text
 
 
 async def test_accept_defaults_fills_defaults_and_required_fields(plain_url):
@@ -65,8 +65,8 @@ async def test_offline_sampling_is_the_default(plain_url):
 async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url):
     async with demo_client.connect(plain_url, sampling=demo_client.RejectSampling()) as client:
         result = await client.call_tool("summarize", {"text": "anything"})
-    assert result.isError
-    assert "rejected" in result.content[0].text
+    assert result.is_error
+    assert "rejected" in result.text
 
 
 async def test_progress_callbacks_sync_and_async(plain_url):
@@ -113,8 +113,8 @@ async def test_undeclared_elicitation_is_refused_by_the_client(plain_url):
         plain_url, elicitation=answers, capabilities=Capabilities(elicitation_url=False)
     ) as client:
         result = await client.call_tool("visit_url")
-    assert result.isError
-    assert "did not declare elicitation.url" in result.content[0].text
+    assert result.is_error
+    assert "did not declare elicitation.url" in result.text
     assert answers.asked == []  # the handler never saw the request
 
 
@@ -131,10 +131,10 @@ async def test_url_mode_reports_completion(plain_url):
 async def test_roots_default_to_the_working_directory_and_can_change(plain_url, tmp_path):
     async with demo_client.connect(plain_url) as client:
         first = await client.call_tool("client_roots")
-        assert first.structuredContent == {"result": [Path.cwd().resolve().as_uri()]}
+        assert first.structured_content == {"result": [Path.cwd().resolve().as_uri()]}
         await client.set_roots([tmp_path, "file:///srv/data"])
         second = await client.call_tool("client_roots")
-        assert second.structuredContent == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}
+        assert second.structured_content == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}
 
 
 @pytest.mark.parametrize(
@@ -148,11 +148,7 @@ async def test_roots_default_to_the_working_directory_and_can_change(plain_url, 
     ],
 )
 def test_sampling_beyond_the_declaration_is_refused(params, declared, missing):
-    from mcp.types import CreateMessageRequestParams
-
     from demo_client.client.callbacks import undeclared_sampling
 
-    request = CreateMessageRequestParams(
-        messages=[{"role": "user", "content": {"type": "text", "text": "hi"}}], maxTokens=5, **params
-    )
+    request = {"messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5, **params}
     assert undeclared_sampling(request, demo_client.Capabilities(**declared)) == missing

@@ -24,7 +24,7 @@ PATIENT = ReconnectPolicy(attempts=80, default_delay=0.25)
 
 
 def text(result) -> str:
-    return result.content[0].text
+    return result.text
 
 
 def pings(path: Path) -> int:

@@ -39,7 +39,7 @@ def bedrock():
 async def summarize(url: str, sampler) -> tuple[bool, str]:
     async with demo_client.connect(url, sampling=sampler) as client:
         result = await client.call_tool("summarize", {"text": "Tides follow the moon."})
-    return bool(result.isError), result.content[0].text
+    return bool(result.is_error), result.text
 
 
 async def test_bedrock_sampler_answers_through_converse(plain_url, bedrock):
