@@ -42,12 +42,11 @@ async def test_cancel_answer(plain_url):
         assert text(await client.call_tool("ask_person")) == "cancel"
 
 
-async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message(plain_url):
+async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message(plain_url, failed_call):
     answers = ScriptedAnswers([{"action": "decline"}])
     async with demo_client.connect(plain_url, elicitation=answers) as client:
-        result = await client.call_tool("ask_twice")
-    assert result.is_error
-    assert "No scripted answer left for elicitation #2" in result.text
+        failure = await failed_call(client, "ask_twice")
+    assert "No scripted answer left for elicitation #2" in failure
 
 
 async def test_accept_defaults_fills_defaults_and_required_fields(plain_url):
@@ -62,11 +61,9 @@ async def test_offline_sampling_is_the_default(plain_url):
     assert "Tides follow the moon." in answer["text"]
 
 
-async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url):
+async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url, failed_call):
     async with demo_client.connect(plain_url, sampling=demo_client.RejectSampling()) as client:
-        result = await client.call_tool("summarize", {"text": "anything"})
-    assert result.is_error
-    assert "rejected" in result.text
+        assert "rejected" in await failed_call(client, "summarize", {"text": "anything"})
 
 
 async def test_progress_callbacks_sync_and_async(plain_url):
@@ -107,14 +104,13 @@ async def test_narrowed_declarations_as_the_server_sees_them(plain_url, spec, ex
     assert report["capabilities"] == expected
 
 
-async def test_undeclared_elicitation_is_refused_by_the_client(plain_url):
+async def test_undeclared_elicitation_is_refused_by_the_client(plain_url, failed_call):
     answers = ScriptedAnswers([{"action": "accept"}])
     async with demo_client.connect(
         plain_url, elicitation=answers, capabilities=Capabilities(elicitation_url=False)
     ) as client:
-        result = await client.call_tool("visit_url")
-    assert result.is_error
-    assert "did not declare elicitation.url" in result.text
+        failure = await failed_call(client, "visit_url")
+    assert "did not declare elicitation.url" in failure
     assert answers.asked == []  # the handler never saw the request
 
 

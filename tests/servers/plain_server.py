@@ -1,4 +1,5 @@
-"""A server built with plain FastMCP (no toolkit), for testing the reference client against it.
+"""A server built with the plain SDK (FastMCP on mcp 1.x, MCPServer on 2.x; no toolkit), for
+testing the reference client against it.
 
 Tools cover form and URL elicitation, sampling, progress, roots, and a report of the
 capabilities the client declared, as this server saw them.
@@ -6,14 +7,13 @@ capabilities the client declared, as this server saw them.
 
 from __future__ import annotations
 
-import argparse
 import json
 
-from mcp.server.fastmcp import Context, FastMCP
 from mcp.types import SamplingMessage, TextContent
+from plain_sdk import Context, client_params, plain_server, serve
 from pydantic import BaseModel, Field
 
-server = FastMCP("plain-fastmcp", stateless_http=False, json_response=False)
+server = plain_server("plain-fastmcp")
 
 
 class Person(BaseModel):
@@ -85,21 +85,9 @@ async def client_roots(ctx: Context) -> list[str]:
 @server.tool()
 async def declared_capabilities(ctx: Context) -> str:
     """The capabilities and client info the client sent on initialize, as JSON."""
-    params = ctx.session.client_params
-    assert params is not None
-    return json.dumps(
-        {
-            "capabilities": params.capabilities.model_dump(mode="json", exclude_none=True),
-            "client": params.clientInfo.name,
-        }
-    )
+    params = client_params(ctx)
+    return json.dumps({"capabilities": params["capabilities"], "client": params["clientInfo"]["name"]})
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    options = parser.parse_args()
-    server.settings.host = options.host
-    server.settings.port = options.port
-    server.run("streamable-http")
+    serve(server)
