@@ -14,7 +14,17 @@ import pytest
 from harness import ROOT, TEST_SERVERS, ServerProcess
 from rich.console import Console
 
-from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, Tool, connect, negotiate
+from demo_client import (
+    PROFILES,
+    Capabilities,
+    LabAnswers,
+    NegotiationMatrix,
+    Outcome,
+    RequestFailed,
+    Tool,
+    connect,
+    negotiate,
+)
 from demo_client.cli import main
 from demo_client.lab.cli import side_effects_notice
 from demo_client.lab.negotiation import side_effect_tools
@@ -107,12 +117,14 @@ def cells(matrix: NegotiationMatrix) -> dict[str, list[str]]:
     return {tool: [cell_text(matrix.outcome(tool, name)) for name in NAMES] for tool in matrix.tools}
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_matrix_matches_every_expected_cell(expenses_matrix):
     assert cells(expenses_matrix) == EXPECTED_EXPENSES
     assert expenses_matrix.violations == 0
     assert expenses_matrix.server == "expenses"
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_cells_rest_on_what_happened(expenses_matrix):
     stored = expenses_matrix.outcome("add_expense_interactive", "form")
     assert stored.requests == ("elicitation/create",) * 4
@@ -155,12 +167,16 @@ def test_on_server_request_sees_a_request_the_client_refuses(plain_url):
     async def record(request) -> None:
         seen.append(request["method"])
 
-    async def call_roots():
+    async def call_roots() -> str:
         async with connect(plain_url, capabilities=Capabilities.none(), on_server_request=record) as client:
-            return await client.call_tool("client_roots", {})
+            try:
+                result = await client.call_tool("client_roots", {})
+            except RequestFailed as exc:  # MCPServer (mcp 2.x) passes the client's refusal through
+                return exc.detail
+            assert result.is_error  # FastMCP (mcp 1.x) makes it the tool's error
+            return result.text
 
-    result = anyio.run(call_roots)
-    assert result.is_error
+    assert "not supported" in anyio.run(call_roots)
     assert seen == ["roots/list"]
 
 
@@ -176,12 +192,14 @@ def report_outcomes(url: str, profile_name: str) -> dict[str, Outcome]:
     return {verdict["tool"]: VERDICTS[verdict["status"]] for verdict in report["tools"]}
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_client_capabilities_agrees_with_the_lab(expenses_url, expenses_matrix):
     for name in NAMES:
         for tool, predicted in report_outcomes(expenses_url, name).items():
             assert expenses_matrix.outcome(tool, name).outcome is predicted, (tool, name)
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_everything_server_reports_and_behaves_alike(everything_url):
     matrix = anyio.run(partial(negotiate, everything_url, tools=[*EVERYTHING_TOOLS, "client_capabilities"]))
     assert matrix.outcome("test_error_handling", "everything").outcome is Outcome.ERROR
@@ -224,7 +242,7 @@ def test_cli_table_fits_120_columns_and_cuts_no_cell(plain_url, capsys):
     assert "sampling" in out and "+tools" in out
 
 
-@pytest.mark.parametrize("fixture", ["expenses_matrix", "plain_matrix"])
+@pytest.mark.parametrize("fixture", [pytest.param("expenses_matrix", marks=pytest.mark.toolkit_server), "plain_matrix"])
 def test_rich_table_of_every_documented_server_fits_a_120_column_terminal(fixture, request):
     matrix = request.getfixturevalue(fixture)
     console = Console(width=120, record=True, force_terminal=True, file=io.StringIO())
