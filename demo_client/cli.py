@@ -34,6 +34,9 @@ import httpx
 from rich.console import Console
 from rich.text import Text
 
+from toolkit import MissingExtra
+from toolkit.optional import import_extra
+
 from .client.agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
 from .client.capabilities import Capabilities
 from .client.connection import Client, connect
@@ -129,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command == "agent":
             return _agent(options, console)
         return anyio.run(_interruptible, _COMMANDS[options.command], options, console, errors)
-    except ClientError as exc:
+    except (ClientError, MissingExtra) as exc:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
         return EXIT_CLIENT_ERROR
     except KeyboardInterrupt:
@@ -235,15 +238,17 @@ async def _exercise(options: argparse.Namespace, console: Console) -> int:
 
 
 def _agent(options: argparse.Namespace, console: Console) -> int:
-    # strands is imported only here: it is slow to import and the other commands do not need it.
-    from .agent import OfflineToolModel, agent_tools, ask_agent, build_agent
-
+    # strands is imported only here: it is slow to import, the other commands do not need it,
+    # and without the `agent` extra this says which extra to install.
+    agent = import_extra(
+        f"{__package__}.agent", feature="python -m demo_client agent", extra="agent", packages=("strands",)
+    )
     url, auth, _ = _endpoint(options)
     display = Display(console, label="agent")
     elicitation = _call_elicitation(options, console, display)
-    model = OfflineToolModel() if options.offline else options.model_id
-    with agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
-        reply = ask_agent(build_agent(tools, model=model), options.prompt)
+    model = agent.OfflineToolModel() if options.offline else options.model_id
+    with agent.agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
+        reply = agent.ask_agent(agent.build_agent(tools, model=model), options.prompt)
     console.print(Text(reply))
     return EXIT_OK
 

@@ -3,6 +3,7 @@ command (with a pseudo-terminal for the interactive form)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -187,6 +188,12 @@ def read_until(fd: int, screen: str, text: str, limit: float = 30.0) -> str:
     return screen
 
 
+needs_strands = pytest.mark.skipif(
+    importlib.util.find_spec("strands") is None, reason="strands-agents (the agent extra) is not installed"
+)
+
+
+@needs_strands
 def test_agent_command_offline(capsys, plain_url, tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"answers": [{"action": "accept", "content": {"name": "Kay", "age": 7}}]}))
@@ -195,6 +202,7 @@ def test_agent_command_offline(capsys, plain_url, tmp_path):
     assert "The tool answered: accept:Kay:7" in out
 
 
+@needs_strands
 def test_agent_without_aws_credentials_exits_2_with_one_line(plain_url, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env |= {
@@ -217,6 +225,13 @@ def test_agent_without_aws_credentials_exits_2_with_one_line(plain_url, tmp_path
     assert "no AWS credentials were found" in line
     assert "aws configure" in line and "--offline" in line
     assert "Traceback" not in done.stdout
+
+
+@pytest.mark.skipif(importlib.util.find_spec("strands") is not None, reason="strands-agents is installed")
+def test_agent_without_the_agent_extra_exits_2_naming_it(capsys, plain_url):
+    code, _, err = run(capsys, "agent", plain_url, "run echo", "--offline")
+    assert code == 2
+    assert "agent" in err and "pip install" in err
 
 
 def test_ctrl_c_cancels_the_call_on_the_server(spawn_server, test_server_script, tmp_path):
