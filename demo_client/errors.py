@@ -2,7 +2,7 @@
 
     ClientError
     ├── ConfigurationError          an argument, flag, file or ARN the client cannot use
-    │   └── InvalidAnswers          a scripted answer is malformed
+    │   └── InvalidAnswers          a scripted answer, or a handler's answer, is malformed
     ├── TransportError              HTTP-level trouble talking to the server
     │   ├── ServerUnreachable       no connection; the request never reached the server
     │   ├── ConnectionLost          the connection broke mid-request; it may have run
@@ -57,7 +57,8 @@ class ConfigurationError(ClientError):
 
 
 class InvalidAnswers(ConfigurationError):
-    """A scripted elicitation answer is malformed; the message names the answer and the fix."""
+    """A scripted elicitation answer, or one a handler returned, is malformed; the message
+    names the answer and the fix."""
 
 
 class TransportError(ClientError):

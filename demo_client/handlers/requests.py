@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from ..errors import ClientError
+from ..errors import InvalidAnswers
 
 __all__ = [
     "Answer",
@@ -84,7 +84,7 @@ class Answer:
         """An `Answer` from an `Answer` or its wire form ``{"action": ..., "content": ...}``.
 
         Raises:
-            InvalidAnswer: `answer` is neither.
+            InvalidAnswers: `answer` is neither.
         """
         if isinstance(answer, Answer):
             return answer
@@ -92,7 +92,7 @@ class Answer:
             content = answer.get("content")
             if content is None or isinstance(content, Mapping):
                 return cls(answer["action"], dict(content) if content is not None else None)
-        raise InvalidAnswer(
+        raise InvalidAnswers(
             f"The elicitation handler returned {answer!r}; return {{'action': 'accept', 'content': {{...}}}}, "
             "{'action': 'decline'} or {'action': 'cancel'}."
         )
@@ -100,10 +100,6 @@ class Answer:
     def to_wire(self) -> dict[str, Any]:
         """The `ElicitResult` in wire form."""
         return {"action": self.action} if self.content is None else {"action": self.action, "content": self.content}
-
-
-class InvalidAnswer(ClientError):
-    """An elicitation handler returned something that is not an answer."""
 
 
 #: An elicitation handler: returns an `Answer` or its wire form, synchronously or not.

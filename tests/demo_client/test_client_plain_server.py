@@ -148,3 +148,45 @@ def test_sampling_beyond_the_declaration_is_refused(params, declared, missing):
 
     request = {"messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5, **params}
     assert undeclared_sampling(request, demo_client.Capabilities(**declared)) == missing
+
+
+async def test_a_handler_gets_the_clients_own_request_and_may_answer_with_a_dict(plain_url):
+    seen: list[demo_client.ElicitationRequest] = []
+
+    def handler(request):
+        seen.append(request)
+        return {"action": "accept", "content": {"name": "Ada", "age": 3}}
+
+    async with demo_client.connect(plain_url, elicitation=handler) as client:
+        assert text(await client.call_tool("ask_person")) == "accept:Ada:3"
+    [request] = seen
+    assert isinstance(request, demo_client.FormRequest)
+    assert request.message == "Who are you?"
+    assert set(request.requested_schema["properties"]) == {"name", "age"}
+
+
+@pytest.mark.parametrize(
+    ("handler", "reason"),
+    [
+        (lambda request: {"action": "maybe"}, "The elicitation handler returned {'action': 'maybe'}"),
+        (lambda request: (_ for _ in ()).throw(demo_client.RequestRefused(-1, "not now")), "not now"),
+    ],
+    ids=["not an answer", "refused"],
+)
+async def test_a_handler_that_cannot_answer_fails_the_request_with_its_reason(plain_url, failed_call, handler, reason):
+    async with demo_client.connect(plain_url, elicitation=handler) as client:
+        assert reason in await failed_call(client, "ask_person")
+
+
+async def test_a_sampling_handler_works_in_wire_form(plain_url):
+    received: list[dict] = []
+
+    async def sampler(params: dict) -> dict:
+        received.append(params)
+        return {"role": "assistant", "content": {"type": "text", "text": "short"}, "model": "handmade"}
+
+    async with demo_client.connect(plain_url, sampling=sampler) as client:
+        answer = json.loads(text(await client.call_tool("summarize", {"text": "Tides follow the moon."})))
+    assert answer == {"model": "handmade", "text": "short"}
+    assert received[0]["maxTokens"] == 60
+    assert received[0]["messages"][0]["content"]["text"] == "Summarize: Tides follow the moon."
