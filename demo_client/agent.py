@@ -2,8 +2,10 @@
 
 Elicitations from the server's tools are answered by the same handlers as the rest of the
 client (`TerminalForm`, `ScriptedAnswers`, `accept_defaults`), wrapped into the SDK callback
-strands expects. Strands owns the SDK session here, so this path has no 404 recovery, but it
-runs over the reference client's transport, so dropped streams resume.
+strands expects (`demo_client._sdk` makes it for the installed SDK line; strands has its own
+layer over mcp 1.x and 2.x). Strands owns the SDK session here, so this path has no 404
+recovery, but it runs over the reference client's transport, so dropped streams resume and
+the session speaks 2025-11-25 on either line.
 
 The model is Amazon Bedrock by default. `OfflineToolModel` stands in for it without a
 network: it calls the tool the prompt names (or the first tool) with arguments built from

@@ -10,6 +10,10 @@ the server may have run it: the caller gets `ConnectionLost`.
 Each session runs in its own task, which owns the transport and the SDK session; retiring it
 closes both in the task that opened them, and DELETEs the session unless the server already
 forgot it. Keepalive pings and background recovery run in a task group the client closes.
+
+The recovery is this client's own: neither SDK line re-initializes after a 404. The SDK
+session comes from `demo_client._sdk`, for whichever line is installed, and is spoken to in
+wire form.
 """
 
 from __future__ import annotations
