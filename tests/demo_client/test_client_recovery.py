@@ -212,11 +212,10 @@ async def test_a_server_without_sessions_is_used_as_is(spawn_server, test_server
     assert not any(line.startswith("DELETE") for line in lines(record))
 
 
-@pytest.mark.toolkit_server  # needs the toolkit's event store
-async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server, test_server_script, tmp_path):
+async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server, script, tmp_path):
     ledger = tmp_path / "ledger.txt"
     env = {"LEDGER_PATH": str(ledger), "MCP_RETRY_INTERVAL_MS": "100"}
-    server = spawn_server(test_server_script("ledger_server"), env=env)
+    server = spawn_server(script("ledger_server"), env=env)
     seen: list[str | None] = []
     async with demo_client.connect(server.url, on_progress=lambda p, t, m: seen.append(m)) as client:
         assert text(await client.call_tool("poll_result", {"tag": "p"})) == "resumed:p"
@@ -225,9 +224,8 @@ async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server
     assert lines(ledger) == ["started:p", "finished:p"]
 
 
-@pytest.mark.toolkit_server  # needs the toolkit's event store
-async def test_the_standalone_stream_is_reopened_from_its_last_event(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("ledger_server"), env={"MCP_RETRY_INTERVAL_MS": "100"})
+async def test_the_standalone_stream_is_reopened_from_its_last_event(spawn_server, script):
+    server = spawn_server(script("ledger_server"), env={"MCP_RETRY_INTERVAL_MS": "100"})
     logged = anyio.Event()
     messages: list[str] = []
 

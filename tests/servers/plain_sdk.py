@@ -8,7 +8,10 @@ use this; everything else goes through the toolkit.
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
+
+from mcp.server.streamable_http import EventCallback, EventMessage, EventStore
 
 try:
     from mcp.server.mcpserver import Context, MCPServer  # mcp 2.x
@@ -20,12 +23,46 @@ except ImportError:  # mcp 1.x: `mcp.server.mcpserver` does not exist
 
     SDK_LINE = 1
 
-__all__ = ["SDK_LINE", "Context", "client_params", "plain_server", "serve", "stop_reason"]
+__all__ = ["SDK_LINE", "Context", "MemoryEventStore", "client_params", "plain_server", "serve", "stop_reason"]
+
+
+class MemoryEventStore(EventStore):
+    """Every SSE event in memory, so a client can resume a stream with Last-Event-ID.
+
+    Stream ids are request ids, which repeat across sessions; the test servers serve one
+    session at a time, so that does not matter here.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[tuple[str, str, Any]] = []
+
+    async def store_event(self, stream_id: str, message: Any) -> str:
+        event_id = str(len(self._events) + 1)
+        self._events.append((event_id, stream_id, message))
+        return event_id
+
+    async def replay_events_after(self, last_event_id: str, send_callback: EventCallback) -> str | None:
+        ids = [event[0] for event in self._events]
+        if last_event_id not in ids:
+            return None
+        position = ids.index(last_event_id)
+        stream_id = self._events[position][1]
+        for event_id, stream, message in self._events[position + 1 :]:
+            if stream == stream_id and message is not None:
+                await send_callback(EventMessage(message, event_id))
+        return stream_id
+
+
+# The SSE `retry` hint in milliseconds, as the toolkit preset reads it; None leaves the SDK's default.
+RETRY_INTERVAL = int(os.environ["MCP_RETRY_INTERVAL_MS"]) if "MCP_RETRY_INTERVAL_MS" in os.environ else None
+EVENTS = MemoryEventStore()
 
 
 def plain_server(name: str) -> Any:
-    """A plain SDK server with stateful sessions and SSE responses (the default on both lines)."""
-    return MCPServer(name)
+    """A plain SDK server with stateful sessions, SSE responses and resumable streams."""
+    if SDK_LINE == 2:
+        return MCPServer(name)  # the event store is given to `run`
+    return MCPServer(name, event_store=EVENTS, retry_interval=RETRY_INTERVAL)
 
 
 def client_params(ctx: Any) -> dict[str, Any]:
@@ -47,7 +84,9 @@ def serve(server: Any) -> None:
     parser.add_argument("--port", type=int, default=8000)
     options = parser.parse_args()
     if SDK_LINE == 2:
-        server.run("streamable-http", host=options.host, port=options.port)
+        server.run(
+            "streamable-http", host=options.host, port=options.port, event_store=EVENTS, retry_interval=RETRY_INTERVAL
+        )
     else:
         server.settings.host = options.host
         server.settings.port = options.port

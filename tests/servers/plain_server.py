@@ -4,7 +4,8 @@ testing the reference client against it.
 Tools cover form and URL elicitation, sampling, progress, roots, a report of the
 capabilities the client declared, as this server saw them, and the side effects the recovery
 tests watch: a per-process call counter and a ledger file (named by LEDGER_PATH) that shows
-what ran, across restarts.
+what ran, across restarts. Its streams are resumable (an in-memory event store; the `retry`
+hint from MCP_RETRY_INTERVAL_MS), and two tools close a stream on purpose.
 """
 
 from __future__ import annotations
@@ -142,6 +143,30 @@ async def hold(tag: str, seconds: float, ctx: Context) -> str:
         raise
     write(f"finished:{tag}")
     return "finished"
+
+
+@server.tool()
+async def poll_result(tag: str, ctx: Context) -> str:
+    """Close this call's SSE stream right away, then report progress and answer: the client
+    only gets both by resuming the stream with Last-Event-ID."""
+    write(f"started:{tag}")
+    await ctx.close_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.report_progress(1, 1, "after the stream closed")
+    write(f"finished:{tag}")
+    return f"resumed:{tag}"
+
+
+@server.tool()
+async def drop_listener(ctx: Context) -> str:
+    """Log on the standalone GET stream, close it, then log again: only a client that reopens it
+    with Last-Event-ID (the first log's id) sees the second log."""
+    await ctx.session.send_log_message("info", "sent on the stream")
+    await anyio.sleep(0.2)
+    await ctx.close_standalone_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.session.send_log_message("warning", "sent while the stream was closed")
+    return "dropped"
 
 
 if __name__ == "__main__":
