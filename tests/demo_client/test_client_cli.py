@@ -104,7 +104,7 @@ def test_exercise_calls_every_tool(capsys, plain_url):
     assert 'steps({"count": 1}) -> ok: 1 steps' in out
     assert "visit_url({}) -> ok: accept" in out
     assert '"model": "offline-extractive"' in out
-    assert "Called 12 tool(s)" in out
+    assert "Called 14 tool(s)" in out
 
 
 @pytest.mark.parametrize(
