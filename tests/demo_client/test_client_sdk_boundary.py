@@ -138,3 +138,40 @@ def test_the_documented_boundary_matches_the_code():
     """docs/architecture.md lists the private attributes; keep it in step with the pinning tests."""
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "`BaseSession._request_id`" in text and "`BaseSession._response_streams`" in text
+
+
+def module_imports(path: Path) -> set[str]:
+    """The `demo_client` modules `path` imports when it is loaded (not inside functions or
+    `if TYPE_CHECKING:`)."""
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return {module for module in found if module.split(".")[0] == "demo_client"}
+
+
+def test_no_import_cycles():
+    modules = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in CLIENT.rglob("*.py")
+    }
+    # The package's own __init__ only re-exports, and no module imports it.
+    graph = {name: module_imports(path) & set(modules) - {name, "demo_client"} for name, path in modules.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        assert name not in trail, f"import cycle: {' -> '.join((*trail[trail.index(name) :], name))}"
+        if name in done:
+            return
+        for dep in graph[name]:
+            visit(dep, (*trail, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
