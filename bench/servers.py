@@ -16,6 +16,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 import toolkit
+from demo_client import ToolResult
 
 __all__ = ["ANSWER_TEXT", "EXPENSE_ANSWER", "FLAVORS", "Expense", "Flavor", "build_server", "expect_text"]
 
@@ -81,10 +82,13 @@ async def ask_toolkit(ctx: Context) -> str:
     return outcome.action
 
 
-def expect_text(result: CallToolResult, expected: str) -> None:
+def expect_text(result: CallToolResult | ToolResult, expected: str) -> None:
     """Raise unless a tool's result is the text `expected`: a benchmark never times a failure."""
-    text = getattr(result.content[0], "text", None) if result.content else None
-    if result.isError or text != expected:
+    if isinstance(result, ToolResult):  # the reference client's own result type
+        failed, text = result.is_error, result.text
+    else:
+        failed, text = bool(result.isError), getattr(result.content[0], "text", None) if result.content else None
+    if failed or text != expected:
         raise RuntimeError(f"expected the tool to answer {expected!r}, got {result.content}")
 
 

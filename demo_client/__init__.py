@@ -1,5 +1,11 @@
 """The reference MCP client: declares every client capability and survives expired sessions.
 
+It runs on either MCP SDK line (mcp 1.x or 2.x) and reads the same on both: results, tools and
+the requests handlers receive are the client's own types or plain dicts in wire form, never
+SDK models. The units: `demo_client.client` (the client proper), `demo_client.handlers`
+(answers and samplers), `demo_client.ui` (the terminal), `demo_client.lab` (the negotiation
+lab), `demo_client.cli` (the command line).
+
 The library (`connect`, handlers, samplers, the negotiation lab) needs only the core
 dependencies. The terminal pieces `Display`, `ProgressState` and `TerminalForm` need rich (the
 `client` extra) and are imported on first use; `SigV4Auth` imports botocore (the `aws` extra)
@@ -8,11 +14,12 @@ when one is made.
 
 import typing
 
-from .agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
-from .answers import ScriptedAnswers, accept_defaults, decline_all
-from .callbacks import ElicitationHandler, ElicitationRequest, LogCallback, ProgressCallback
-from .capabilities import Capabilities
-from .connection import Client, connect
+from .client.agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
+from .client.callbacks import LogCallback, ProgressCallback
+from .client.capabilities import Capabilities
+from .client.connection import Client, connect
+from .client.protocol import Implementation, LoggingLevel, Tool, ToolResult
+from .client.transport import ReconnectPolicy
 from .errors import (
     AnswersExhausted,
     AuthenticationFailed,
@@ -24,30 +31,33 @@ from .errors import (
     InvalidAnswers,
     InvalidForm,
     RequestFailed,
+    RequestRefused,
     RequestTimeout,
     ServerUnreachable,
     SessionError,
     SessionExpired,
     TransportError,
 )
-from .negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
-from .negotiation_answers import LabAnswers
-from .outcomes import CallOutcome, Outcome
-from .profiles import PROFILES, Profile
-from .request_audit import RequestAudit, ServerRequestSeen
-from .samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
-from .schema_examples import example_arguments, form_defaults
-from .transport import ReconnectPolicy
+from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
+from .handlers.requests import Answer, ElicitationHandler, ElicitationRequest, FormRequest, SamplingHandler, UrlRequest
+from .handlers.samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
+from .handlers.schema_examples import example_arguments, form_defaults
+from .lab.answers import LabAnswers
+from .lab.negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
+from .lab.outcomes import CallOutcome, Outcome
+from .lab.profiles import PROFILES, Profile
+from .lab.request_audit import RequestAudit, ServerRequestSeen
 
 if typing.TYPE_CHECKING:
-    from .display import Display, ProgressState
-    from .terminal_form import TerminalForm
+    from .ui.display import Display, ProgressState
+    from .ui.terminal_form import TerminalForm
 
 # Names whose module imports rich at the top: loaded on first use, so the library runs without it.
-_TERMINAL_NAMES = {"Display": "display", "ProgressState": "display", "TerminalForm": "terminal_form"}
+_TERMINAL_NAMES = {"Display": "ui.display", "ProgressState": "ui.display", "TerminalForm": "ui.terminal_form"}
 
 __all__ = [
     "PROFILES",
+    "Answer",
     "AnswersExhausted",
     "AuthenticationFailed",
     "BearerAuth",
@@ -63,11 +73,14 @@ __all__ = [
     "Display",
     "ElicitationHandler",
     "ElicitationRequest",
+    "FormRequest",
     "HTTPStatusError",
+    "Implementation",
     "InvalidAnswers",
     "InvalidForm",
     "LabAnswers",
     "LogCallback",
+    "LoggingLevel",
     "NegotiationMatrix",
     "OfflineSampler",
     "Outcome",
@@ -79,7 +92,9 @@ __all__ = [
     "RejectSampling",
     "RequestAudit",
     "RequestFailed",
+    "RequestRefused",
     "RequestTimeout",
+    "SamplingHandler",
     "ScriptedAnswers",
     "ServerRequestSeen",
     "ServerUnreachable",
@@ -87,7 +102,10 @@ __all__ = [
     "SessionExpired",
     "SigV4Auth",
     "TerminalForm",
+    "Tool",
+    "ToolResult",
     "TransportError",
+    "UrlRequest",
     "accept_defaults",
     "connect",
     "connect_agentcore",

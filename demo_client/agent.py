@@ -2,8 +2,10 @@
 
 Elicitations from the server's tools are answered by the same handlers as the rest of the
 client (`TerminalForm`, `ScriptedAnswers`, `accept_defaults`), wrapped into the SDK callback
-strands expects. Strands owns the SDK session here, so this path has no 404 recovery, but it
-runs over the reference client's transport, so dropped streams resume.
+strands expects (`demo_client._sdk` makes it for the installed SDK line; strands has its own
+layer over mcp 1.x and 2.x). Strands owns the SDK session here, so this path has no 404
+recovery, but it runs over the reference client's transport, so dropped streams resume and
+the session speaks 2025-11-25 on either line.
 
 The model is Amazon Bedrock by default. `OfflineToolModel` stands in for it without a
 network: it calls the tool the prompt names (or the first tool) with arguments built from
@@ -36,12 +38,14 @@ from strands.types.content import Messages
 from strands.types.streaming import StreamEvent
 from strands.types.tools import ToolSpec
 
-from .callbacks import ElicitationHandler, ProgressCallback, elicitation_callback, progress_callback
-from .capabilities import Capabilities
-from .connection import HTTP_TIMEOUT
+from ._sdk import sdk
+from .client.callbacks import ProgressCallback, elicitation_answerer, progress_reporter
+from .client.capabilities import Capabilities
+from .client.connection import HTTP_TIMEOUT
+from .client.transport import streamable_http
 from .errors import ConfigurationError
-from .schema_examples import example_arguments, example_value
-from .transport import streamable_http
+from .handlers.requests import ElicitationHandler
+from .handlers.schema_examples import example_arguments, example_value
 
 __all__ = ["DEFAULT_SYSTEM_PROMPT", "OfflineToolModel", "agent_tools", "ask_agent", "build_agent"]
 
@@ -84,8 +88,12 @@ def agent_tools(
     client = MCPClient(
         partial(_transport, url, dict(headers or {}), auth),
         startup_timeout=startup_timeout,
-        elicitation_callback=elicitation_callback(elicitation, Capabilities()) if elicitation is not None else None,
-        progress_callback=progress_callback(on_progress) if on_progress is not None else None,
+        elicitation_callback=(
+            sdk.elicitation_callback(elicitation_answerer(elicitation, Capabilities()))
+            if elicitation is not None
+            else None
+        ),
+        progress_callback=progress_reporter(on_progress) if on_progress is not None else None,
         application_name="demo-client-agent",
     )
     with client:

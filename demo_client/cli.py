@@ -31,28 +31,30 @@ from typing import Any
 
 import anyio
 import httpx
-from mcp.types import CallToolResult, TextContent
 from rich.console import Console
 from rich.text import Text
 
-from .agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
-from .answers import ScriptedAnswers, accept_defaults, decline_all
-from .callbacks import ElicitationHandler
-from .capabilities import Capabilities
-from .connection import Client, connect
-from .display import Display
+from toolkit import MissingExtra
+from toolkit.optional import import_extra
+
+from .client.agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
+from .client.capabilities import Capabilities
+from .client.connection import Client, connect
+from .client.exception_groups import unwrapped
+from .client.protocol import LOG_LEVELS, ToolResult
 from .errors import ClientError, ConfigurationError
-from .exception_groups import unwrapped
-from .exercise import exercise
-from .negotiation_cli import add_negotiate_command, run_negotiate
-from .samplers import BedrockSampler, OfflineSampler, RejectSampling
-from .terminal_form import TerminalForm
+from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
+from .handlers.requests import ElicitationHandler
+from .handlers.samplers import BedrockSampler, OfflineSampler, RejectSampling
+from .lab.cli import add_negotiate_command, run_negotiate
+from .lab.exercise import exercise
+from .ui.display import Display
+from .ui.terminal_form import TerminalForm
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_TOOL_ERROR, EXIT_CLIENT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 ALL_CAPABILITIES = "elicitation,sampling,roots"
-LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 INTERRUPTED = "interrupted; any request in flight was cancelled on the server"
 
 Command = Callable[[argparse.Namespace, Console], Awaitable[int]]
@@ -130,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command == "agent":
             return _agent(options, console)
         return anyio.run(_interruptible, _COMMANDS[options.command], options, console, errors)
-    except ClientError as exc:
+    except (ClientError, MissingExtra) as exc:
         errors.print(Text.assemble(("error: ", "red"), str(exc)))
         return EXIT_CLIENT_ERROR
     except KeyboardInterrupt:
@@ -212,7 +214,7 @@ async def _tools(options: argparse.Namespace, console: Console) -> int:
     async with _session(options, Display(console), decline_all) as client:
         for tool in await client.list_tools():
             console.print(Text.assemble((tool.name, "bold"), f"  {tool.description or ''}".rstrip()))
-            console.print(Text(f"  {json.dumps(tool.inputSchema)}", style="dim"))
+            console.print(Text(f"  {json.dumps(tool.input_schema)}", style="dim"))
     return EXIT_OK
 
 
@@ -225,7 +227,7 @@ async def _call(options: argparse.Namespace, console: Console) -> int:
         finally:
             display.stop()
     _print_result(console, result)
-    return EXIT_TOOL_ERROR if result.isError else EXIT_OK
+    return EXIT_TOOL_ERROR if result.is_error else EXIT_OK
 
 
 async def _exercise(options: argparse.Namespace, console: Console) -> int:
@@ -236,15 +238,17 @@ async def _exercise(options: argparse.Namespace, console: Console) -> int:
 
 
 def _agent(options: argparse.Namespace, console: Console) -> int:
-    # strands is imported only here: it is slow to import and the other commands do not need it.
-    from .agent import OfflineToolModel, agent_tools, ask_agent, build_agent
-
+    # strands is imported only here: it is slow to import, the other commands do not need it,
+    # and without the `agent` extra this says which extra to install.
+    agent = import_extra(
+        f"{__package__}.agent", feature="python -m demo_client agent", extra="agent", packages=("strands",)
+    )
     url, auth, _ = _endpoint(options)
     display = Display(console, label="agent")
     elicitation = _call_elicitation(options, console, display)
-    model = OfflineToolModel() if options.offline else options.model_id
-    with agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
-        reply = ask_agent(build_agent(tools, model=model), options.prompt)
+    model = agent.OfflineToolModel() if options.offline else options.model_id
+    with agent.agent_tools(url, elicitation=elicitation, headers=parse_headers(options.header), auth=auth) as tools:
+        reply = agent.ask_agent(agent.build_agent(tools, model=model), options.prompt)
     console.print(Text(reply))
     return EXIT_OK
 
@@ -366,15 +370,14 @@ def _call_elicitation(options: argparse.Namespace, console: Console, display: Di
     return decline_all
 
 
-def _print_result(console: Console, result: CallToolResult) -> None:
-    if result.isError:
+def _print_result(console: Console, result: ToolResult) -> None:
+    if result.is_error:
         console.print("[red]The tool reported an error:[/red]")
     for block in result.content:
-        console.print(
-            Text(block.text) if isinstance(block, TextContent) else Text(f"<{block.type} content>", style="dim")
-        )
-    if result.structuredContent is not None and not result.content:
-        console.print_json(data=result.structuredContent)
+        kind = block.get("type")
+        console.print(Text(block["text"]) if kind == "text" else Text(f"<{kind} content>", style="dim"))
+    if result.structured_content is not None and not result.content:
+        console.print_json(data=result.structured_content)
 
 
 def run() -> None:

@@ -27,19 +27,20 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from mcp.types import CallToolResult, ElicitResult
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
-from .answers import ScriptedAnswers
-from .callbacks import ElicitationHandler, ElicitationRequest, ProgressCallback
-from .connection import Client, connect
-from .display import Display
+from .client.callbacks import ProgressCallback
+from .client.connection import Client, connect
+from .client.protocol import ToolResult
 from .errors import ClientError
+from .handlers.answers import ScriptedAnswers
+from .handlers.requests import Answer, ElicitationHandler, ElicitationRequest
 from .local_ports import free_port, wait_until_listening
-from .terminal_form import TerminalForm
+from .ui.display import Display
+from .ui.terminal_form import TerminalForm
 
 __all__ = ["DEMO_ANSWERS", "DEMO_USER", "main", "run_demo"]
 
@@ -78,7 +79,7 @@ class ShownAnswers:
         self.answers = answers
         self.console = console
 
-    def __call__(self, request: ElicitationRequest) -> ElicitResult:
+    def __call__(self, request: ElicitationRequest) -> Answer:
         """Answer from the script, and print the question and the answer."""
         answer = self.answers(request)
         self.console.print(Text.assemble(("  asked:    ", "bold"), request.message))
@@ -86,7 +87,7 @@ class ShownAnswers:
         return answer
 
 
-def describe_answer(answer: ElicitResult) -> str:
+def describe_answer(answer: Answer) -> str:
     """An answer in a few words: ``accept: amount=12.5`` or ``decline``."""
     if answer.action != "accept" or not answer.content:
         return answer.action
@@ -168,11 +169,10 @@ def session_line(session_id: str | None, reinitializations: int) -> str:
 
 
 async def _call(client: Client, tool: str, arguments: dict[str, Any], **options: Any) -> dict[str, Any]:
-    result: CallToolResult = await client.call_tool(tool, arguments, **options)
-    if result.isError or result.structuredContent is None:
-        text = " ".join(getattr(block, "text", "") for block in result.content)
-        raise DemoError(f"{tool} failed: {text or 'no structured result'}")
-    return result.structuredContent
+    result: ToolResult = await client.call_tool(tool, arguments, **options)
+    if result.is_error or result.structured_content is None:
+        raise DemoError(f"{tool} failed: {result.text or 'no structured result'}")
+    return result.structured_content
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
     ClientError
     ├── ConfigurationError          an argument, flag, file or ARN the client cannot use
-    │   └── InvalidAnswers          a scripted answer is malformed
+    │   └── InvalidAnswers          a scripted answer, or a handler's answer, is malformed
     ├── TransportError              HTTP-level trouble talking to the server
     │   ├── ServerUnreachable       no connection; the request never reached the server
     │   ├── ConnectionLost          the connection broke mid-request; it may have run
@@ -14,10 +14,14 @@
     ├── RequestFailed               the server answered with a JSON-RPC error
     ├── RequestTimeout              no answer in time; the request was cancelled on the wire
     ├── AnswersExhausted            more elicitations arrived than scripted answers
-    └── InvalidForm                 the server sent a requestedSchema the protocol does not allow
+    ├── InvalidForm                 the server sent a requestedSchema the protocol does not allow
+    └── RequestRefused              raised by a handler: answer the server's request with this error
 
 Errors from the layers below (httpx, the MCP SDK, botocore) are translated where they
 cross into the client and re-raised `from` the original.
+
+Handlers raise `AnswersExhausted`, `InvalidForm` and `RequestRefused` (or any `ClientError`);
+the client answers the server's request with a JSON-RPC error carrying the message.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = [
     "InvalidAnswers",
     "InvalidForm",
     "RequestFailed",
+    "RequestRefused",
     "RequestTimeout",
     "ServerUnreachable",
     "SessionError",
@@ -52,7 +57,8 @@ class ConfigurationError(ClientError):
 
 
 class InvalidAnswers(ConfigurationError):
-    """A scripted elicitation answer is malformed; the message names the answer and the fix."""
+    """A scripted elicitation answer, or one a handler returned, is malformed; the message
+    names the answer and the fix."""
 
 
 class TransportError(ClientError):
@@ -200,3 +206,19 @@ class InvalidForm(ClientError):
             "The server's form cannot be shown because its requestedSchema breaks the protocol's rules: "
             + "; ".join(problems)
         )
+
+
+class RequestRefused(ClientError):
+    """Raised by an elicitation or sampling handler to refuse the server's request.
+
+    The client answers the request with a JSON-RPC error of this code and message.
+
+    Attributes:
+        code: The JSON-RPC error code, e.g. -1 for "the user rejected the request".
+        message: Why, for the server.
+    """
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)

@@ -64,7 +64,7 @@ def test_without_the_extras_toolkit_and_the_client_library_import_and_serve():
     result = run_python(
         SLIM_PRELUDE
         + """
-import toolkit, demo_client, demo_client.negotiation
+import toolkit, demo_client, demo_client.lab.negotiation
 
 server = toolkit.stateful_server("slim")
 ours = [pair for pair in asked if pair[1].split(".")[0] in ("toolkit", "demo_client", "demo_servers")]

@@ -10,7 +10,7 @@ import pytest
 from botocore.credentials import Credentials
 
 from demo_client import AuthenticationFailed, ConfigurationError
-from demo_client.agentcore import AgentRuntimeArn, BearerAuth, SigV4Auth, connect_agentcore, invoke_url
+from demo_client.client.agentcore import AgentRuntimeArn, BearerAuth, SigV4Auth, connect_agentcore, invoke_url
 
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/expenses_server-Ab12Cd34"
 ENCODED = "arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A123456789012%3Aruntime%2Fexpenses_server-Ab12Cd34"
@@ -118,7 +118,7 @@ async def test_bearer_token_on_the_agentcore_path(spawn_server, test_server_scri
         test_server_script("recording_server"), "--bearer", "s3cret", env={"RECORD_PATH": str(record)}
     )
     async with connect_agentcore(ARN, bearer_token="s3cret", endpoint=base(server.url), keepalive=None) as client:
-        assert (await client.call_tool("noop")).content[0].text == "ok"
+        assert (await client.call_tool("noop")).text == "ok"
     assert f"PATH /runtimes/{ENCODED}/invocations" in recorded(record)
     with pytest.raises(AuthenticationFailed, match=r"HTTP 401.*bearer token"):
         async with connect_agentcore(ARN, bearer_token="wrong", endpoint=base(server.url)):
@@ -133,7 +133,7 @@ async def test_sigv4_signatures_verify_on_the_server(spawn_server, test_server_s
     good = Credentials("testing", "testing")
     async with connect_agentcore(ARN, credentials=good, endpoint=base(server.url)) as client:
         # Requests after initialize carry a session id header, which is signed too.
-        assert (await client.call_tool("noop")).content[0].text == "ok"
+        assert (await client.call_tool("noop")).text == "ok"
         await client.ping()
     assert sum(line.startswith("POST tools/call") for line in recorded(record)) == 1
     with pytest.raises(AuthenticationFailed, match="HTTP 403"):

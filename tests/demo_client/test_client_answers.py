@@ -7,14 +7,15 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams
 
 from demo_client import (
     AnswersExhausted,
     Capabilities,
     ConfigurationError,
+    FormRequest,
     InvalidAnswers,
     ScriptedAnswers,
+    UrlRequest,
     accept_defaults,
     decline_all,
     example_arguments,
@@ -23,8 +24,8 @@ from demo_client import (
 from toolkit.elicitation import form_content_problems, requested_schema_problems
 
 
-def form(schema=None, message="Q?") -> ElicitRequestFormParams:
-    return ElicitRequestFormParams(message=message, requestedSchema=schema or {"type": "object", "properties": {}})
+def form(schema=None, message="Q?") -> FormRequest:
+    return FormRequest(message, schema or {"type": "object", "properties": {}})
 
 
 def test_scripted_answers_in_order_then_exhausted():
@@ -38,7 +39,7 @@ def test_scripted_answers_in_order_then_exhausted():
 
 def test_url_requests_get_only_the_action():
     answers = ScriptedAnswers([{"action": "accept", "content": {"a": 1}}])
-    url = ElicitRequestURLParams(message="go", url="https://example.com", elicitationId="e")
+    url = UrlRequest("go", "https://example.com", "e")
     result = answers(url)
     assert result.action == "accept" and result.content is None
 
@@ -100,7 +101,7 @@ def test_accept_defaults_and_decline_all():
         "required": ["email", "size"],
     }
     assert accept_defaults(form(schema)).content == {"name": "Ann", "email": "user@example.com", "size": "s"}
-    url = ElicitRequestURLParams(message="go", url="https://example.com", elicitationId="e")
+    url = UrlRequest("go", "https://example.com", "e")
     assert accept_defaults(url).action == "accept"
     assert decline_all(form(schema)).action == "decline"
 

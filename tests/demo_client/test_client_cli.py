@@ -3,6 +3,7 @@ command (with a pseudo-terminal for the interactive form)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -14,6 +15,7 @@ import time
 
 import pytest
 
+from demo_client._sdk import sdk
 from demo_client.cli import main, parse_arguments, parse_headers
 from demo_client.errors import ConfigurationError
 
@@ -38,20 +40,21 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_tools_lists_names_and_schemas(capsys, preset_url):
-    code, out, _ = run(capsys, "tools", preset_url)
+def test_tools_lists_names_and_schemas(capsys, plain_url):
+    code, out, _ = run(capsys, "tools", plain_url)
     assert code == 0
-    for name in ("echo", "count_calls", "slow_progress", "log_levels"):
+    for name in ("echo", "count_calls", "hold", "steps"):
         assert name in out
     assert '"text"' in out  # echo's input schema
 
 
-def test_call_prints_the_result(capsys, preset_url):
-    code, out, _ = run(capsys, "call", preset_url, "echo", "--args", '{"text": "hello there"}')
+def test_call_prints_the_result(capsys, plain_url):
+    code, out, _ = run(capsys, "call", plain_url, "echo", "--args", '{"text": "hello there"}')
     assert code == 0
     assert "hello there" in out
 
 
+@pytest.mark.toolkit_server  # the toolkit's log-level filter
 def test_call_shows_progress_and_logs(capsys, preset_url):
     code, out, _ = run(capsys, "call", preset_url, "log_levels", "--log-level", "warning")
     assert code == 0
@@ -59,6 +62,7 @@ def test_call_shows_progress_and_logs(capsys, preset_url):
     assert "info info" not in out
 
 
+@pytest.mark.toolkit_server
 def test_a_tool_error_exits_1(capsys, preset_url):
     code, out, _ = run(capsys, "call", preset_url, "echo")  # `text` is required
     assert code == 1
@@ -86,9 +90,11 @@ def test_capability_flags_reach_the_server(capsys, plain_url):
 
 
 def test_sampler_flag(capsys, plain_url):
-    code, out, _ = run(capsys, "call", plain_url, "summarize", "--args", '{"text": "x"}', "--sampler", "reject")
-    assert code == 1
-    assert "rejected" in out
+    code, out, err = run(capsys, "call", plain_url, "summarize", "--args", '{"text": "x"}', "--sampler", "reject")
+    # FastMCP (mcp 1.x) makes the refused sampling the tool's error result (exit 1); MCPServer
+    # (mcp 2.x) answers the call with the JSON-RPC error itself, which the client reports (exit 2).
+    assert code == {1: 1, 2: 2}[sdk.LINE]
+    assert "rejected" in (out if code == 1 else err)
 
 
 def test_exercise_calls_every_tool(capsys, plain_url):
@@ -98,7 +104,7 @@ def test_exercise_calls_every_tool(capsys, plain_url):
     assert 'steps({"count": 1}) -> ok: 1 steps' in out
     assert "visit_url({}) -> ok: accept" in out
     assert '"model": "offline-extractive"' in out
-    assert "Called 8 tool(s)" in out
+    assert "Called 14 tool(s)" in out
 
 
 @pytest.mark.parametrize(
@@ -112,8 +118,8 @@ def test_exercise_calls_every_tool(capsys, plain_url):
         (["tools", "arn:aws:bedrock-agentcore:nowhere"], "not an agent runtime ARN"),
     ],
 )
-def test_bad_input_exits_2_with_a_clear_message(capsys, preset_url, argv, message):
-    argv = [preset_url if item == "URL" else item for item in argv]
+def test_bad_input_exits_2_with_a_clear_message(capsys, plain_url, argv, message):
+    argv = [plain_url if item == "URL" else item for item in argv]
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert message in " ".join(err.split())
@@ -132,9 +138,9 @@ def test_parse_helpers():
         parse_headers([": value"])
 
 
-def test_python_dash_m_entry_point(preset_url):
+def test_python_dash_m_entry_point(plain_url):
     done = subprocess.run(
-        [sys.executable, "-m", "demo_client", "call", preset_url, "echo", "--args", '{"text": "from -m"}'],
+        [sys.executable, "-m", "demo_client", "call", plain_url, "echo", "--args", '{"text": "from -m"}'],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -182,6 +188,12 @@ def read_until(fd: int, screen: str, text: str, limit: float = 30.0) -> str:
     return screen
 
 
+needs_strands = pytest.mark.skipif(
+    importlib.util.find_spec("strands") is None, reason="strands-agents (the agent extra) is not installed"
+)
+
+
+@needs_strands
 def test_agent_command_offline(capsys, plain_url, tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"answers": [{"action": "accept", "content": {"name": "Kay", "age": 7}}]}))
@@ -190,6 +202,7 @@ def test_agent_command_offline(capsys, plain_url, tmp_path):
     assert "The tool answered: accept:Kay:7" in out
 
 
+@needs_strands
 def test_agent_without_aws_credentials_exits_2_with_one_line(plain_url, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env |= {
@@ -214,9 +227,16 @@ def test_agent_without_aws_credentials_exits_2_with_one_line(plain_url, tmp_path
     assert "Traceback" not in done.stdout
 
 
+@pytest.mark.skipif(importlib.util.find_spec("strands") is not None, reason="strands-agents is installed")
+def test_agent_without_the_agent_extra_exits_2_naming_it(capsys, plain_url):
+    code, _, err = run(capsys, "agent", plain_url, "run echo", "--offline")
+    assert code == 2
+    assert "agent" in err and "pip install" in err
+
+
 def test_ctrl_c_cancels_the_call_on_the_server(spawn_server, test_server_script, tmp_path):
     ledger = tmp_path / "ledger.txt"
-    server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
+    server = spawn_server(test_server_script("plain_server"), env={"LEDGER_PATH": str(ledger)})
     process = subprocess.Popen(
         [sys.executable, "-m", "demo_client", "call", server.url, "hold", "--args", '{"tag": "k", "seconds": 30}'],
         cwd=ROOT,

@@ -50,6 +50,7 @@ def test_paused_hides_the_bar_and_brings_it_back():
 
 @pytest.mark.anyio
 @pytest.mark.e2e
+@pytest.mark.toolkit_server  # the toolkit's log-level filter
 async def test_a_real_call_drives_the_bar_and_the_log(spawn_server, test_server_script):
     server = spawn_server(test_server_script("preset_server"))
     shown, screen = display()

@@ -113,7 +113,7 @@ def recorded(record: Path, method: str) -> list[dict]:
 async def stored_expenses(url: str) -> int:
     async with demo_client.connect(url) as client:
         result = await client.call_tool("list_expenses", {"user_alias": ALIAS})
-    return result.structuredContent["count"]
+    return result.structured_content["count"]
 
 
 def assert_clean_exit(screen: str) -> None:
@@ -123,6 +123,7 @@ def assert_clean_exit(screen: str) -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.toolkit_server  # the expense server
 async def test_cancelling_a_scope_around_connect_cancels_the_call_on_the_server(expenses_server, tmp_path):
     with anyio.CancelScope() as scope:
 
@@ -139,6 +140,7 @@ async def test_cancelling_a_scope_around_connect_cancels_the_call_on_the_server(
     assert cancellation["params"]["requestId"] == call["id"]
 
 
+@pytest.mark.toolkit_server
 @pytest.mark.parametrize(
     ("keys", "prompt"), [("", "(a)nswer, (d)ecline, (c)ancel? "), ("a\n", "Amount: ")], ids=["question", "field"]
 )
@@ -162,6 +164,7 @@ def test_one_ctrl_c_at_a_form_prompt_cancels_the_call_and_exits_130(expenses_ser
     assert anyio.run(stored_expenses, expenses_server.url) == 0
 
 
+@pytest.mark.toolkit_server
 def test_ctrl_c_pressed_again_after_the_first_still_exits_cleanly(expenses_server):
     arguments = json.dumps({"user_alias": ALIAS})
     terminal = Terminal("call", expenses_server.url, "add_expense_interactive", "--args", arguments)
@@ -179,6 +182,7 @@ def test_ctrl_c_pressed_again_after_the_first_still_exits_cleanly(expenses_serve
     assert_clean_exit(terminal.screen)
 
 
+@pytest.mark.toolkit_server
 def test_a_second_ctrl_c_while_the_session_closes_exits_at_once(spawn_server, test_server_script, tmp_path):
     ledger = tmp_path / "ledger.txt"
     server = spawn_server(test_server_script("stalling_server"), env={"LEDGER_PATH": str(ledger)})

@@ -12,14 +12,23 @@ from functools import partial
 import anyio
 import pytest
 from harness import ROOT, TEST_SERVERS, ServerProcess
-from mcp.types import Tool, ToolAnnotations
 from rich.console import Console
 
-from demo_client import PROFILES, Capabilities, LabAnswers, NegotiationMatrix, Outcome, connect, negotiate
+from demo_client import (
+    PROFILES,
+    Capabilities,
+    LabAnswers,
+    NegotiationMatrix,
+    Outcome,
+    RequestFailed,
+    Tool,
+    connect,
+    negotiate,
+)
 from demo_client.cli import main
-from demo_client.negotiation import side_effect_tools
-from demo_client.negotiation_cli import side_effects_notice
-from demo_client.negotiation_report import cell_text, rich_matrix
+from demo_client.lab.cli import side_effects_notice
+from demo_client.lab.negotiation import side_effect_tools
+from demo_client.lab.report import cell_text, rich_matrix
 
 pytestmark = pytest.mark.e2e
 
@@ -108,12 +117,14 @@ def cells(matrix: NegotiationMatrix) -> dict[str, list[str]]:
     return {tool: [cell_text(matrix.outcome(tool, name)) for name in NAMES] for tool in matrix.tools}
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_matrix_matches_every_expected_cell(expenses_matrix):
     assert cells(expenses_matrix) == EXPECTED_EXPENSES
     assert expenses_matrix.violations == 0
     assert expenses_matrix.server == "expenses"
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_cells_rest_on_what_happened(expenses_matrix):
     stored = expenses_matrix.outcome("add_expense_interactive", "form")
     assert stored.requests == ("elicitation/create",) * 4
@@ -154,14 +165,18 @@ def test_on_server_request_sees_a_request_the_client_refuses(plain_url):
     seen: list[str] = []
 
     async def record(request) -> None:
-        seen.append(request.root.method)
+        seen.append(request["method"])
 
-    async def call_roots():
+    async def call_roots() -> str:
         async with connect(plain_url, capabilities=Capabilities.none(), on_server_request=record) as client:
-            return await client.call_tool("client_roots", {})
+            try:
+                result = await client.call_tool("client_roots", {})
+            except RequestFailed as exc:  # MCPServer (mcp 2.x) passes the client's refusal through
+                return exc.detail
+            assert result.is_error  # FastMCP (mcp 1.x) makes it the tool's error
+            return result.text
 
-    result = anyio.run(call_roots)
-    assert result.isError
+    assert "not supported" in anyio.run(call_roots)
     assert seen == ["roots/list"]
 
 
@@ -171,18 +186,20 @@ def report_outcomes(url: str, profile_name: str) -> dict[str, Outcome]:
 
     async def ask() -> dict:
         async with connect(url, capabilities=profile.capabilities) as client:
-            return (await client.call_tool("client_capabilities", {})).structuredContent or {}
+            return (await client.call_tool("client_capabilities", {})).structured_content or {}
 
     report = anyio.run(ask)
     return {verdict["tool"]: VERDICTS[verdict["status"]] for verdict in report["tools"]}
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_expenses_client_capabilities_agrees_with_the_lab(expenses_url, expenses_matrix):
     for name in NAMES:
         for tool, predicted in report_outcomes(expenses_url, name).items():
             assert expenses_matrix.outcome(tool, name).outcome is predicted, (tool, name)
 
 
+@pytest.mark.toolkit_server  # the demo servers
 def test_everything_server_reports_and_behaves_alike(everything_url):
     matrix = anyio.run(partial(negotiate, everything_url, tools=[*EVERYTHING_TOOLS, "client_capabilities"]))
     assert matrix.outcome("test_error_handling", "everything").outcome is Outcome.ERROR
@@ -225,7 +242,7 @@ def test_cli_table_fits_120_columns_and_cuts_no_cell(plain_url, capsys):
     assert "sampling" in out and "+tools" in out
 
 
-@pytest.mark.parametrize("fixture", ["expenses_matrix", "plain_matrix"])
+@pytest.mark.parametrize("fixture", [pytest.param("expenses_matrix", marks=pytest.mark.toolkit_server), "plain_matrix"])
 def test_rich_table_of_every_documented_server_fits_a_120_column_terminal(fixture, request):
     matrix = request.getfixturevalue(fixture)
     console = Console(width=120, record=True, force_terminal=True, file=io.StringIO())
@@ -263,10 +280,10 @@ def test_before_calls_sees_the_tools_before_any_call(plain_url):
 def test_side_effect_tools_follow_the_annotations():
     schema = {"type": "object"}
     tools = [
-        Tool(name="plain", inputSchema=schema),
-        Tool(name="reader", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=True)),
-        Tool(name="adder", inputSchema=schema, annotations=ToolAnnotations(destructiveHint=False)),
-        Tool(name="deleter", inputSchema=schema, annotations=ToolAnnotations(readOnlyHint=False)),
+        Tool(name="plain", input_schema=schema),
+        Tool(name="reader", input_schema=schema, annotations={"readOnlyHint": True}),
+        Tool(name="adder", input_schema=schema, annotations={"destructiveHint": False}),
+        Tool(name="deleter", input_schema=schema, annotations={"readOnlyHint": False}),
     ]
     assert [tool.name for tool in side_effect_tools(tools)] == ["plain", "adder", "deleter"]
     notice = side_effects_notice(tools, 8)

@@ -5,28 +5,27 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams
 
-from demo_client import InvalidAnswers, LabAnswers
+from demo_client import FormRequest, InvalidAnswers, LabAnswers, UrlRequest
 
 SCHEMA = {
     "type": "object",
     "properties": {"amount": {"type": "number", "minimum": 0}, "note": {"type": "string", "default": "lunch"}},
     "required": ["amount"],
 }
-FORM = ElicitRequestFormParams(message="How much?", requestedSchema=SCHEMA)
-URL = ElicitRequestURLParams(message="Sign in", url="https://example.com/", elicitationId="e1")
+FORM = FormRequest("How much?", SCHEMA)
+URL = UrlRequest("Sign in", "https://example.com/", "e1")
 
 
 def answers_of(handler: LabAnswers, tool: str, count: int) -> list[dict]:
     handler.start(tool)
-    return [handler(FORM).model_dump(exclude_none=True) for _ in range(count)]
+    return [handler(FORM).to_wire() for _ in range(count)]
 
 
 def test_without_a_script_every_form_gets_its_defaults_and_urls_are_accepted():
     handler = LabAnswers()
     handler.start("anything")
-    assert handler(FORM).model_dump(exclude_none=True) == {
+    assert handler(FORM).to_wire() == {
         "action": "accept",
         "content": {"amount": 0, "note": "lunch"},
     }

@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mcp.types import CallToolResult, TextContent
 
-from demo_client import Capabilities, Outcome, RequestFailed, RequestTimeout
-from demo_client.outcomes import classify_failure, classify_result, fallback_marker, named_missing_capability
-from demo_client.request_audit import ServerRequestSeen
+from demo_client import Capabilities, Outcome, RequestFailed, RequestTimeout, ToolResult
+from demo_client.lab.outcomes import classify_failure, classify_result, fallback_marker, named_missing_capability
+from demo_client.lab.request_audit import ServerRequestSeen
 
 NOTHING = Capabilities.none()
 EVERYTHING = Capabilities.parse("elicitation,sampling.tools,sampling.context,roots")
 TOOLKIT_REFUSAL = "The client did not declare the 'elicitation.form' capability, so the server cannot use it."
 
 
-def result(text: str = "done", *, error: bool = False, structured: dict[str, Any] | None = None) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=text)], isError=error, structuredContent=structured)
+def result(text: str = "done", *, error: bool = False, structured: dict[str, Any] | None = None) -> ToolResult:
+    return ToolResult([{"type": "text", "text": text}], structured_content=structured, is_error=error)
 
 
 def seen(method: str, *missing: str) -> ServerRequestSeen:

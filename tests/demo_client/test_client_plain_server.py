@@ -19,8 +19,8 @@ def plain_url(spawn_server, test_server_script) -> str:
 
 
 def text(result) -> str:
-    assert not result.isError, result.content
-    return result.content[0].text
+    assert not result.is_error, result.content
+    return result.text
 
 
 async def declared(url: str, **options) -> dict:
@@ -42,12 +42,11 @@ async def test_cancel_answer(plain_url):
         assert text(await client.call_tool("ask_person")) == "cancel"
 
 
-async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message(plain_url):
+async def test_running_out_of_answers_fails_the_elicitation_with_a_clear_message(plain_url, failed_call):
     answers = ScriptedAnswers([{"action": "decline"}])
     async with demo_client.connect(plain_url, elicitation=answers) as client:
-        result = await client.call_tool("ask_twice")
-    assert result.isError
-    assert "No scripted answer left for elicitation #2" in result.content[0].text
+        failure = await failed_call(client, "ask_twice")
+    assert "No scripted answer left for elicitation #2" in failure
 
 
 async def test_accept_defaults_fills_defaults_and_required_fields(plain_url):
@@ -62,11 +61,9 @@ async def test_offline_sampling_is_the_default(plain_url):
     assert "Tides follow the moon." in answer["text"]
 
 
-async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url):
+async def test_rejected_sampling_reaches_the_server_as_an_error(plain_url, failed_call):
     async with demo_client.connect(plain_url, sampling=demo_client.RejectSampling()) as client:
-        result = await client.call_tool("summarize", {"text": "anything"})
-    assert result.isError
-    assert "rejected" in result.content[0].text
+        assert "rejected" in await failed_call(client, "summarize", {"text": "anything"})
 
 
 async def test_progress_callbacks_sync_and_async(plain_url):
@@ -107,14 +104,13 @@ async def test_narrowed_declarations_as_the_server_sees_them(plain_url, spec, ex
     assert report["capabilities"] == expected
 
 
-async def test_undeclared_elicitation_is_refused_by_the_client(plain_url):
+async def test_undeclared_elicitation_is_refused_by_the_client(plain_url, failed_call):
     answers = ScriptedAnswers([{"action": "accept"}])
     async with demo_client.connect(
         plain_url, elicitation=answers, capabilities=Capabilities(elicitation_url=False)
     ) as client:
-        result = await client.call_tool("visit_url")
-    assert result.isError
-    assert "did not declare elicitation.url" in result.content[0].text
+        failure = await failed_call(client, "visit_url")
+    assert "did not declare elicitation.url" in failure
     assert answers.asked == []  # the handler never saw the request
 
 
@@ -131,10 +127,10 @@ async def test_url_mode_reports_completion(plain_url):
 async def test_roots_default_to_the_working_directory_and_can_change(plain_url, tmp_path):
     async with demo_client.connect(plain_url) as client:
         first = await client.call_tool("client_roots")
-        assert first.structuredContent == {"result": [Path.cwd().resolve().as_uri()]}
+        assert first.structured_content == {"result": [Path.cwd().resolve().as_uri()]}
         await client.set_roots([tmp_path, "file:///srv/data"])
         second = await client.call_tool("client_roots")
-        assert second.structuredContent == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}
+        assert second.structured_content == {"result": [tmp_path.resolve().as_uri(), "file:///srv/data"]}
 
 
 @pytest.mark.parametrize(
@@ -148,11 +144,49 @@ async def test_roots_default_to_the_working_directory_and_can_change(plain_url, 
     ],
 )
 def test_sampling_beyond_the_declaration_is_refused(params, declared, missing):
-    from mcp.types import CreateMessageRequestParams
+    from demo_client.client.callbacks import undeclared_sampling
 
-    from demo_client.callbacks import undeclared_sampling
-
-    request = CreateMessageRequestParams(
-        messages=[{"role": "user", "content": {"type": "text", "text": "hi"}}], maxTokens=5, **params
-    )
+    request = {"messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5, **params}
     assert undeclared_sampling(request, demo_client.Capabilities(**declared)) == missing
+
+
+async def test_a_handler_gets_the_clients_own_request_and_may_answer_with_a_dict(plain_url):
+    seen: list[demo_client.ElicitationRequest] = []
+
+    def handler(request):
+        seen.append(request)
+        return {"action": "accept", "content": {"name": "Ada", "age": 3}}
+
+    async with demo_client.connect(plain_url, elicitation=handler) as client:
+        assert text(await client.call_tool("ask_person")) == "accept:Ada:3"
+    [request] = seen
+    assert isinstance(request, demo_client.FormRequest)
+    assert request.message == "Who are you?"
+    assert set(request.requested_schema["properties"]) == {"name", "age"}
+
+
+@pytest.mark.parametrize(
+    ("handler", "reason"),
+    [
+        (lambda request: {"action": "maybe"}, "The elicitation handler returned {'action': 'maybe'}"),
+        (lambda request: (_ for _ in ()).throw(demo_client.RequestRefused(-1, "not now")), "not now"),
+    ],
+    ids=["not an answer", "refused"],
+)
+async def test_a_handler_that_cannot_answer_fails_the_request_with_its_reason(plain_url, failed_call, handler, reason):
+    async with demo_client.connect(plain_url, elicitation=handler) as client:
+        assert reason in await failed_call(client, "ask_person")
+
+
+async def test_a_sampling_handler_works_in_wire_form(plain_url):
+    received: list[dict] = []
+
+    async def sampler(params: dict) -> dict:
+        received.append(params)
+        return {"role": "assistant", "content": {"type": "text", "text": "short"}, "model": "handmade"}
+
+    async with demo_client.connect(plain_url, sampling=sampler) as client:
+        answer = json.loads(text(await client.call_tool("summarize", {"text": "Tides follow the moon."})))
+    assert answer == {"model": "handmade", "text": "short"}
+    assert received[0]["maxTokens"] == 60
+    assert received[0]["messages"][0]["content"]["text"] == "Summarize: Tides follow the moon."

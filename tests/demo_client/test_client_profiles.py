@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo_client import PROFILES, ConfigurationError
-from demo_client.profiles import choose_profiles
+from demo_client.lab.profiles import choose_profiles
 
 EXPECTED = {
     "nothing": {},
@@ -25,7 +25,7 @@ EXPECTED = {
 
 def test_each_profile_declares_exactly_its_capabilities_on_the_wire():
     declared = {
-        profile.name: profile.capabilities.declaration().model_dump(mode="json", exclude_none=True)
+        profile.name: profile.capabilities.declaration()
         for profile in PROFILES
     }
     assert declared == EXPECTED

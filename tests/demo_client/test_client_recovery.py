@@ -3,6 +3,10 @@
 The server is restarted (or killed) in the middle of a session; the client must start a new
 session for a 404 and retry that request once, must not retry a request whose connection
 broke mid-flight, and must cancel abandoned requests on the wire.
+
+Most tests run twice: against servers built with the toolkit (`preset_server`,
+`ledger_server`) and against the plain SDK server (`plain_server`: FastMCP on mcp 1.x,
+MCPServer on 2.x), which has the same tools.
 """
 
 from __future__ import annotations
@@ -23,8 +27,14 @@ pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 PATIENT = ReconnectPolicy(attempts=80, default_delay=0.25)
 
 
+@pytest.fixture(params=[pytest.param("toolkit", marks=pytest.mark.toolkit_server), "plain"])
+def script(request, test_server_script):
+    """The script of a server with the given toolkit test server's tools: that one, or the plain SDK server."""
+    return lambda toolkit_script: test_server_script(toolkit_script if request.param == "toolkit" else "plain_server")
+
+
 def text(result) -> str:
-    return result.content[0].text
+    return result.text
 
 
 def pings(path: Path) -> int:
@@ -44,8 +54,8 @@ async def eventually(check, polls: int = 300) -> None:
     raise AssertionError(f"{check.__name__ if hasattr(check, '__name__') else check} never held")
 
 
-async def test_restart_mid_session_starts_a_new_session_and_runs_the_tool_once(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("preset_server"))
+async def test_restart_mid_session_starts_a_new_session_and_runs_the_tool_once(spawn_server, script):
+    server = spawn_server(script("preset_server"))
     sessions: list[str | None] = []
     async with demo_client.connect(server.url, on_session=sessions.append) as client:
         assert text(await client.call_tool("count_calls")) == "1"
@@ -63,8 +73,8 @@ async def test_restart_mid_session_starts_a_new_session_and_runs_the_tool_once(s
         assert client.reinitializations == 1
 
 
-async def test_a_404_on_the_background_stream_starts_a_new_session(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("preset_server"))
+async def test_a_404_on_the_background_stream_starts_a_new_session(spawn_server, script):
+    server = spawn_server(script("preset_server"))
     replaced = anyio.Event()
     sessions: list[str | None] = []
 
@@ -84,9 +94,9 @@ async def test_a_404_on_the_background_stream_starts_a_new_session(spawn_server,
         assert client.reinitializations == 1
 
 
-async def test_a_connection_broken_mid_call_raises_and_is_not_retried(spawn_server, test_server_script, tmp_path):
+async def test_a_connection_broken_mid_call_raises_and_is_not_retried(spawn_server, script, tmp_path):
     ledger = tmp_path / "ledger.txt"
-    server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
+    server = spawn_server(script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
     started = anyio.Event()
     outcome: list[BaseException] = []
 
@@ -111,9 +121,9 @@ async def test_a_connection_broken_mid_call_raises_and_is_not_retried(spawn_serv
     assert lines(ledger) == ["started:a", "after"]
 
 
-async def test_a_timeout_cancels_the_call_on_the_server(spawn_server, test_server_script, tmp_path):
+async def test_a_timeout_cancels_the_call_on_the_server(spawn_server, script, tmp_path):
     ledger = tmp_path / "ledger.txt"
-    server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
+    server = spawn_server(script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
     async with demo_client.connect(server.url) as client:
         with pytest.raises(RequestTimeout, match="cancelled on the server"):
             await client.call_tool("hold", {"tag": "t", "seconds": 30}, request_timeout=0.5)
@@ -123,9 +133,9 @@ async def test_a_timeout_cancels_the_call_on_the_server(spawn_server, test_serve
     assert "finished:t" not in lines(ledger)
 
 
-async def test_an_interrupted_call_is_cancelled_on_the_server(spawn_server, test_server_script, tmp_path):
+async def test_an_interrupted_call_is_cancelled_on_the_server(spawn_server, script, tmp_path):
     ledger = tmp_path / "ledger.txt"
-    server = spawn_server(test_server_script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
+    server = spawn_server(script("ledger_server"), env={"LEDGER_PATH": str(ledger)})
     async with demo_client.connect(server.url) as client:
         started = anyio.Event()
         async with anyio.create_task_group() as tasks:
@@ -156,8 +166,8 @@ async def test_a_second_404_right_after_recovery_raises_session_expired(spawn_se
     ]
 
 
-async def test_close_deletes_the_session(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("preset_server"))
+async def test_close_deletes_the_session(spawn_server, script):
+    server = spawn_server(script("preset_server"))
     async with demo_client.connect(server.url) as client:
         session_id = client.session_id
     assert session_id is not None
@@ -182,8 +192,8 @@ async def test_keepalive_pings_until_the_client_closes(spawn_server, test_server
     assert pings(record) == sent
 
 
-async def test_using_a_closed_client_raises(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("preset_server"))
+async def test_using_a_closed_client_raises(spawn_server, script):
+    server = spawn_server(script("preset_server"))
     async with demo_client.connect(server.url) as client:
         pass
     with pytest.raises(demo_client.ClientClosed, match="open a new one"):
@@ -202,10 +212,10 @@ async def test_a_server_without_sessions_is_used_as_is(spawn_server, test_server
     assert not any(line.startswith("DELETE") for line in lines(record))
 
 
-async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server, test_server_script, tmp_path):
+async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server, script, tmp_path):
     ledger = tmp_path / "ledger.txt"
     env = {"LEDGER_PATH": str(ledger), "MCP_RETRY_INTERVAL_MS": "100"}
-    server = spawn_server(test_server_script("ledger_server"), env=env)
+    server = spawn_server(script("ledger_server"), env=env)
     seen: list[str | None] = []
     async with demo_client.connect(server.url, on_progress=lambda p, t, m: seen.append(m)) as client:
         assert text(await client.call_tool("poll_result", {"tag": "p"})) == "resumed:p"
@@ -214,8 +224,8 @@ async def test_a_response_stream_closed_early_is_resumed_not_resent(spawn_server
     assert lines(ledger) == ["started:p", "finished:p"]
 
 
-async def test_the_standalone_stream_is_reopened_from_its_last_event(spawn_server, test_server_script):
-    server = spawn_server(test_server_script("ledger_server"), env={"MCP_RETRY_INTERVAL_MS": "100"})
+async def test_the_standalone_stream_is_reopened_from_its_last_event(spawn_server, script):
+    server = spawn_server(script("ledger_server"), env={"MCP_RETRY_INTERVAL_MS": "100"})
     logged = anyio.Event()
     messages: list[str] = []
 

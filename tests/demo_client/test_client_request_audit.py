@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mcp.types import ServerRequest
 
 from demo_client import Capabilities, RequestAudit
-from demo_client.request_audit import declares, required_capabilities
+from demo_client.lab.request_audit import declares, required_capabilities
 
 FORM = {"message": "Name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}
 URL = {"mode": "url", "message": "Sign in", "url": "https://example.com/", "elicitationId": "e1"}
@@ -16,9 +15,9 @@ MESSAGES = [{"role": "user", "content": {"type": "text", "text": "hi"}}]
 TOOL = {"name": "weather", "inputSchema": {"type": "object"}}
 
 
-def wire(method: str, params: dict[str, Any] | None = None) -> ServerRequest:
+def wire(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """A request as the client's session parses it from the wire."""
-    return ServerRequest.model_validate({"method": method, **({"params": params} if params is not None else {})})
+    return {"jsonrpc": "2.0", "id": 1, "method": method, **({"params": params} if params is not None else {})}
 
 
 @pytest.mark.parametrize(

@@ -37,9 +37,14 @@ def bedrock():
 
 
 async def summarize(url: str, sampler) -> tuple[bool, str]:
+    """Whether the call failed, and its text (FastMCP reports a failed sampling as an error
+    result, MCPServer as a JSON-RPC error)."""
     async with demo_client.connect(url, sampling=sampler) as client:
-        result = await client.call_tool("summarize", {"text": "Tides follow the moon."})
-    return bool(result.isError), result.content[0].text
+        try:
+            result = await client.call_tool("summarize", {"text": "Tides follow the moon."})
+        except demo_client.RequestFailed as exc:
+            return True, exc.detail
+    return result.is_error, result.text
 
 
 async def test_bedrock_sampler_answers_through_converse(plain_url, bedrock):

@@ -11,11 +11,10 @@ from contextlib import contextmanager
 
 import anyio
 import pytest
-from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams
 from rich.console import Console
 
 import demo_client
-from demo_client import InvalidForm, TerminalForm
+from demo_client import FormRequest, InvalidForm, TerminalForm, UrlRequest
 
 SCHEMA = {
     "type": "object",
@@ -47,8 +46,8 @@ def form(*keys: str, open_browser: bool = False) -> tuple[TerminalForm, io.Strin
     return TerminalForm(console, stream=typed, open_browser=open_browser), screen
 
 
-def request(schema=SCHEMA, message="Book a seat") -> ElicitRequestFormParams:
-    return ElicitRequestFormParams(message=message, requestedSchema=schema)
+def request(schema=SCHEMA, message="Book a seat") -> FormRequest:
+    return FormRequest(message, schema)
 
 
 def test_answers_are_typed_checked_and_sent():
@@ -177,7 +176,7 @@ def test_a_malformed_schema_is_refused():
 
 def test_url_mode_shows_the_url_and_reports_completion():
     terminal, screen = form("o")
-    url_request = ElicitRequestURLParams(message="Sign in", url="https://example.com/login", elicitationId="e-1")
+    url_request = UrlRequest("Sign in", "https://example.com/login", "e-1")
     assert terminal.ask(url_request).action == "accept"
     terminal.elicitation_complete("e-1")
     shown = screen.getvalue()
@@ -188,7 +187,7 @@ def test_url_mode_shows_the_url_and_reports_completion():
 
 def test_url_mode_can_be_declined():
     terminal, _ = form("d")
-    url_request = ElicitRequestURLParams(message="Pay", url="https://example.com/pay", elicitationId="e-2")
+    url_request = UrlRequest("Pay", "https://example.com/pay", "e-2")
     assert terminal.ask(url_request).action == "decline"
 
 
@@ -199,20 +198,19 @@ async def test_terminal_form_answers_a_real_server(spawn_server, test_server_scr
     terminal, screen = form("a", "Grace", "", "s")
     async with demo_client.connect(server.url, elicitation=terminal) as client:
         result = await client.call_tool("ask_person")
-    assert result.content[0].text == "accept:Grace:30"
+    assert result.text == "accept:Grace:30"
     assert "Who are you?" in screen.getvalue()
 
 
 @pytest.mark.anyio
 @pytest.mark.e2e
-async def test_a_form_the_protocol_forbids_is_answered_with_an_error(spawn_server, test_server_script):
+async def test_a_form_the_protocol_forbids_is_answered_with_an_error(spawn_server, test_server_script, failed_call):
     server = spawn_server(test_server_script("plain_server"))
     terminal, screen = form()
     async with demo_client.connect(server.url, elicitation=terminal) as client:
-        result = await client.call_tool("ask_optional")
-    assert result.isError
-    assert "requestedSchema breaks the protocol's rules" in result.content[0].text
-    assert "nickname" in result.content[0].text
+        failure = await failed_call(client, "ask_optional")
+    assert "requestedSchema breaks the protocol's rules" in failure
+    assert "nickname" in failure
     assert "Any nickname?" not in screen.getvalue()  # nothing was asked
 
 

@@ -33,6 +33,7 @@ def scripted(tmp_path_factory) -> str:
     return done.stdout
 
 
+@pytest.mark.toolkit_server  # the expense server
 def test_scripted_demo_walks_through_every_step(scripted):
     out = " ".join(scripted.split())
     assert 'Stored 12.50 for "Lunch with the team"' in out
@@ -43,6 +44,7 @@ def test_scripted_demo_walks_through_every_step(scripted):
     assert "the server never forgot it, so the client started no new session" in out
 
 
+@pytest.mark.toolkit_server  # the expense server
 def test_scripted_demo_shows_each_question_and_the_answer_it_gives(scripted):
     out = scripted
     assert "asked:    New expense for demo: how much did you spend?" in out
@@ -51,6 +53,7 @@ def test_scripted_demo_shows_each_question_and_the_answer_it_gives(scripted):
     assert out.index("answered: accept: amount=12.5") < out.index("What were the 12.50 for?")
 
 
+@pytest.mark.toolkit_server  # the expense server
 def test_without_a_terminal_every_progress_notification_prints_as_a_line(scripted):
     out = scripted
     # A bar off a terminal shows only its final state; each step must be visible on its own.
@@ -68,6 +71,7 @@ def test_the_closing_line_says_what_the_session_and_the_count_mean():
     assert "forgot it 2 time(s) and the client started a new one each time" in session_line("abc", 2)
 
 
+@pytest.mark.toolkit_server  # the expense server
 def test_interactive_demo_reads_the_terminal_form_and_honours_a_decline(tmp_path):
     # Answer the amount form, send it, then decline the description question.
     done = run_demo(tmp_path, "--interactive", stdin="a\n20.75\ns\nd\n")

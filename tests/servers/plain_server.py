@@ -1,19 +1,29 @@
-"""A server built with plain FastMCP (no toolkit), for testing the reference client against it.
+"""A server built with the plain SDK (FastMCP on mcp 1.x, MCPServer on 2.x; no toolkit), for
+testing the reference client against it.
 
-Tools cover form and URL elicitation, sampling, progress, roots, and a report of the
-capabilities the client declared, as this server saw them.
+Tools cover form and URL elicitation, sampling, progress, roots, a report of the
+capabilities the client declared, as this server saw them, and the side effects the recovery
+tests watch: a per-process call counter and a ledger file (named by LEDGER_PATH) that shows
+what ran, across restarts. Its streams are resumable (an in-memory event store; the `retry`
+hint from MCP_RETRY_INTERVAL_MS), and two tools close a stream on purpose.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
+import os
+from pathlib import Path
 
-from mcp.server.fastmcp import Context, FastMCP
+import anyio
 from mcp.types import SamplingMessage, TextContent
+from plain_sdk import Context, client_params, plain_server, serve
 from pydantic import BaseModel, Field
 
-server = FastMCP("plain-fastmcp", stateless_http=False, json_response=False)
+server = plain_server("plain-fastmcp")
+calls = {"count": 0}
+# Without LEDGER_PATH the ledger lives only in this process.
+LEDGER = Path(os.environ["LEDGER_PATH"]) if "LEDGER_PATH" in os.environ else None
+ledger: list[str] = []
 
 
 class Person(BaseModel):
@@ -30,14 +40,17 @@ async def ask_person(ctx: Context) -> str:
     return result.action
 
 
-class Nickname(BaseModel):
-    nickname: str | None = None
+# What FastMCP 1.x sends for `nickname: str | None = None`: an `anyOf`, which forms do not allow.
+OPTIONAL_NICKNAME = {
+    "type": "object",
+    "properties": {"nickname": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}},
+}
 
 
 @server.tool()
 async def ask_optional(ctx: Context) -> str:
-    """Ask with an Optional field, which FastMCP sends as `anyOf` (not allowed in forms)."""
-    result = await ctx.elicit("Any nickname?", Nickname)
+    """Ask with an Optional field sent as `anyOf`, which the protocol does not allow in forms."""
+    result = await ctx.session.elicit_form("Any nickname?", OPTIONAL_NICKNAME, ctx.request_id)
     return result.action
 
 
@@ -85,21 +98,76 @@ async def client_roots(ctx: Context) -> list[str]:
 @server.tool()
 async def declared_capabilities(ctx: Context) -> str:
     """The capabilities and client info the client sent on initialize, as JSON."""
-    params = ctx.session.client_params
-    assert params is not None
-    return json.dumps(
-        {
-            "capabilities": params.capabilities.model_dump(mode="json", exclude_none=True),
-            "client": params.clientInfo.name,
-        }
-    )
+    params = client_params(ctx)
+    return json.dumps({"capabilities": params["capabilities"], "client": params["clientInfo"]["name"]})
+
+
+@server.tool()
+async def echo(text: str) -> str:
+    """Return the text unchanged."""
+    return text
+
+
+@server.tool()
+async def count_calls() -> int:
+    """Count how often this tool ran in this process (a side effect tests can observe)."""
+    calls["count"] += 1
+    return calls["count"]
+
+
+def write(line: str) -> int:
+    ledger.append(line)
+    if LEDGER is not None:
+        with LEDGER.open("a", encoding="utf-8") as file:
+            file.write(line + "\n")
+    return ledger.count(line)
+
+
+@server.tool()
+async def record(tag: str) -> int:
+    """Append `tag` to the ledger; return how often it is there now."""
+    return write(tag)
+
+
+@server.tool()
+async def hold(tag: str, seconds: float, ctx: Context) -> str:
+    """Write `started:tag`, report one progress step, wait, then write `finished:tag`.
+
+    A cancelled call writes `cancelled:tag` instead."""
+    write(f"started:{tag}")
+    await ctx.report_progress(1, 2, "started")
+    try:
+        await anyio.sleep(seconds)
+    except anyio.get_cancelled_exc_class():
+        write(f"cancelled:{tag}")
+        raise
+    write(f"finished:{tag}")
+    return "finished"
+
+
+@server.tool()
+async def poll_result(tag: str, ctx: Context) -> str:
+    """Close this call's SSE stream right away, then report progress and answer: the client
+    only gets both by resuming the stream with Last-Event-ID."""
+    write(f"started:{tag}")
+    await ctx.close_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.report_progress(1, 1, "after the stream closed")
+    write(f"finished:{tag}")
+    return f"resumed:{tag}"
+
+
+@server.tool()
+async def drop_listener(ctx: Context) -> str:
+    """Log on the standalone GET stream, close it, then log again: only a client that reopens it
+    with Last-Event-ID (the first log's id) sees the second log."""
+    await ctx.session.send_log_message("info", "sent on the stream")
+    await anyio.sleep(0.2)
+    await ctx.close_standalone_sse_stream()
+    await anyio.sleep(0.2)
+    await ctx.session.send_log_message("warning", "sent while the stream was closed")
+    return "dropped"
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    options = parser.parse_args()
-    server.settings.host = options.host
-    server.settings.port = options.port
-    server.run("streamable-http")
+    serve(server)

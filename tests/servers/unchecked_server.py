@@ -1,4 +1,4 @@
-"""A server on plain FastMCP (no toolkit) that talks back without checking what the client declared.
+"""A server on the plain SDK (FastMCP on mcp 1.x, MCPServer on 2.x; no toolkit) that talks back unchecked.
 
 Each tool uses the SDK the obvious way: `ctx.elicit`, `ctx.elicit_url`,
 `ctx.session.create_message` and `ctx.session.list_roots`. The SDK checks only `tools` in
@@ -9,18 +9,18 @@ docs/negotiation.md.
 
 from __future__ import annotations
 
-import argparse
-
-from mcp.server.fastmcp import Context, FastMCP
 from mcp.types import SamplingMessage, TextContent, Tool
+from plain_sdk import Context, plain_server, serve, stop_reason
 from pydantic import BaseModel, Field
 
-server = FastMCP("plain-fastmcp", stateless_http=False)
+server = plain_server("plain-fastmcp")
 
-WEATHER_TOOL = Tool(
-    name="get_weather",
-    description="Current weather in a city",
-    inputSchema={"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+WEATHER_TOOL = Tool.model_validate(
+    {
+        "name": "get_weather",
+        "description": "Current weather in a city",
+        "inputSchema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    }
 )
 
 
@@ -70,7 +70,7 @@ async def summarize_with_context(text: str, ctx: Context) -> str:
 async def plan_with_tools(city: str, ctx: Context) -> str:
     """Sample with a tool offered, which needs sampling.tools; the SDK checks this one itself."""
     result = await ctx.session.create_message(_ask(f"Weather in {city}?"), max_tokens=60, tools=[WEATHER_TOOL])
-    return f"stop reason {result.stopReason}"
+    return f"stop reason {stop_reason(result)}"
 
 
 @server.tool()
@@ -81,10 +81,4 @@ async def client_roots(ctx: Context) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    options = parser.parse_args()
-    server.settings.host = options.host
-    server.settings.port = options.port
-    server.run("streamable-http")
+    serve(server)

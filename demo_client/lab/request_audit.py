@@ -13,17 +13,18 @@ matching capability:
 | `roots/list` | `roots` |
 
 The SDK's `ClientSession` answers an undeclared request with an error and tells nobody.
-`RequestAudit` is passed to `connect(on_server_request=...)`, sees every request before it is
-answered, and keeps the ones the declaration did not allow.
+`RequestAudit` is passed to `connect(on_server_request=...)`, sees every request (in wire
+form, as the transport received it) before it is answered, and keeps the ones the
+declaration did not allow.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from mcp.types import CreateMessageRequest, ElicitRequest, ElicitRequestURLParams, ListRootsRequest, ServerRequest
-
-from .capabilities import Capabilities
+from ..client.capabilities import Capabilities
 
 __all__ = ["RequestAudit", "ServerRequestSeen", "declares", "required_capabilities"]
 
@@ -58,20 +59,21 @@ class ServerRequestSeen:
         return bool(self.missing)
 
 
-def required_capabilities(request: ServerRequest) -> tuple[str, ...]:
-    """The client capabilities `request` needs; empty for requests any client must answer (ping)."""
-    root = request.root
-    if isinstance(root, ElicitRequest):
-        return ("elicitation.url",) if isinstance(root.params, ElicitRequestURLParams) else ("elicitation.form",)
-    if isinstance(root, CreateMessageRequest):
-        params = root.params
+def required_capabilities(request: Mapping[str, Any]) -> tuple[str, ...]:
+    """The client capabilities `request` (wire form) needs; empty for requests any client
+    must answer (ping) and for methods the protocol does not define."""
+    method = request.get("method")
+    params = request.get("params") or {}
+    if method == "elicitation/create":
+        return ("elicitation.url",) if params.get("mode") == "url" else ("elicitation.form",)
+    if method == "sampling/createMessage":
         needs = ["sampling"]
-        if params.tools is not None or params.toolChoice is not None:
+        if params.get("tools") is not None or params.get("toolChoice") is not None:
             needs.append("sampling.tools")
-        if params.includeContext not in (None, "none"):
+        if params.get("includeContext") not in (None, "none"):
             needs.append("sampling.context")
         return tuple(needs)
-    if isinstance(root, ListRootsRequest):
+    if method == "roots/list":
         return ("roots",)
     return ()
 
@@ -97,11 +99,11 @@ class RequestAudit:
         self.declared = declared
         self.seen: list[ServerRequestSeen] = []
 
-    def __call__(self, request: ServerRequest) -> None:
-        """Record `request`; the `on_server_request` callback."""
+    def __call__(self, request: Mapping[str, Any]) -> None:
+        """Record `request` (wire form); the `on_server_request` callback."""
         needs = required_capabilities(request)
         missing = tuple(name for name in needs if not declares(self.declared, name))
-        self.seen.append(ServerRequestSeen(request.root.method, needs, missing))
+        self.seen.append(ServerRequestSeen(str(request.get("method")), needs, missing))
 
     @property
     def violations(self) -> list[ServerRequestSeen]:

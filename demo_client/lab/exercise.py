@@ -2,7 +2,7 @@
 
 This is what the official conformance suite runs in client mode: initialize, list the tools,
 call each one, answer elicitations with the schema's defaults and sampling offline.
-A tool that answers with `isError` is reported, not fatal; a protocol or transport error
+A tool that answers with an error result (`is_error`) is reported, not fatal; a protocol or transport error
 ends the run.
 """
 
@@ -12,10 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp.types import CallToolResult, TextContent
-
-from .connection import Client
-from .schema_examples import example_arguments
+from ..client.connection import Client
+from ..client.protocol import ToolResult
+from ..handlers.schema_examples import example_arguments
 
 __all__ = ["ExerciseReport", "ToolOutcome", "exercise", "summarize_result"]
 
@@ -29,7 +28,7 @@ class ToolOutcome:
     Attributes:
         name: The tool.
         arguments: The arguments sent.
-        is_error: Whether the tool answered with `isError`.
+        is_error: Whether the tool answered with an error result.
         summary: The start of its text output.
     """
 
@@ -63,20 +62,20 @@ async def exercise(client: Client, *, report: Any = print) -> ExerciseReport:
     report(f"{len(tools)} tool(s): {', '.join(tool.name for tool in tools) or '(none)'}")
     result = ExerciseReport()
     for tool in tools:
-        arguments = example_arguments(tool.inputSchema)
+        arguments = example_arguments(tool.input_schema)
         called = await client.call_tool(tool.name, arguments)
-        outcome = ToolOutcome(tool.name, arguments, bool(called.isError), summarize_result(called))
+        outcome = ToolOutcome(tool.name, arguments, called.is_error, summarize_result(called))
         result.outcomes.append(outcome)
         status = "error" if outcome.is_error else "ok"
         report(f"{tool.name}({json.dumps(arguments)}) -> {status}: {outcome.summary}")
     return result
 
 
-def summarize_result(result: CallToolResult, limit: int = SUMMARY_LIMIT) -> str:
+def summarize_result(result: ToolResult, limit: int = SUMMARY_LIMIT) -> str:
     """The text of a tool result on one line, cut to `limit` characters."""
-    parts = [block.text if isinstance(block, TextContent) else f"<{block.type}>" for block in result.content]
-    if not parts and result.structuredContent is not None:
-        parts = [json.dumps(result.structuredContent)]
+    parts = [block["text"] if block.get("type") == "text" else f"<{block.get('type')}>" for block in result.content]
+    if not parts and result.structured_content is not None:
+        parts = [json.dumps(result.structured_content)]
     text = " ".join(" ".join(parts).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from mcp.types import Tool
 
-from .connection import Client, connect
-from .errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
-from .negotiation_answers import LabAnswers
+from ..client.connection import Client, connect
+from ..client.protocol import Tool
+from ..errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
+from ..handlers.samplers import OfflineSampler
+from ..handlers.schema_examples import example_arguments
+from .answers import LabAnswers
 from .outcomes import CallOutcome, Outcome, classify_failure, classify_result
 from .profiles import PROFILES, Profile
 from .request_audit import RequestAudit, ServerRequestSeen
-from .samplers import OfflineSampler
-from .schema_examples import example_arguments
 
 __all__ = [
     "DEFAULT_CALL_TIMEOUT",
@@ -135,7 +135,7 @@ def side_effect_tools(tools: Sequence[Tool]) -> list[Tool]:
     Annotations are hints and the protocol's default is "not read-only", so a tool without
     them counts as one that writes.
     """
-    return [tool for tool in tools if not (tool.annotations and tool.annotations.readOnlyHint)]
+    return [tool for tool in tools if not tool.read_only]
 
 
 def is_destructive(tool: Tool) -> bool:
@@ -145,8 +145,7 @@ def is_destructive(tool: Tool) -> bool:
     false`` (the protocol's default is destructive). A tool without annotations says nothing
     either way and is not counted.
     """
-    hints = tool.annotations
-    return hints is not None and not hints.readOnlyHint and hints.destructiveHint is not False
+    return tool.destructive
 
 
 def _cell_json(call: CallOutcome) -> dict[str, Any]:
@@ -236,7 +235,7 @@ class _Lab:
         self.answers.start(tool.name)
         mark = len(audit.seen)
         try:
-            result = await client.call_tool(tool.name, example_arguments(tool.inputSchema))
+            result = await client.call_tool(tool.name, example_arguments(tool.input_schema))
         except (RequestFailed, RequestTimeout, ConnectionLost) as exc:
             return classify_failure(exc, audit.declared, audit.since(mark))
         return classify_result(result, audit.declared, audit.since(mark))

@@ -1,31 +1,26 @@
-"""Client-side sampling: `toolkit` samplers wrapped as the SDK's sampling callback.
+"""Client-side sampling: `toolkit` samplers as sampling handlers.
 
-The toolkit's `Sampler` protocol is transport-free (`SamplingRequest` in, `SamplingResult`
-out); `ClientSampler` is the thin layer that turns an incoming `sampling/createMessage` into
-a `SamplingRequest` and the result back into a `CreateMessageResult`. The same
-`toolkit.OfflineSampler` and `toolkit.aws.BedrockSampler` that servers use as fallbacks answer
-here, so there is one LLM adapter in the project, not two.
+A sampling handler takes the `sampling/createMessage` params in wire form and returns the
+`CreateMessageResult` in wire form, or raises `RequestRefused`. The toolkit's `Sampler`
+protocol is transport-free (`SamplingRequest` in, `SamplingResult` out); `ClientSampler` is
+the thin layer between the two. The same `toolkit.OfflineSampler` and `toolkit.aws.BedrockSampler`
+that servers use as fallbacks answer here, so there is one LLM adapter in the project, not two.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
-
-from mcp.client.session import SamplingFnT
-from mcp.types import (
-    INTERNAL_ERROR,
-    INVALID_PARAMS,
-    CreateMessageRequestParams,
-    CreateMessageResult,
-    CreateMessageResultWithTools,
-    ErrorData,
-)
 
 import toolkit
 from toolkit.errors import InvalidArgument, SamplingError
 
-__all__ = ["BedrockSampler", "ClientSampler", "OfflineSampler", "RejectSampling", "as_sampling_callback"]
+from .._sdk import INTERNAL_ERROR, INVALID_PARAMS
+from ..errors import RequestRefused
+from .requests import SamplingHandler
+
+__all__ = ["BedrockSampler", "ClientSampler", "OfflineSampler", "RejectSampling", "as_sampling_handler"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,24 +38,23 @@ class ClientSampler:
     def __init__(self, sampler: toolkit.Sampler) -> None:
         self.sampler = sampler
 
-    async def __call__(
-        self, context: Any, params: CreateMessageRequestParams
-    ) -> CreateMessageResult | CreateMessageResultWithTools | ErrorData:
-        """The SDK sampling callback: sample, or answer with an error that says why not."""
+    async def __call__(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Sample for `params` (wire form) and return the result in wire form.
+
+        Raises:
+            RequestRefused: The request is invalid (-32602) or the sampler failed (-32603);
+                the message says why.
+        """
         try:
             request = toolkit.sampling.SamplingRequest.from_mcp(params)
         except InvalidArgument as exc:
-            return ErrorData(code=INVALID_PARAMS, message=str(exc))
+            raise RequestRefused(INVALID_PARAMS, str(exc)) from exc
         try:
             result = await self.sampler.sample(request)
         except SamplingError as exc:
             logger.warning("Sampling failed: %s", exc)
-            return ErrorData(code=INTERNAL_ERROR, message=str(exc))
-        # The toolkit answers in wire form; the SDK's callback returns its model.
-        wire = result.to_mcp()
-        if isinstance(wire["content"], list):
-            return CreateMessageResultWithTools.model_validate(wire)
-        return CreateMessageResult.model_validate(wire)
+            raise RequestRefused(INTERNAL_ERROR, str(exc)) from exc
+        return _wire(result.to_mcp())
 
 
 class OfflineSampler(ClientSampler):
@@ -91,15 +85,26 @@ class BedrockSampler(ClientSampler):
 class RejectSampling:
     """Rejects every sampling request as a user would (error -1), to test a server's fallback."""
 
-    async def __call__(self, context: Any, params: CreateMessageRequestParams) -> ErrorData:
-        """The SDK sampling callback."""
-        return ErrorData(code=USER_REJECTED, message="The user rejected the sampling request.")
+    async def __call__(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Refuse.
+
+        Raises:
+            RequestRefused: Always, with code -1.
+        """
+        raise RequestRefused(USER_REJECTED, "The user rejected the sampling request.")
 
 
-def as_sampling_callback(sampling: toolkit.Sampler | SamplingFnT | None) -> SamplingFnT:
-    """The SDK callback for `sampling`: a toolkit sampler is wrapped, None means offline."""
+def as_sampling_handler(sampling: toolkit.Sampler | SamplingHandler | None) -> SamplingHandler:
+    """The handler for `sampling`: a toolkit sampler is wrapped, None means offline."""
     if sampling is None:
         return OfflineSampler()
     if isinstance(sampling, toolkit.Sampler):
         return ClientSampler(sampling)
     return sampling
+
+
+def _wire(result: Any) -> dict[str, Any]:
+    """A sampler's result in wire form, whether the toolkit gave a mapping or an SDK model."""
+    if isinstance(result, Mapping):
+        return dict(result)
+    return dict(result.model_dump(by_alias=True, mode="json", exclude_none=True))

@@ -16,13 +16,13 @@ import json
 from collections.abc import Mapping
 
 import httpx
-from mcp.types import Tool
 from rich.console import Console, RenderableType
 
+from ..client.protocol import Tool
+from .answers import LabAnswers
 from .negotiation import DEFAULT_CALL_TIMEOUT, is_destructive, negotiate, side_effect_tools
-from .negotiation_answers import LabAnswers
-from .negotiation_report import markdown_matrix, rich_matrix
 from .profiles import PROFILES, choose_profiles
+from .report import markdown_matrix, rich_matrix
 
 __all__ = ["EXIT_VIOLATIONS", "add_negotiate_command", "run_negotiate", "side_effects_notice"]
 

@@ -1,21 +1,28 @@
-"""A streamable HTTP transport that says *why* a request failed.
+"""A streamable HTTP transport (protocol revision 2025-11-25) that says *why* a request failed.
 
-The SDK's transport answers an HTTP 404 with a JSON-RPC error (code 32600) while keeping
-the dead session id, and a connection that breaks mid-request escapes its task group. This
-transport instead fails the request with a JSON-RPC error whose `data` is an exception
-object: `StaleSession` (404 for a request that carried a session id: the server never ran
-it), `ServerUnreachable`, `ConnectionLost` or `HTTPStatusError`. Those objects travel only in
-memory, so no server can forge one; the connection layer decides by their type whether a
-retry is safe.
+The SDK's transports answer an HTTP 404 with a JSON-RPC error while keeping the dead session
+id (mcp 1.x) or without telling a 404 from other failures (mcp 2.x), and neither says whether
+a request whose connection broke may have run. This transport instead fails the request with
+a JSON-RPC error whose `data` is an exception object: `StaleSession` (404 for a request that
+carried a session id: the server never ran it), `ServerUnreachable`, `ConnectionLost` or
+`HTTPStatusError`. Those objects travel only in memory, so no server can forge one; the
+connection layer decides by their type whether a retry is safe.
 
 It also resumes a response stream that closes before its response (GET with
 `Last-Event-ID`, after the server's SSE `retry` delay), keeps the standalone GET stream
-open and reports a 404 there through `on_expired` (no request is waiting to notice it), and
+open and reports a 404 there through `on_expired` (no request is waiting to notice it), shows
+every request the server sends to `on_server_request` before the session answers it, and
 DELETEs the session on exit.
+
+It works in wire form (JSON-RPC messages as dicts); `demo_client._sdk` turns them into the
+installed SDK's session messages and back. It speaks the session revisions only: a
+`server/discover` probe (how mcp 2.x sessions look for 2026-07-28) is answered here with
+"method not found", so the SDK falls back to `initialize`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -27,11 +34,10 @@ import httpx
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from httpx_sse import EventSource, ServerSentEvent
-from mcp.shared.message import SessionMessage
-from mcp.types import INTERNAL_ERROR, ErrorData, JSONRPCError, JSONRPCMessage, JSONRPCRequest, JSONRPCResponse
-from pydantic import ValidationError
 
-from .errors import AuthenticationFailed, ConnectionLost, HTTPStatusError, ServerUnreachable
+from .._sdk import INTERNAL_ERROR, METHOD_NOT_FOUND, Outgoing, Wire, sdk
+from ..errors import AuthenticationFailed, ConnectionLost, HTTPStatusError, ServerUnreachable
+from .callbacks import call_maybe_async
 
 __all__ = ["NotSent", "ReconnectPolicy", "SafeToRetry", "StaleSession", "StreamableHTTPTransport", "streamable_http"]
 
@@ -42,7 +48,10 @@ SSE = "text/event-stream"
 DELETE_TIMEOUT = 5.0
 BODY_EXCERPT = 300
 
-Inbox = MemoryObjectSendStream[SessionMessage | Exception]
+#: Where the session reads: the SDK's session messages, or exceptions for malformed ones.
+Inbox = MemoryObjectSendStream[Any]
+#: The revision-2026-07-28 probe this transport does not forward.
+DISCOVER = "server/discover"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,7 @@ class StreamableHTTPTransport:
         *,
         policy: ReconnectPolicy,
         on_expired: Callable[[], None],
+        on_server_request: Callable[[Wire], Any] | None = None,
     ) -> None:
         self.url = url
         self.session_id: str | None = None
@@ -130,6 +140,7 @@ class StreamableHTTPTransport:
         self._task_group = task_group
         self._policy = policy
         self._on_expired = on_expired
+        self._on_server_request = on_server_request
         self._failures: dict[str, Exception] = {}
         # POSTs still waiting for their HTTP status; `settle` waits for them.
         self._unanswered: set[str] = set()
@@ -138,37 +149,42 @@ class StreamableHTTPTransport:
 
     # -- outgoing -------------------------------------------------------------------------
 
-    async def write_loop(self, outbox: MemoryObjectReceiveStream[SessionMessage]) -> None:
+    async def write_loop(self, outbox: MemoryObjectReceiveStream[Any]) -> None:
         """Send every message the session writes: requests concurrently, the rest in order."""
         async with outbox:
-            async for message in outbox:
-                root = message.message.root
-                if isinstance(root, JSONRPCRequest):
-                    self._task_group.start_soon(self._post_request, message, root)
+            async for item in outbox:
+                message = sdk.outgoing(item)
+                if _is_request(message.wire):
+                    self._task_group.start_soon(self._post_request, message)
                 else:
                     await self._post_one_way(message)
 
-    async def _post_request(self, message: SessionMessage, request: JSONRPCRequest) -> None:
+    async def _post_request(self, message: Outgoing) -> None:
+        request = message.wire
+        method, request_id = request["method"], request["id"]
+        if method == DISCOVER:
+            await self._refuse(request_id, f"{DISCOVER} is a 2026-07-28 method; this transport speaks 2025-11-25")
+            return
         carried = self.session_id
-        key = str(request.id)
+        key = str(request_id)
         self._awaiting(key)
         try:
-            async with self._http.stream("POST", self.url, json=_dump(message), headers=self._headers()) as response:
+            async with self._http.stream("POST", self.url, json=request, headers=self._headers(message)) as response:
                 if response.status_code == 404 and carried is not None:
                     self.expired = True
-                    await self._fail(request.id, StaleSession(carried))
+                    await self._fail(request_id, StaleSession(carried))
                     return
                 self._answered(key)
                 await _raise_for_status(response)
-                if request.method == "initialize":
+                if method == "initialize":
                     self.session_id = response.headers.get("mcp-session-id")
                 await self._read_response(response, request)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            await self._fail(request.id, ServerUnreachable(self.url, _describe(exc)))
+            await self._fail(request_id, ServerUnreachable(self.url, _describe(exc)))
         except httpx.TransportError as exc:
-            await self._fail(request.id, ConnectionLost(request.method, _describe(exc)))
+            await self._fail(request_id, ConnectionLost(method, _describe(exc)))
         except HTTPStatusError as exc:
-            await self._fail(request.id, exc)
+            await self._fail(request_id, exc)
         finally:
             self._answered(key)
 
@@ -191,19 +207,19 @@ class StreamableHTTPTransport:
         with anyio.move_on_after(limit):
             await self._settled.wait()
 
-    async def _post_one_way(self, message: SessionMessage) -> None:
+    async def _post_one_way(self, message: Outgoing) -> None:
         """POST a notification or a response; the server answers 202 with no body."""
-        root = message.message.root
+        wire = message.wire
         try:
-            response = await self._http.post(self.url, json=_dump(message), headers=self._headers())
+            response = await self._http.post(self.url, json=wire, headers=self._headers(message))
         except httpx.TransportError as exc:
-            logger.warning("Could not send %s: %s", _label(root), _describe(exc))
+            logger.warning("Could not send %s: %s", _label(wire), _describe(exc))
             return
         if response.status_code == 404 and self.session_id is not None:
             self.expired = True
         elif response.status_code >= 400:
-            logger.warning("The server refused %s with HTTP %s", _label(root), response.status_code)
-        elif getattr(root, "method", None) == "notifications/initialized":
+            logger.warning("The server refused %s with HTTP %s", _label(wire), response.status_code)
+        elif wire.get("method") == "notifications/initialized":
             self._task_group.start_soon(self._listen)
 
     async def terminate(self) -> None:
@@ -219,23 +235,24 @@ class StreamableHTTPTransport:
 
     # -- incoming -------------------------------------------------------------------------
 
-    async def _read_response(self, response: httpx.Response, request: JSONRPCRequest) -> None:
+    async def _read_response(self, response: httpx.Response, request: Wire) -> None:
         content_type = response.headers.get("content-type", "").lower()
         if content_type.startswith(JSON):
             message = _parse((await response.aread()).decode(errors="replace"))
-            if isinstance(message, JSONRPCMessage):
-                await self._deliver(message, request)
+            if isinstance(message, Exception):
+                reason = f"invalid JSON-RPC body: {message}"
+                await self._fail(request["id"], HTTPStatusError(response.status_code, reason))
             else:
-                await self._fail(request.id, HTTPStatusError(response.status_code, f"invalid JSON-RPC body: {message}"))
+                await self._deliver(message, request)
         elif content_type.startswith(SSE):
             cursor = _Cursor()
             if not await self._drain(response, request, cursor):
                 await self._resume(request, cursor)
         else:
-            reason = f"expected a JSON or SSE answer to '{request.method}', got content type {content_type!r}"
-            await self._fail(request.id, HTTPStatusError(response.status_code, reason))
+            reason = f"expected a JSON or SSE answer to '{request['method']}', got content type {content_type!r}"
+            await self._fail(request["id"], HTTPStatusError(response.status_code, reason))
 
-    async def _drain(self, response: httpx.Response, request: JSONRPCRequest | None, cursor: _Cursor) -> bool:
+    async def _drain(self, response: httpx.Response, request: Wire | None, cursor: _Cursor) -> bool:
         """Deliver the stream's messages; True once the response to `request` arrived."""
         try:
             async for event in EventSource(response).aiter_sse():
@@ -243,8 +260,8 @@ class StreamableHTTPTransport:
                 if not event.data:
                     continue  # a priming event: only its id and retry matter
                 message = _parse(event.data)
-                if not isinstance(message, JSONRPCMessage):
-                    await self._deliver_error(message)
+                if isinstance(message, Exception):
+                    await self._send(message)
                     continue
                 await self._deliver(message, request)
                 if request is not None and _answers(message, request):
@@ -253,7 +270,7 @@ class StreamableHTTPTransport:
             logger.debug("SSE stream dropped: %s", _describe(exc))
         return False
 
-    async def _resume(self, request: JSONRPCRequest, cursor: _Cursor) -> None:
+    async def _resume(self, request: Wire, cursor: _Cursor) -> None:
         """Reopen a response stream that ended before its response, as SSE resumption allows."""
         failures = 0
         reason = "the server closed the response stream before answering"
@@ -277,7 +294,7 @@ class StreamableHTTPTransport:
                 reason = str(exc)
                 break
             failures = 0 if cursor.last_event_id != seen else failures + 1
-        await self._fail(request.id, ConnectionLost(request.method, reason))
+        await self._fail(request["id"], ConnectionLost(request["method"], reason))
 
     async def _listen(self) -> None:
         """Keep the standalone GET stream open for server-initiated messages."""
@@ -311,12 +328,15 @@ class StreamableHTTPTransport:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, message: Outgoing | None = None) -> dict[str, str]:
         headers = {"accept": f"{JSON}, {SSE}", "content-type": JSON}
         if self.session_id is not None:
             headers["mcp-session-id"] = self.session_id
         if self.protocol_version is not None:
             headers["mcp-protocol-version"] = self.protocol_version
+        if message is not None:
+            # What the SDK stamps on this message (mcp 2.x: the protocol version header).
+            headers.update({name.lower(): value for name, value in message.headers.items()})
         return headers
 
     def _expire(self) -> None:
@@ -325,14 +345,19 @@ class StreamableHTTPTransport:
             logger.info("Session %s expired (HTTP 404 on the standalone stream)", self.session_id)
             self._on_expired()
 
-    async def _deliver(self, message: JSONRPCMessage, request: JSONRPCRequest | None) -> None:
-        if request is not None and request.method == "initialize" and isinstance(message.root, JSONRPCResponse):
-            version = message.root.result.get("protocolVersion")
+    async def _deliver(self, message: Wire, request: Wire | None) -> None:
+        try:
+            item = sdk.incoming(message)
+        except ValueError as exc:
+            await self._send(ValueError(f"the server sent a message that is not valid JSON-RPC: {exc}"))
+            return
+        if request is not None and request["method"] == "initialize" and _answers(message, request):
+            version = (message.get("result") or {}).get("protocolVersion")
             self.protocol_version = version if isinstance(version, str) else None
-        await self._send(SessionMessage(message))
-
-    async def _deliver_error(self, error: Exception) -> None:
-        await self._send(error)
+        if _is_request(message) and self._on_server_request is not None:
+            # Before the session answers it: also a request the client did not declare.
+            await call_maybe_async(self._on_server_request, message)
+        await self._send(item)
 
     def failure_for(self, request_id: Any) -> Exception | None:
         """The error this transport reported for `request_id`, if it reported one.
@@ -344,12 +369,15 @@ class StreamableHTTPTransport:
 
     async def _fail(self, request_id: Any, error: Exception) -> None:
         self._failures[str(request_id)] = error
-        failure = JSONRPCError(
-            jsonrpc="2.0", id=request_id, error=ErrorData(code=INTERNAL_ERROR, message=str(error), data=error)
-        )
-        await self._send(SessionMessage(JSONRPCMessage(failure)))
+        # The exception object as `data` only ever travels in memory: it is not JSON.
+        error_object = {"code": INTERNAL_ERROR, "message": str(error), "data": error}
+        await self._send(sdk.incoming({"jsonrpc": "2.0", "id": request_id, "error": error_object}))
 
-    async def _send(self, item: SessionMessage | Exception) -> None:
+    async def _refuse(self, request_id: Any, reason: str) -> None:
+        refusal = {"jsonrpc": "2.0", "id": request_id, "error": {"code": METHOD_NOT_FOUND, "message": reason}}
+        await self._send(sdk.incoming(refusal))
+
+    async def _send(self, item: Any) -> None:
         try:
             await self._inbox.send(item)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError):
@@ -363,13 +391,8 @@ async def streamable_http(
     *,
     policy: ReconnectPolicy | None = None,
     on_expired: Callable[[], None] = lambda: None,
-) -> AsyncIterator[
-    tuple[
-        MemoryObjectReceiveStream[SessionMessage | Exception],
-        MemoryObjectSendStream[SessionMessage],
-        StreamableHTTPTransport,
-    ]
-]:
+    on_server_request: Callable[[Wire], Any] | None = None,
+) -> AsyncIterator[tuple[MemoryObjectReceiveStream[Any], MemoryObjectSendStream[Any], StreamableHTTPTransport]]:
     """Open the streams an SDK `ClientSession` needs, for one MCP session.
 
     Args:
@@ -378,15 +401,24 @@ async def streamable_http(
         policy: SSE reconnection limits.
         on_expired: Called once if the standalone GET stream gets 404 (a request that gets
             404 reports it to its caller instead).
+        on_server_request: Called with every request the server sends (wire form), before
+            the session answers it.
 
     Yields:
-        The read stream, the write stream and the transport (for its session id).
+        The read stream, the write stream (both carrying the installed SDK's session
+        messages) and the transport (for its session id).
     """
-    inbox, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-    write_stream, outbox = anyio.create_memory_object_stream[SessionMessage](0)
+    inbox, read_stream = anyio.create_memory_object_stream[Any](0)
+    write_stream, outbox = anyio.create_memory_object_stream[Any](0)
     async with anyio.create_task_group() as task_group:
         transport = StreamableHTTPTransport(
-            http, url, inbox, task_group, policy=policy or ReconnectPolicy(), on_expired=on_expired
+            http,
+            url,
+            inbox,
+            task_group,
+            policy=policy or ReconnectPolicy(),
+            on_expired=on_expired,
+            on_server_request=on_server_request,
         )
         task_group.start_soon(transport.write_loop, outbox)
         try:
@@ -398,20 +430,24 @@ async def streamable_http(
             await write_stream.aclose()
 
 
-def _dump(message: SessionMessage) -> Any:
-    return message.message.model_dump(by_alias=True, mode="json", exclude_none=True)
-
-
-def _parse(data: str) -> JSONRPCMessage | Exception:
+def _parse(data: str) -> Wire | Exception:
+    """One JSON-RPC message from its text; the SDK checks the rest when it is delivered."""
     try:
-        return JSONRPCMessage.model_validate_json(data)
-    except ValidationError as exc:
-        return ValueError(f"the server sent a message that is not valid JSON-RPC: {exc.errors()[0]['msg']}")
+        message = json.loads(data)
+    except ValueError as exc:
+        return ValueError(f"the server sent a message that is not JSON: {exc}")
+    if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
+        return ValueError("the server sent a message that is not a JSON-RPC 2.0 object")
+    return message
 
 
-def _answers(message: JSONRPCMessage, request: JSONRPCRequest) -> bool:
-    root = message.root
-    return isinstance(root, JSONRPCResponse | JSONRPCError) and str(root.id) == str(request.id)
+def _is_request(message: Wire) -> bool:
+    return "method" in message and "id" in message
+
+
+def _answers(message: Wire, request: Wire) -> bool:
+    """Whether `message` is the response (or error) to `request`."""
+    return "method" not in message and str(message.get("id")) == str(request["id"])
 
 
 async def _raise_for_status(response: httpx.Response) -> None:
@@ -432,6 +468,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _label(root: Any) -> str:
-    method = getattr(root, "method", None)
-    return f"'{method}'" if method else f"the response to request {getattr(root, 'id', '?')}"
+def _label(message: Wire) -> str:
+    method = message.get("method")
+    return f"'{method}'" if method else f"the response to request {message.get('id', '?')}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .capabilities import Capabilities
-from .errors import ConfigurationError
+from ..client.capabilities import Capabilities
+from ..errors import ConfigurationError
 
 __all__ = ["PROFILES", "Profile", "choose_profiles"]
 

@@ -1,6 +1,6 @@
 """Non-interactive elicitation handlers: scripted answers, schema defaults, always decline.
 
-Each handler takes the elicitation request (form or URL mode) and returns an `ElicitResult`.
+Each handler takes the elicitation request (`FormRequest` or `UrlRequest`) and returns an `Answer`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from mcp.types import ElicitRequestURLParams, ElicitResult
-
-from .callbacks import ElicitationRequest
-from .errors import AnswersExhausted, InvalidAnswers
+from ..errors import AnswersExhausted, InvalidAnswers
+from .requests import ACTIONS, Answer, ElicitationRequest, UrlRequest
 from .schema_examples import form_defaults
 
 __all__ = ["ScriptedAnswers", "accept_defaults", "decline_all"]
 
-_ACTIONS = ("accept", "decline", "cancel")
 _PRIMITIVES = (str, int, float, bool)
 
 
@@ -40,7 +37,7 @@ class ScriptedAnswers:
         InvalidAnswers: An answer is malformed; the message names it.
     """
 
-    def __init__(self, answers: Iterable[Mapping[str, Any] | ElicitResult]) -> None:
+    def __init__(self, answers: Iterable[Mapping[str, Any] | Answer]) -> None:
         self._answers = [_checked(index, answer) for index, answer in enumerate(answers, start=1)]
         self.asked: list[str] = []
 
@@ -73,7 +70,7 @@ class ScriptedAnswers:
         """How many answers are left."""
         return len(self._answers) - len(self.asked)
 
-    def __call__(self, request: ElicitationRequest) -> ElicitResult:
+    def __call__(self, request: ElicitationRequest) -> Answer:
         """Give the next answer.
 
         Raises:
@@ -84,21 +81,21 @@ class ScriptedAnswers:
             raise AnswersExhausted(used, request.message)
         self.asked.append(request.message)
         answer = self._answers[used]
-        if isinstance(request, ElicitRequestURLParams):
-            return ElicitResult(action=answer.action)
+        if isinstance(request, UrlRequest):
+            return Answer(answer.action)
         return answer
 
 
-def _checked(index: int, answer: Mapping[str, Any] | ElicitResult) -> ElicitResult:
-    if isinstance(answer, ElicitResult):
-        answer = answer.model_dump(exclude_none=True)
+def _checked(index: int, answer: Mapping[str, Any] | Answer) -> Answer:
+    if isinstance(answer, Answer):
+        answer = answer.to_wire()
     if not isinstance(answer, Mapping):
         raise InvalidAnswers(
             f'Answer #{index} is {type(answer).__name__}; write an object like {{"action": "decline"}}.'
         )
     action = answer.get("action")
-    if action not in _ACTIONS:
-        raise InvalidAnswers(f"Answer #{index} has action {action!r}; use one of {', '.join(_ACTIONS)}.")
+    if action not in ACTIONS:
+        raise InvalidAnswers(f"Answer #{index} has action {action!r}; use one of {', '.join(ACTIONS)}.")
     unknown = sorted(set(answer) - {"action", "content"})
     if unknown:
         raise InvalidAnswers(f"Answer #{index} has unknown keys {unknown}; only 'action' and 'content' are allowed.")
@@ -107,7 +104,7 @@ def _checked(index: int, answer: Mapping[str, Any] | ElicitResult) -> ElicitResu
         raise InvalidAnswers(f"Answer #{index} is '{action}' with content; only an 'accept' answer carries content.")
     if action == "accept" and content is not None:
         _check_content(index, content)
-    return ElicitResult(action=action, content=dict(content) if content is not None else None)
+    return Answer(action, dict(content) if content is not None else None)
 
 
 def _check_content(index: int, content: Any) -> None:
@@ -124,14 +121,14 @@ def _check_content(index: int, content: Any) -> None:
             )
 
 
-def accept_defaults(request: ElicitationRequest) -> ElicitResult:
+def accept_defaults(request: ElicitationRequest) -> Answer:
     """Accept every request: a form with its defaults (and a plausible value for required
     fields without one), a URL without opening it."""
-    if isinstance(request, ElicitRequestURLParams):
-        return ElicitResult(action="accept")
-    return ElicitResult(action="accept", content=form_defaults(request.requestedSchema))
+    if isinstance(request, UrlRequest):
+        return Answer("accept")
+    return Answer("accept", form_defaults(request.requested_schema))
 
 
-def decline_all(request: ElicitationRequest) -> ElicitResult:
+def decline_all(request: ElicitationRequest) -> Answer:
     """Decline every request; the default when no person is at the keyboard."""
-    return ElicitResult(action="decline")
+    return Answer("decline")

@@ -1,26 +1,16 @@
 """Which client capabilities the reference client declares on `initialize`.
 
-The SDK's `ClientSession` declares a capability only when a callback is passed and always
-declares both elicitation modes. Testing a server's negotiation needs finer control, so the
-declaration is spelled out here and sent as is.
+The SDK's `ClientSession` (on both lines) declares a capability only when a callback is
+passed, and always declares both elicitation modes. Testing a server's negotiation needs
+finer control, so the declaration is spelled out here, in wire form, and sent as is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
-from mcp.types import (
-    ClientCapabilities,
-    ElicitationCapability,
-    FormElicitationCapability,
-    RootsCapability,
-    SamplingCapability,
-    SamplingContextCapability,
-    SamplingToolsCapability,
-    UrlElicitationCapability,
-)
-
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 __all__ = ["Capabilities"]
 
@@ -92,29 +82,18 @@ class Capabilities:
         """Whether any elicitation mode is declared."""
         return self.elicitation_form or self.elicitation_url
 
-    def declaration(self) -> ClientCapabilities:
-        """The `capabilities` object of the `initialize` request."""
-        return ClientCapabilities(
-            elicitation=self._elicitation(),
-            sampling=self._sampling(),
-            roots=RootsCapability(listChanged=True if self.roots_list_changed else None) if self.roots else None,
-        )
-
-    def _elicitation(self) -> ElicitationCapability | None:
-        if not self.elicitation:
-            return None
-        return ElicitationCapability(
-            form=FormElicitationCapability() if self.elicitation_form else None,
-            url=UrlElicitationCapability() if self.elicitation_url else None,
-        )
-
-    def _sampling(self) -> SamplingCapability | None:
-        if not self.sampling:
-            return None
-        return SamplingCapability(
-            context=SamplingContextCapability() if self.sampling_context else None,
-            tools=SamplingToolsCapability() if self.sampling_tools else None,
-        )
+    def declaration(self) -> dict[str, Any]:
+        """The `capabilities` object of the `initialize` request, in wire form."""
+        declared: dict[str, Any] = {}
+        if self.elicitation:
+            modes = (("form", self.elicitation_form), ("url", self.elicitation_url))
+            declared["elicitation"] = {mode: {} for mode, on in modes if on}
+        if self.sampling:
+            parts = (("context", self.sampling_context), ("tools", self.sampling_tools))
+            declared["sampling"] = {part: {} for part, on in parts if on}
+        if self.roots:
+            declared["roots"] = {"listChanged": True} if self.roots_list_changed else {}
+        return declared
 
     def describe(self) -> str:
         """A short human-readable list, e.g. ``"elicitation.form, sampling, roots"``."""

@@ -23,8 +23,8 @@ import httpx
 
 from toolkit.optional import import_extra
 
+from ..errors import ConfigurationError
 from .connection import Client, connect
-from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from botocore.credentials import Credentials

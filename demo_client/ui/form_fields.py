@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from toolkit.elicitation.schema import value_problem
 
-from .errors import ClientError
+from ..errors import ClientError
 
 __all__ = ["FieldInputError", "FormField", "form_fields"]
 

@@ -5,7 +5,7 @@ The rules, applied in this order:
 1. **violation**: during the call the server sent a request the client never declared
    (see `request_audit`). This wins over whatever the call returned, because the server
    broke the protocol whether or not the tool then failed.
-2. **refused**: the call failed (an `isError` result or a JSON-RPC error) and its text names
+2. **refused**: the call failed (an error result or a JSON-RPC error) and its text names
    a capability family the client left out, in whole or in part: ``elicitation``,
    ``sampling`` or ``roots``. A missing form *or* URL mode counts for ``elicitation``; a
    missing ``sampling.tools`` or ``sampling.context`` counts for ``sampling``.
@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mcp.types import CallToolResult, TextContent
-
-from .capabilities import Capabilities
-from .errors import ClientError, RequestFailed
+from ..client.capabilities import Capabilities
+from ..client.protocol import ToolResult
+from ..errors import ClientError, RequestFailed
 from .exercise import summarize_result
 from .request_audit import ServerRequestSeen, declares
 
@@ -80,11 +79,11 @@ class CallOutcome:
 
 
 def classify_result(
-    result: CallToolResult, declared: Capabilities, requests: Sequence[ServerRequestSeen]
+    result: ToolResult, declared: Capabilities, requests: Sequence[ServerRequestSeen]
 ) -> CallOutcome:
-    """Classify a call that returned a result (possibly with `isError`)."""
-    text = " ".join(block.text for block in result.content if isinstance(block, TextContent))
-    return _classify(bool(result.isError), text, result.structuredContent, summarize_result(result), declared, requests)
+    """Classify a call that returned a result (possibly an error result)."""
+    text = " ".join(block["text"] for block in result.content if block.get("type") == "text")
+    return _classify(result.is_error, text, result.structured_content, summarize_result(result), declared, requests)
 
 
 def classify_failure(error: ClientError, declared: Capabilities, requests: Sequence[ServerRequestSeen]) -> CallOutcome:

@@ -10,6 +10,10 @@ the server may have run it: the caller gets `ConnectionLost`.
 Each session runs in its own task, which owns the transport and the SDK session; retiring it
 closes both in the task that opened them, and DELETEs the session unless the server already
 forgot it. Keepalive pings and background recovery run in a task group the client closes.
+
+The recovery is this client's own: neither SDK line re-initializes after a 404. The SDK
+session comes from `demo_client._sdk`, for whichever line is installed, and is spoken to in
+wire form.
 """
 
 from __future__ import annotations
@@ -26,43 +30,9 @@ from typing import Any, TypeAlias, TypeVar
 import anyio
 import httpx
 from anyio.abc import TaskGroup, TaskStatus
-from mcp.client.session import SamplingFnT
-from mcp.shared.exceptions import McpError
-from mcp.types import (
-    CONNECTION_CLOSED,
-    CallToolResult,
-    ElicitCompleteNotification,
-    GetPromptResult,
-    Implementation,
-    InitializeResult,
-    ListResourcesResult,
-    LoggingLevel,
-    PaginatedRequestParams,
-    Prompt,
-    ReadResourceResult,
-    Root,
-    ServerCapabilities,
-    ServerNotification,
-    ServerRequest,
-    Tool,
-)
-from pydantic import AnyUrl
 
-from .answers import decline_all
-from .callbacks import (
-    ElicitationHandler,
-    LogCallback,
-    ProgressCallback,
-    call_maybe_async,
-    elicitation_callback,
-    logging_callback,
-    progress_callback,
-    roots_callback,
-    sampling_guard,
-    to_roots,
-)
-from .capabilities import Capabilities
-from .errors import (
+from .._sdk import CONNECTION_CLOSED, ProtocolError, RequestNotSent, Session, UnsupportedProtocol, Wire, sdk
+from ..errors import (
     ClientClosed,
     ClientError,
     ConfigurationError,
@@ -71,18 +41,30 @@ from .errors import (
     RequestTimeout,
     SessionExpired,
 )
+from ..handlers.answers import decline_all
+from ..handlers.requests import ElicitationHandler
+from ..handlers.samplers import as_sampling_handler
+from .callbacks import (
+    LogCallback,
+    ProgressCallback,
+    Root,
+    SessionCallbacks,
+    call_maybe_async,
+    progress_reporter,
+    to_roots,
+)
+from .capabilities import Capabilities
 from .exception_groups import unwrapped
-from .samplers import as_sampling_callback
-from .session import DeclaringSession
-from .transport import ReconnectPolicy, SafeToRetry, StreamableHTTPTransport, streamable_http
+from .protocol import Implementation, LoggingLevel, Tool, ToolResult
+from .transport import NotSent, ReconnectPolicy, SafeToRetry, StreamableHTTPTransport, streamable_http
 
 __all__ = ["CLIENT_INFO", "Client", "connect"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-#: One request on a session, e.g. `lambda session: session.send_ping()`.
-Operation: TypeAlias = Callable[[DeclaringSession], Awaitable[T]]
+#: One request on a session, e.g. `lambda session: session.ping()`.
+Operation: TypeAlias = Callable[[Session], Awaitable[T]]
 
 CLIENT_INFO = Implementation(name="demo-client", version="0.1.0")
 #: httpx timeouts: 30 s to connect or send, 5 min without a byte on an open stream.
@@ -95,18 +77,12 @@ SETTLE_TIMEOUT = 5.0
 @dataclass(frozen=True, slots=True)
 class _Options:
     url: str
-    capabilities: Capabilities
-    elicitation: ElicitationHandler | None
-    sampling: SamplingFnT | None
-    roots: list[Root]
+    callbacks: SessionCallbacks
     on_progress: ProgressCallback | None
-    on_log: LogCallback | None
     on_session: Callable[[str | None], Any] | None
-    on_elicitation_complete: Callable[[str], Any] | None
-    on_server_request: Callable[[ServerRequest], Any] | None
+    on_server_request: Callable[[Wire], Any] | None
     request_timeout: float | None
     reconnect: ReconnectPolicy
-    client_info: Implementation
 
 
 @dataclass(eq=False)
@@ -115,9 +91,9 @@ class _Live:
 
     stop: anyio.Event = field(default_factory=anyio.Event)
     stopped: anyio.Event = field(default_factory=anyio.Event)
-    session: DeclaringSession | None = None
+    session: Session | None = None
     transport: StreamableHTTPTransport | None = None
-    init: InitializeResult | None = None
+    init: Wire | None = None
 
     @property
     def expired(self) -> bool:
@@ -135,7 +111,7 @@ class Client:
 
     def __init__(self, options: _Options, http: httpx.AsyncClient) -> None:
         self.url = options.url
-        self.capabilities = options.capabilities
+        self.capabilities = options.callbacks.capabilities
         self.reinitializations = 0
         self._options = options
         self._http = http
@@ -157,19 +133,25 @@ class Client:
         return live.transport.session_id if live is not None and live.transport is not None else None
 
     @property
-    def server_info(self) -> Implementation | None:
-        """The server's name and version from the latest `initialize`."""
-        return self._live.init.serverInfo if self._live is not None and self._live.init is not None else None
+    def _init(self) -> Wire:
+        live = self._live
+        return live.init if live is not None and live.init is not None else {}
 
     @property
-    def server_capabilities(self) -> ServerCapabilities | None:
-        """The capabilities the server declared on the latest `initialize`."""
-        return self._live.init.capabilities if self._live is not None and self._live.init is not None else None
+    def server_info(self) -> Implementation | None:
+        """The server's name and version from the latest `initialize`."""
+        info = self._init.get("serverInfo")
+        return Implementation.from_wire(info) if info is not None else None
+
+    @property
+    def server_capabilities(self) -> dict[str, Any] | None:
+        """The capabilities the server declared on the latest `initialize`, in wire form."""
+        return self._init.get("capabilities")
 
     @property
     def protocol_version(self) -> str | None:
         """The protocol version negotiated on the latest `initialize`."""
-        return str(self._live.init.protocolVersion) if self._live is not None and self._live.init is not None else None
+        return self._init.get("protocolVersion")
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -180,8 +162,8 @@ class Client:
         *,
         request_timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> CallToolResult:
-        """Call a tool and return the SDK's `CallToolResult` (check `isError`).
+    ) -> ToolResult:
+        """Call a tool and return its `ToolResult` (check `is_error`).
 
         Args:
             name: The tool's name.
@@ -197,41 +179,42 @@ class Client:
             RequestFailed: The server answered with a JSON-RPC error.
         """
         reporter = on_progress or self._options.on_progress
-        callback = progress_callback(reporter) if reporter is not None else None
+        report = progress_reporter(reporter) if reporter is not None else None
         args = dict(arguments) if arguments is not None else None
-        call = partial(DeclaringSession.call_tool, name=name, arguments=args, progress_callback=callback)
-        return await self._request("tools/call", call, request_timeout)
+        result = await self._request("tools/call", lambda s: s.call_tool(name, args, report), request_timeout)
+        return ToolResult.from_wire(result)
 
     async def list_tools(self, *, request_timeout: float | None = None) -> list[Tool]:
         """Every tool the server offers, across all pages."""
-        return await self._paginate("tools/list", "tools", lambda s, p: s.list_tools(params=p), request_timeout)
+        listed = await self._paginate("tools/list", "tools", lambda s, c: s.list_tools(c), request_timeout)
+        return [Tool.from_wire(tool) for tool in listed]
 
-    async def list_prompts(self, *, request_timeout: float | None = None) -> list[Prompt]:
-        """Every prompt the server offers, across all pages."""
-        return await self._paginate("prompts/list", "prompts", lambda s, p: s.list_prompts(params=p), request_timeout)
+    async def list_prompts(self, *, request_timeout: float | None = None) -> list[dict[str, Any]]:
+        """Every prompt the server offers (wire form), across all pages."""
+        return await self._paginate("prompts/list", "prompts", lambda s, c: s.list_prompts(c), request_timeout)
 
-    async def get_prompt(self, name: str, arguments: Mapping[str, str] | None = None) -> GetPromptResult:
-        """Render a prompt with `arguments`."""
+    async def get_prompt(self, name: str, arguments: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Render a prompt with `arguments`; the `GetPromptResult` in wire form."""
         args = dict(arguments) if arguments is not None else None
         return await self._request("prompts/get", lambda s: s.get_prompt(name, args), None)
 
-    async def list_resources(self) -> ListResourcesResult:
-        """The first page of the server's resources."""
-        return await self._request("resources/list", lambda s: s.list_resources(), None)
+    async def list_resources(self) -> dict[str, Any]:
+        """The first page of the server's resources; the `ListResourcesResult` in wire form."""
+        return await self._request("resources/list", lambda s: s.list_resources(None), None)
 
-    async def read_resource(self, uri: str) -> ReadResourceResult:
-        """Read one resource."""
-        return await self._request("resources/read", lambda s: s.read_resource(AnyUrl(uri)), None)
+    async def read_resource(self, uri: str) -> dict[str, Any]:
+        """Read one resource; the `ReadResourceResult` in wire form."""
+        return await self._request("resources/read", lambda s: s.read_resource(uri), None)
 
     async def ping(self, *, request_timeout: float | None = None) -> None:
         """Check the session is alive (and keep it from idling out)."""
-        await self._request("ping", lambda s: s.send_ping(), request_timeout)
+        await self._request("ping", lambda s: s.ping(), request_timeout)
 
     async def set_log_level(self, level: LoggingLevel) -> None:
         """Ask the server to send log messages at `level` and above to `on_log`."""
-        await self._request("logging/setLevel", lambda s: s.set_logging_level(level), None)
+        await self._request("logging/setLevel", lambda s: s.set_log_level(level), None)
 
-    async def set_roots(self, roots: Sequence[str | Path | Root]) -> None:
+    async def set_roots(self, roots: Sequence[Root]) -> None:
         """Replace the roots the client reports and tell the server they changed.
 
         Raises:
@@ -239,10 +222,10 @@ class Client:
         """
         if not self.capabilities.roots_list_changed:
             raise ConfigurationError("This client did not declare roots.listChanged; connect with roots enabled.")
-        self._options.roots[:] = to_roots(roots)
+        self._options.callbacks.roots[:] = to_roots(roots)
         live = await self._current()
         assert live.session is not None
-        await live.session.send_roots_list_changed()
+        await live.session.roots_changed()
 
     async def close(self) -> None:
         """End the session (DELETE) and stop background work. Safe to call twice."""
@@ -285,20 +268,21 @@ class Client:
         except TimeoutError as exc:
             assert limit is not None
             raise RequestTimeout(method, limit) from exc
-        except McpError as exc:
+        except RequestNotSent as exc:
+            raise NotSent() from exc
+        except ProtocolError as exc:
             raise _translate(method, exc) from exc
         return result
 
     async def _paginate(
-        self, method: str, key: str, page: Callable[[DeclaringSession, Any], Awaitable[Any]], limit: float | None
-    ) -> list[Any]:
-        items: list[Any] = []
+        self, method: str, key: str, page: Callable[[Session, str | None], Awaitable[Wire]], limit: float | None
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
         cursor: str | None = None
         while True:
-            params = PaginatedRequestParams(cursor=cursor) if cursor else None
-            result = await self._request(method, lambda s, p=params: page(s, p), limit)
-            items.extend(getattr(result, key))
-            cursor = result.nextCursor
+            result = await self._request(method, lambda s, c=cursor: page(s, c), limit)
+            items.extend(result.get(key) or ())
+            cursor = result.get("nextCursor")
             if not cursor:
                 return items
 
@@ -377,10 +361,14 @@ class Client:
             async with (
                 unwrapped(),
                 streamable_http(
-                    self._http, self.url, policy=self._options.reconnect, on_expired=partial(self._expired, live)
+                    self._http,
+                    self.url,
+                    policy=self._options.reconnect,
+                    on_expired=partial(self._expired, live),
+                    on_server_request=self._options.on_server_request,
                 ) as (read_stream, write_stream, transport),
-                DeclaringSession(
-                    read_stream, write_stream, known_failure=transport.failure_for, **self._session_arguments()
+                sdk.open_session(
+                    read_stream, write_stream, self._options.callbacks.handlers(), known_failure=transport.failure_for
                 ) as session,
             ):
                 live.transport, live.session = transport, session
@@ -398,38 +386,15 @@ class Client:
         """Run `initialize`; return the error instead of raising it, so the task groups close cleanly."""
         try:
             live.init = await self._attempt(live, "initialize", lambda s: s.initialize(), INITIALIZE_TIMEOUT)
+        except UnsupportedProtocol as exc:
+            return ConfigurationError(
+                f"The server speaks protocol {exc.version}; this client supports {', '.join(exc.supported)}."
+            )
         except ClientError as exc:
             return exc
         except SafeToRetry as exc:
             return ConnectionLost("initialize", str(exc))
         return None
-
-    def _session_arguments(self) -> dict[str, Any]:
-        options = self._options
-        declared = options.capabilities
-        arguments: dict[str, Any] = {
-            "declared": declared.declaration(),
-            "client_info": options.client_info,
-            "message_handler": self._on_message,
-            "on_request": options.on_server_request,
-        }
-        if declared.elicitation and options.elicitation is not None:
-            arguments["elicitation_callback"] = elicitation_callback(options.elicitation, declared)
-        if declared.sampling and options.sampling is not None:
-            arguments["sampling_callback"] = sampling_guard(options.sampling, declared)
-        if declared.roots:
-            arguments["list_roots_callback"] = roots_callback(options.roots)
-        if options.on_log is not None:
-            arguments["logging_callback"] = logging_callback(options.on_log)
-        return arguments
-
-    async def _on_message(self, message: Any) -> None:
-        if isinstance(message, Exception):
-            logger.debug("Session message problem: %s", message)
-        elif isinstance(message, ServerNotification) and isinstance(message.root, ElicitCompleteNotification):
-            callback = self._options.on_elicitation_complete
-            if callback is not None:
-                await call_maybe_async(callback, message.root.params.elicitationId)
 
     async def _keepalive(self, interval: float) -> None:
         with self._pings:
@@ -446,13 +411,13 @@ async def _retire(live: _Live) -> None:
     await live.stopped.wait()
 
 
-def _translate(method: str, exc: McpError) -> BaseException:
-    data = exc.error.data
+def _translate(method: str, exc: ProtocolError) -> BaseException:
+    data = exc.data
     if isinstance(data, ClientError | SafeToRetry):
         return data
-    if exc.error.code == CONNECTION_CLOSED:
+    if exc.code == CONNECTION_CLOSED:
         return ConnectionLost(method, "the session closed before the response arrived")
-    return RequestFailed(method, exc.error.code, exc.error.message, data)
+    return RequestFailed(method, exc.code, exc.message, data)
 
 
 def default_elicitation() -> ElicitationHandler:
@@ -462,7 +427,7 @@ def default_elicitation() -> ElicitationHandler:
     from toolkit.optional import import_extra
 
     # The form needs rich, from the `client` extra; say so rather than fail on a bare import.
-    form = import_extra(f"{__package__}.terminal_form", feature="TerminalForm", extra="client", packages=("rich",))
+    form = import_extra("demo_client.ui.terminal_form", feature="TerminalForm", extra="client", packages=("rich",))
     return form.TerminalForm()
 
 
@@ -474,13 +439,13 @@ async def connect(
     auth: httpx.Auth | None = None,
     elicitation: ElicitationHandler | None = None,
     sampling: Any = None,
-    roots: Sequence[str | Path | Root] | None = None,
+    roots: Sequence[Root] | None = None,
     on_progress: ProgressCallback | None = None,
     on_log: LogCallback | None = None,
     capabilities: Capabilities | None = None,
     on_session: Callable[[str | None], Any] | None = None,
     on_elicitation_complete: Callable[[str], Any] | None = None,
-    on_server_request: Callable[[ServerRequest], Any] | None = None,
+    on_server_request: Callable[[dict[str, Any]], Any] | None = None,
     request_timeout: float | None = None,
     keepalive: float | None = None,
     reconnect: ReconnectPolicy | None = None,
@@ -495,8 +460,9 @@ async def connect(
         elicitation: Answers `elicitation/create`: `ScriptedAnswers`, `TerminalForm`,
             `accept_defaults`, or any function of the request returning a result or dict.
             Default: the terminal form on a terminal, else decline.
-        sampling: Answers `sampling/createMessage`: a `toolkit.Sampler` (e.g.
-            `OfflineSampler()`, the default) or an SDK sampling callback.
+        sampling: Answers `sampling/createMessage`: a `toolkit.Sampler`, a sampler from
+            `demo_client` (`OfflineSampler()`, the default), or any function of the request's
+            params returning the result, both in wire form.
         roots: Paths or `file://` URIs reported by `roots/list`; default the working directory.
         on_progress: `(progress, total, message)`, sync or async, for every tool call.
         on_log: `(level, data)`, sync or async, for the server's log messages.
@@ -505,8 +471,8 @@ async def connect(
         on_elicitation_complete: Called with the id of a URL-mode elicitation the server
             reports complete.
         on_server_request: Called with every request the server sends (elicitation, sampling,
-            roots, ping) before it is answered, including requests the client did not declare
-            and so refuses; `demo_client.RequestAudit` counts those violations.
+            roots, ping), in wire form, before it is answered, including requests the client did
+            not declare and so refuses; `demo_client.RequestAudit` counts those violations.
         request_timeout: Default seconds per request before it is cancelled on the server;
             None waits forever.
         keepalive: Seconds between pings that keep an idle session alive (AgentCore ends
@@ -518,20 +484,23 @@ async def connect(
         ServerUnreachable: Nothing listens at `url`.
         HTTPStatusError: The server refused `initialize` (wrong path, auth).
     """
+    callbacks = SessionCallbacks(
+        capabilities=capabilities or Capabilities(),
+        client_info=client_info.to_wire(),
+        elicitation=elicitation if elicitation is not None else default_elicitation(),
+        sampling=as_sampling_handler(sampling),
+        roots=to_roots(roots if roots is not None else [Path.cwd()]),
+        on_log=on_log,
+        on_elicitation_complete=on_elicitation_complete,
+    )
     options = _Options(
         url=url,
-        capabilities=capabilities or Capabilities(),
-        elicitation=elicitation if elicitation is not None else default_elicitation(),
-        sampling=as_sampling_callback(sampling),
-        roots=to_roots(roots if roots is not None else [Path.cwd()]),
+        callbacks=callbacks,
         on_progress=on_progress,
-        on_log=on_log,
         on_session=on_session,
-        on_elicitation_complete=on_elicitation_complete,
         on_server_request=on_server_request,
         request_timeout=request_timeout,
         reconnect=reconnect or ReconnectPolicy(),
-        client_info=client_info,
     )
     async with (
         unwrapped(),

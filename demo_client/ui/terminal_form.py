@@ -25,7 +25,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TextIO
 
 import anyio.to_thread
-from mcp.types import ElicitRequestFormParams, ElicitRequestURLParams, ElicitResult
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -33,8 +32,8 @@ from rich.text import Text
 
 import toolkit
 
-from .callbacks import ElicitationRequest
-from .errors import InvalidForm
+from ..errors import InvalidForm
+from ..handlers.requests import Answer, ElicitationRequest, FormRequest, UrlRequest
 from .form_fields import FieldInputError, FormField, form_fields
 
 __all__ = ["TerminalForm"]
@@ -194,15 +193,15 @@ class TerminalForm:
         # The stop signal of the elicitation being asked; forms on one terminal are asked one at a time.
         self._stop: _StopSignal | None = None
 
-    async def __call__(self, request: ElicitationRequest) -> ElicitResult:
+    async def __call__(self, request: ElicitationRequest) -> Answer:
         """Ask in a worker thread; when the call is cancelled (Ctrl-C), the open prompt closes at once."""
         stop = _StopSignal()
         finished = threading.Event()
 
         # Nobody waits for this answer when the thread was stopped; it only ends the thread.
-        stopped = ElicitResult(action="cancel")
+        stopped = Answer("cancel")
 
-        def ask_until_stopped() -> ElicitResult:
+        def ask_until_stopped() -> Answer:
             if not stop.begin():
                 return stopped
             try:
@@ -224,7 +223,7 @@ class TerminalForm:
                     await anyio.to_thread.run_sync(finished.wait, _STOP_WAIT)
             raise
 
-    def ask(self, request: ElicitationRequest) -> ElicitResult:
+    def ask(self, request: ElicitationRequest) -> Answer:
         """Ask synchronously and return the person's answer.
 
         Raises:
@@ -232,16 +231,16 @@ class TerminalForm:
         """
         return self._ask(request, None)
 
-    def _ask(self, request: ElicitationRequest, stop: _StopSignal | None) -> ElicitResult:
+    def _ask(self, request: ElicitationRequest, stop: _StopSignal | None) -> Answer:
         self._stop = stop
         with self._pause():
             try:
-                if isinstance(request, ElicitRequestURLParams):
+                if isinstance(request, UrlRequest):
                     return self._ask_url(request)
                 return self._ask_form(request)
             except _Withdrawn as withdrawn:
                 self.console.print(f"[yellow]You chose to {withdrawn.action}.[/yellow]")
-                return ElicitResult(action=withdrawn.action)  # type: ignore[arg-type]
+                return Answer(withdrawn.action)  # type: ignore[arg-type]
             except _Abandoned:
                 # The cursor still sits after the prompt; later messages start on a line of their own.
                 self.console.print()
@@ -257,21 +256,21 @@ class TerminalForm:
 
     # -- URL mode -------------------------------------------------------------------------
 
-    def _ask_url(self, request: ElicitRequestURLParams) -> ElicitResult:
+    def _ask_url(self, request: UrlRequest) -> Answer:
         self.console.print(Panel(Text(request.message), title="The server asks you to open a link", expand=False))
         self.console.print(Text(f"  {request.url}", style="bold underline"))
         self._choose("Open it? [bold](o)[/bold]pen, (d)ecline, (c)ancel", {"o": "accept", "": "accept"})
-        self._waiting[request.elicitationId] = request.url
+        self._waiting[request.elicitation_id] = request.url
         if self._open_browser:
             webbrowser.open(request.url)
         self.console.print("[dim]Waiting for the server to confirm you finished there…[/dim]")
-        return ElicitResult(action="accept")
+        return Answer("accept")
 
     # -- form mode ------------------------------------------------------------------------
 
-    def _ask_form(self, request: ElicitRequestFormParams) -> ElicitResult:
+    def _ask_form(self, request: FormRequest) -> Answer:
         # Extra top-level keys (FastMCP sends the model's `title`) do not affect the form.
-        schema = {key: value for key, value in request.requestedSchema.items() if key in _TOP_LEVEL_KEYS}
+        schema = {key: value for key, value in request.requested_schema.items() if key in _TOP_LEVEL_KEYS}
         problems = toolkit.elicitation.requested_schema_problems(schema)
         if problems:
             raise InvalidForm([str(problem) for problem in problems])
@@ -286,7 +285,7 @@ class TerminalForm:
                 self._choose("[bold](s)[/bold]end, (e)dit, (d)ecline, (c)ancel", {"s": "send", "": "send", "e": "edit"})
                 == "send"
             ):
-                return ElicitResult(action="accept", content=content)
+                return Answer("accept", content)
 
     def _fill(self, fields: list[FormField], current: dict[str, Any]) -> dict[str, Any]:
         self.console.print(f"[dim]Enter keeps the value in brackets; '{_CLEAR}' leaves an optional field empty.[/dim]")

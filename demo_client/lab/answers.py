@@ -18,11 +18,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mcp.types import ElicitResult
-
-from .answers import ScriptedAnswers, accept_defaults
-from .callbacks import ElicitationRequest
-from .errors import InvalidAnswers
+from ..errors import InvalidAnswers
+from ..handlers.answers import ScriptedAnswers, accept_defaults
+from ..handlers.requests import Answer, ElicitationRequest
 
 __all__ = ["LabAnswers"]
 
@@ -74,7 +72,7 @@ class LabAnswers:
         answers = self._scripts.get(tool, self._scripts.get(ANY_TOOL))
         self._current = ScriptedAnswers(answers) if answers else None
 
-    def __call__(self, request: ElicitationRequest) -> ElicitResult:
+    def __call__(self, request: ElicitationRequest) -> Answer:
         """The next scripted answer of the current call, or the form's defaults once none is left."""
         if self._current is not None and self._current.remaining > 0:
             return self._current(request)

@@ -1,0 +1,1 @@
+"""The client proper: `connect`, the `Client` with its 404 recovery, the transport, the declaration."""

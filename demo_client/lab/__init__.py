@@ -1,0 +1,1 @@
+"""The negotiation lab: tools called under capability profiles, outcomes classified, requests audited."""

@@ -1,0 +1,1 @@
+"""The terminal: the elicitation form and the progress display (the `client` extra, rich)."""
