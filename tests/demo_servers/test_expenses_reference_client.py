@@ -26,15 +26,15 @@ async def test_the_whole_demo_offline(expenses_server, alias):
             "generate_report", {"user_alias": alias}, on_progress=lambda p, total, message: progress.append(p)
         )
 
-    assert added.structuredContent["status"] == "stored"
-    assert added.structuredContent["expense"]["amount"] == "23.40"
+    assert added.structured_content["status"] == "stored"
+    assert added.structured_content["expense"]["amount"] == "23.40"
     assert len(answers.asked) == 4
     assert answers.asked[3] == f'Store 23.40 for "Train to Leeds" under Transport for {alias}?'
     # The reference client samples with its offline summariser by default.
-    assert analysis.structuredContent["source"] == "client_llm"
-    assert analysis.structuredContent["model"] == "offline-extractive"
-    assert analysis.structuredContent["text"]
-    assert report.structuredContent["total_spent"] == "23.40"
+    assert analysis.structured_content["source"] == "client_llm"
+    assert analysis.structured_content["model"] == "offline-extractive"
+    assert analysis.structured_content["text"]
+    assert report.structured_content["total_spent"] == "23.40"
     assert progress == [1, 2, 3, 4]
 
 
@@ -46,14 +46,14 @@ async def test_the_demo_with_a_client_that_declares_nothing(expenses_server, ali
         )
         analysis = await client.call_tool("analyze_spending", {"user_alias": alias})
 
-    assert refused.isError and "Nothing was stored" in refused.content[0].text
-    assert not added.isError
-    assert analysis.structuredContent["source"] == "computed"
-    assert analysis.structuredContent["label"].startswith("Computed summary")
+    assert refused.is_error and "Nothing was stored" in refused.text
+    assert not added.is_error
+    assert analysis.structured_content["source"] == "computed"
+    assert analysis.structured_content["label"].startswith("Computed summary")
 
 
 async def test_a_user_who_rejects_sampling_gets_the_computed_summary(expenses_server, alias):
     async with connect(expenses_server.url, sampling=RejectSampling()) as client:
         analysis = await client.call_tool("analyze_spending", {"user_alias": alias})
-    assert analysis.structuredContent["source"] == "computed"
-    assert "declined the LLM request" in analysis.structuredContent["label"]
+    assert analysis.structured_content["source"] == "computed"
+    assert "declined the LLM request" in analysis.structured_content["label"]

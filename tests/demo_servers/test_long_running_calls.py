@@ -28,8 +28,8 @@ async def test_training_reports_progress_per_epoch(training_server):
             on_progress=lambda progress, total, message: updates.append((progress, total, message)),
         )
 
-    assert not result.isError, result.content
-    assert result.structuredContent == FIVE_EPOCHS
+    assert not result.is_error, result.content
+    assert result.structured_content == FIVE_EPOCHS
     assert [(p, t) for p, t, _ in updates] == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert updates[0][2] == "Epoch 1/5: loss 0.6667"
     assert updates[-1][2] == "Epoch 5/5: loss 0.2857"
@@ -38,7 +38,7 @@ async def test_training_reports_progress_per_epoch(training_server):
 async def test_training_without_a_progress_token_still_answers(training_server):
     async with connect(training_server.url) as client:
         result = await client.call_tool("model_training", {"model_name": "resnet", "epochs": 5})
-    assert result.structuredContent == FIVE_EPOCHS
+    assert result.structured_content == FIVE_EPOCHS
 
 
 @pytest.mark.parametrize(
@@ -54,8 +54,8 @@ async def test_bad_arguments_are_refused(training_server, arguments, problem):
     async with connect(training_server.url) as client:
         for tool in ("model_training", "model_training_heartbeat", "start_model_training"):
             result = await client.call_tool(tool, arguments)
-            assert result.isError, tool
-            assert problem in result.content[0].text, (tool, result.content[0].text)
+            assert result.is_error, tool
+            assert problem in result.text, (tool, result.text)
 
 
 async def test_work_longer_than_one_request_may_last_is_sent_to_the_background(spawn_server, task_store_url):
@@ -63,8 +63,8 @@ async def test_work_longer_than_one_request_may_last_is_sent_to_the_background(s
     async with connect(server.url) as client:
         for tool in ("model_training", "model_training_heartbeat"):
             result = await client.call_tool(tool, {"model_name": "big", "epochs": 900})
-            assert result.isError
-            assert "15.0 min" in result.content[0].text and "start_model_training" in result.content[0].text
+            assert result.is_error
+            assert "15.0 min" in result.text and "start_model_training" in result.text
 
 
 async def test_heartbeats_keep_an_uncountable_call_alive(spawn_server, task_store_url):
@@ -78,8 +78,8 @@ async def test_heartbeats_keep_an_uncountable_call_alive(spawn_server, task_stor
             on_progress=lambda progress, total, message: beats.append((progress, total, message)),
         )
 
-    assert result.structuredContent["model_name"] == "bert"
-    assert result.structuredContent["epochs"] == 5
+    assert result.structured_content["model_name"] == "bert"
+    assert result.structured_content["epochs"] == 5
     assert beats, "at least one heartbeat during the call"
     values = [progress for progress, _, _ in beats]
     assert values == sorted(set(values)), "elapsed seconds only grow"
@@ -93,6 +93,6 @@ async def test_heartbeats_without_a_progress_token_are_log_messages(spawn_server
     async with connect(server.url, on_log=lambda level, data: logs.append((level, data))) as client:
         result = await client.call_tool("model_training_heartbeat", {"model_name": "bert", "epochs": 5})
 
-    assert not result.isError
+    assert not result.is_error
     assert logs, "at least one heartbeat during the call"
     assert all(level == "info" and "Training bert" in str(data) for level, data in logs)

@@ -20,7 +20,7 @@ POLLS = 400  # x 50 ms: a generous bound for work of well under a second
 
 async def wait_for_status(client, task_id: str, *statuses: str) -> dict:
     for _ in range(POLLS):
-        status = (await client.call_tool("check_task_status", {"task_id": task_id})).structuredContent
+        status = (await client.call_tool("check_task_status", {"task_id": task_id})).structured_content
         if status["status"] in statuses:
             return status
         await anyio.sleep(0.05)
@@ -29,7 +29,7 @@ async def wait_for_status(client, task_id: str, *statuses: str) -> dict:
 
 async def wait_for_progress(client, task_id: str) -> dict:
     for _ in range(POLLS):
-        status = (await client.call_tool("check_task_status", {"task_id": task_id})).structuredContent
+        status = (await client.call_tool("check_task_status", {"task_id": task_id})).structured_content
         if status["progress"] > 0:
             return status
         await anyio.sleep(0.05)
@@ -38,8 +38,8 @@ async def wait_for_progress(client, task_id: str) -> dict:
 
 async def start(client, model_name: str = "resnet", epochs: int = 3) -> dict:
     result = await client.call_tool("start_model_training", {"model_name": model_name, "epochs": epochs})
-    assert not result.isError, result.content
-    return result.structuredContent
+    assert not result.is_error, result.content
+    return result.structured_content
 
 
 async def test_a_background_training_runs_to_completion(training_server):
@@ -48,8 +48,8 @@ async def test_a_background_training_runs_to_completion(training_server):
         assert started["status"] in ("pending", "running")
         assert started["result_ready"] is False
         status = await wait_for_status(client, started["task_id"], "completed")
-        results = (await client.call_tool("get_task_results", {"task_id": started["task_id"]})).structuredContent
-        listed = (await client.call_tool("list_tasks", {})).structuredContent
+        results = (await client.call_tool("get_task_results", {"task_id": started["task_id"]})).structured_content
+        listed = (await client.call_tool("list_tasks", {})).structured_content
 
     assert status["progress"] == 1.0
     assert status["message"] == "completed"
@@ -69,19 +69,19 @@ async def test_results_of_a_running_task_are_refused_and_a_task_can_be_cancelled
         started = await start(client, epochs=1000)  # 50 s: far longer than this test
         running = await wait_for_progress(client, started["task_id"])
         early = await client.call_tool("get_task_results", {"task_id": started["task_id"]})
-        cancelled = (await client.call_tool("cancel_task", {"task_id": started["task_id"]})).structuredContent
+        cancelled = (await client.call_tool("cancel_task", {"task_id": started["task_id"]})).structured_content
         status = await wait_for_status(client, started["task_id"], "cancelled")
         late = await client.call_tool("get_task_results", {"task_id": started["task_id"]})
 
     assert running["status"] == "running"
     assert running["message"].startswith("Epoch ") and "/1000: loss " in running["message"]
-    assert early.isError
-    assert "running" in early.content[0].text
+    assert early.is_error
+    assert "running" in early.text
     assert cancelled["status"] == "cancelled"
     assert status["result_ready"] is False
-    assert not late.isError
-    assert late.structuredContent["status"] == "cancelled"
-    assert "result" not in late.structuredContent
+    assert not late.is_error
+    assert late.structured_content["status"] == "cancelled"
+    assert "result" not in late.structured_content
 
 
 async def test_unknown_and_malformed_task_ids_are_clear_errors(training_server):
@@ -89,8 +89,8 @@ async def test_unknown_and_malformed_task_ids_are_clear_errors(training_server):
         unknown = await client.call_tool("check_task_status", {"task_id": uuid.uuid4().hex})
         malformed = await client.call_tool("get_task_results", {"task_id": "../../etc/passwd"})
 
-    assert unknown.isError and "No task with id" in unknown.content[0].text
-    assert malformed.isError and "not a valid task id" in malformed.content[0].text
+    assert unknown.is_error and "No task with id" in unknown.text
+    assert malformed.is_error and "not a valid task id" in malformed.text
 
 
 async def test_another_actor_cannot_see_or_cancel_a_task(training_server):
@@ -99,13 +99,13 @@ async def test_another_actor_cannot_see_or_cancel_a_task(training_server):
     async with connect(training_server.url, headers={ACTOR: "eve"}) as other:
         peek = await other.call_tool("check_task_status", {"task_id": started["task_id"]})
         cancel = await other.call_tool("cancel_task", {"task_id": started["task_id"]})
-        listed = (await other.call_tool("list_tasks", {})).structuredContent
+        listed = (await other.call_tool("list_tasks", {})).structured_content
     async with connect(training_server.url, headers={ACTOR: "dave"}) as client:
-        status = (await client.call_tool("check_task_status", {"task_id": started["task_id"]})).structuredContent
+        status = (await client.call_tool("check_task_status", {"task_id": started["task_id"]})).structured_content
         await client.call_tool("cancel_task", {"task_id": started["task_id"]})
 
-    assert peek.isError and "No task with id" in peek.content[0].text
-    assert cancel.isError
+    assert peek.is_error and "No task with id" in peek.text
+    assert cancel.is_error
     assert listed["tasks"] == []
     assert status["status"] in ("pending", "running"), "eve's cancel did nothing"
 
@@ -118,7 +118,7 @@ async def test_finished_results_survive_a_server_restart(own_training_server):
     own_training_server.restart(hard=True)
 
     async with connect(own_training_server.url, headers={ACTOR: "frank"}) as client:
-        results = (await client.call_tool("get_task_results", {"task_id": started["task_id"]})).structuredContent
+        results = (await client.call_tool("get_task_results", {"task_id": started["task_id"]})).structured_content
     assert results["status"] == "completed"
     assert results["result"]["model_name"] == "resnet"
 
@@ -137,24 +137,24 @@ async def test_a_task_cut_off_by_a_crash_reads_interrupted_after_restart(spawn_s
         status = await wait_for_status(client, started["task_id"], "interrupted")
         results = await client.call_tool("get_task_results", {"task_id": started["task_id"]})
     assert 0 < status["progress"] < 1, "the progress it reached was kept"
-    assert results.structuredContent["status"] == "interrupted"
-    assert "result" not in results.structuredContent
+    assert results.structured_content["status"] == "interrupted"
+    assert "result" not in results.structured_content
 
 
 async def test_without_an_actor_header_tasks_are_found_by_id_but_not_listed(training_server):
     async with connect(training_server.url) as client:
-        report = (await client.call_tool("client_capabilities", {})).structuredContent
+        report = (await client.call_tool("client_capabilities", {})).structured_content
         started = await start(client)
     async with connect(training_server.url) as other_session:
         found = await other_session.call_tool("check_task_status", {"task_id": started["task_id"]})
-        listed = (await other_session.call_tool("list_tasks", {})).structuredContent
+        listed = (await other_session.call_tool("list_tasks", {})).structured_content
     async with connect(training_server.url, headers={ACTOR: "hana"}) as client:
-        with_actor = (await client.call_tool("client_capabilities", {})).structuredContent
+        with_actor = (await client.call_tool("client_capabilities", {})).structured_content
 
     tasks = report["tools"][-1]
     assert tasks["status"] == "falls back"
     assert ACTOR in tasks["detail"]
-    assert not found.isError and found.structuredContent["task_id"] == started["task_id"]
+    assert not found.is_error and found.structured_content["task_id"] == started["task_id"]
     assert listed["tasks"] == []
     assert with_actor["tools"][-1]["status"] == "works"
     assert "actor:hana" in with_actor["tools"][-1]["detail"]
@@ -182,7 +182,7 @@ async def test_finished_tasks_are_written_to_agentcore_memory(spawn_server, task
             if events["events"]:
                 break
             await anyio.sleep(0.05)
-        status = (await client.call_tool("check_task_status", {"task_id": started["task_id"]})).structuredContent
+        status = (await client.call_tool("check_task_status", {"task_id": started["task_id"]})).structured_content
 
     assert "sink_error" not in status
     [event] = events["events"]
@@ -201,8 +201,8 @@ async def test_a_malformed_memory_header_refuses_the_task(spawn_server, task_sto
     )
     async with connect(server.url, headers={ACTOR: "judy", MEMORY_IDS: "only@@@two"}) as client:
         result = await client.call_tool("start_model_training", {"model_name": "m", "epochs": 1})
-        listed = (await client.call_tool("list_tasks", {})).structuredContent
+        listed = (await client.call_tool("list_tasks", {})).structured_content
 
-    assert result.isError
-    assert MEMORY_IDS in result.content[0].text
+    assert result.is_error
+    assert MEMORY_IDS in result.text
     assert listed["tasks"] == []
