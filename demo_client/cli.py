@@ -6,9 +6,11 @@
     python -m demo_client negotiate URL [--tools a,b] [--answers FILE] [--json]
     python -m demo_client agent URL "what the agent should do" [--offline]
 
-URL may also be an AgentCore agent runtime ARN; requests are then SigV4-signed unless
-`--bearer` is given. `call` asks elicitations in the terminal when one is attached and
-uses `--answers` (or declines) otherwise. Exit codes: 0 success, 1 the tool reported an
+Every command that connects takes `--protocol auto|2026-07-28|2025-11-25` (default
+2025-11-25; `negotiate` defaults to every revision the server speaks). URL may also be an
+AgentCore agent runtime ARN; requests are then SigV4-signed unless `--bearer` is given.
+`call` asks elicitations in the terminal when one is attached and uses `--answers` (or
+declines) otherwise. Exit codes: 0 success, 1 the tool reported an
 error, 2 the client could not do what was asked, 130 interrupted.
 
 Ctrl-C cancels the request in flight on the server, closes the session and exits with 130; a
@@ -37,9 +39,10 @@ from rich.text import Text
 from toolkit import MissingExtra
 from toolkit.optional import import_extra
 
+from ._sdk import AUTO, LEGACY_REVISION, MODERN_REVISION
 from .client.agentcore import DEFAULT_KEEPALIVE, AgentRuntimeArn, BearerAuth, SigV4Auth, invoke_url
 from .client.capabilities import Capabilities
-from .client.connection import Client, connect
+from .client.connection import DEFAULT_MAX_ROUNDS, PROTOCOLS, Client, connect
 from .client.exception_groups import unwrapped
 from .client.protocol import LOG_LEVELS, ToolResult
 from .errors import ClientError, ConfigurationError
@@ -115,6 +118,20 @@ def _session_options(target: argparse.ArgumentParser) -> argparse.ArgumentParser
         "bedrock (Amazon Bedrock, see --model-id) or reject (refuse, as a user would) (default offline)",
     )
     common.add_argument("--model-id", help="Bedrock model id for --sampler bedrock (default BEDROCK_MODEL_ID)")
+    common.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        default=LEGACY_REVISION,
+        help=f"protocol revision: {LEGACY_REVISION} (sessions), {MODERN_REVISION} (no session; questions come "
+        f"back as input requests, needs mcp 2.x) or {AUTO} (server/discover, else {LEGACY_REVISION}) "
+        f"(default {LEGACY_REVISION})",
+    )
+    common.add_argument(
+        "--max-rounds",
+        type=int,
+        default=DEFAULT_MAX_ROUNDS,
+        help=f"on {MODERN_REVISION}: input rounds one call may take before giving up (default {DEFAULT_MAX_ROUNDS})",
+    )
     common.add_argument("--timeout", type=float, help="seconds per request before it is cancelled")
     common.add_argument("--keepalive", type=float, help="seconds between keepalive pings")
     common.add_argument("--log-level", choices=LOG_LEVELS, help="ask the server to log at this level and above")
@@ -316,6 +333,8 @@ async def _session(
         on_elicitation_complete=form.elicitation_complete if form is not None else None,
         request_timeout=options.timeout,
         keepalive=options.keepalive if options.keepalive is not None else keepalive,
+        protocol=options.protocol,
+        max_rounds=options.max_rounds,
     ) as client:
         if options.log_level is not None:
             await client.set_log_level(options.log_level)

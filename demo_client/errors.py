@@ -5,7 +5,7 @@
     │   └── InvalidAnswers          a scripted answer, or a handler's answer, is malformed
     ├── TransportError              HTTP-level trouble talking to the server
     │   ├── ServerUnreachable       no connection; the request never reached the server
-    │   ├── ConnectionLost          the connection broke mid-request; it may have run
+    │   ├── ConnectionLost          the connection broke mid-request (2026-07-28: also its re-issue); it may have run
     │   └── HTTPStatusError         the server answered with an unexpected HTTP status
     │       └── AuthenticationFailed    401 or 403: the credentials were refused
     ├── SessionError
@@ -13,6 +13,7 @@
     │   └── ClientClosed            the client was used after it closed
     ├── RequestFailed               the server answered with a JSON-RPC error
     ├── RequestTimeout              no answer in time; the request was cancelled on the wire
+    ├── InputRoundsExceeded         the server kept asking for input (2026-07-28) past the client's bound
     ├── AnswersExhausted            more elicitations arrived than scripted answers
     ├── InvalidForm                 the server sent a requestedSchema the protocol does not allow
     └── RequestRefused              raised by a handler: answer the server's request with this error
@@ -36,6 +37,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectionLost",
     "HTTPStatusError",
+    "InputRoundsExceeded",
     "InvalidAnswers",
     "InvalidForm",
     "RequestFailed",
@@ -83,17 +85,26 @@ class ServerUnreachable(TransportError):
 class ConnectionLost(TransportError):
     """The connection broke while a request was in flight.
 
-    The server may already have run the request, so the client does not send it again.
+    The server may already have run the request. On 2025-11-25 the client does not send it
+    again; on 2026-07-28 the revision has it re-issued once with a new id (`reissued`), and
+    this is raised when that broke too.
 
     Attributes:
         method: The JSON-RPC method that was in flight, e.g. ``"tools/call"``.
+        reissued: Whether the request was sent a second time before giving up.
     """
 
-    def __init__(self, method: str, reason: str) -> None:
+    def __init__(self, method: str, reason: str, *, reissued: bool = False) -> None:
         self.method = method
+        self.reissued = reissued
+        again = (
+            "it was re-issued once with a new id, as protocol 2026-07-28 requires, and that broke too"
+            if reissued
+            else "so it was not sent again"
+        )
         super().__init__(
             f"The connection broke while '{method}' was in flight ({reason}). The server may have run it, "
-            "so it was not sent again; check its effect before calling it again."
+            f"{again}; check its effect before calling it again."
         )
 
 
@@ -177,6 +188,24 @@ class RequestTimeout(ClientError):
         super().__init__(
             f"'{method}' got no answer within {timeout:g} s and was cancelled on the server. "
             "Pass a larger timeout if the tool is expected to run longer."
+        )
+
+
+class InputRoundsExceeded(ClientError):
+    """On 2026-07-28 the server answered `input_required` more times in a row than allowed.
+
+    Attributes:
+        method: The request, e.g. ``"tools/call"``.
+        max_rounds: The bound that was reached.
+    """
+
+    def __init__(self, method: str, max_rounds: int) -> None:
+        self.method = method
+        self.max_rounds = max_rounds
+        super().__init__(
+            f"The server still asked for input after {max_rounds} rounds of '{method}' (the bound is "
+            f"max_rounds={max_rounds}); if the tool really needs more, raise it with "
+            "connect(max_rounds=...) or --max-rounds."
         )
 
 

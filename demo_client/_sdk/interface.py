@@ -22,16 +22,21 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 __all__ = [
+    "AUTO",
     "CONNECTION_CLOSED",
     "INTERNAL_ERROR",
     "INVALID_PARAMS",
+    "LEGACY_REVISION",
     "METHOD_NOT_FOUND",
+    "MODERN_REVISION",
     "ErrorAnswer",
     "Handlers",
+    "NotModern",
     "Outgoing",
     "ProgressFn",
     "ProtocolError",
     "RequestNotSent",
+    "RoundsExceeded",
     "SDKLine",
     "Session",
     "UnsupportedProtocol",
@@ -49,6 +54,13 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 #: MCP's code for "the connection closed before the response arrived".
 CONNECTION_CLOSED = -32000
+
+#: The session revision: `initialize`, `Mcp-Session-Id`, server-to-client requests on the stream.
+LEGACY_REVISION = "2025-11-25"
+#: The session-less revision: `server/discover`, a `_meta` envelope on every request, MRTR.
+MODERN_REVISION = "2026-07-28"
+#: Let the server decide: `server/discover`, falling back to `initialize`.
+AUTO = "auto"
 
 
 class ProtocolError(Exception):
@@ -86,6 +98,30 @@ class UnsupportedProtocol(Exception):
         super().__init__(f"protocol {version} is not one of {', '.join(supported)}")
         self.version = version
         self.supported = supported
+
+
+class NotModern(Exception):
+    """The client asked for 2026-07-28 and the server does not speak it.
+
+    Attributes:
+        reason: What the server answered to `server/discover`.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RoundsExceeded(Exception):
+    """The server kept answering `input_required` for more rounds than the bound allows.
+
+    Attributes:
+        max_rounds: The bound that was reached.
+    """
+
+    def __init__(self, max_rounds: int) -> None:
+        super().__init__(f"more than {max_rounds} input rounds")
+        self.max_rounds = max_rounds
 
 
 class ErrorAnswer(Exception):
@@ -152,15 +188,30 @@ class Session(Protocol):
     """
 
     async def initialize(self) -> Wire:
-        """Run the handshake with `Handlers.declared`; return the `InitializeResult`.
+        """Agree on a revision as the session's `protocol` says and return what the server told.
+
+        `2025-11-25`: the `initialize` handshake with `Handlers.declared`. `2026-07-28`:
+        `server/discover`. `auto`: `server/discover`, falling back to `initialize` for a server
+        that only speaks the older revision. The result has the shape of an `InitializeResult`
+        whichever way it was learnt: `protocolVersion`, `capabilities`, `serverInfo` (absent when
+        a 2026-07-28 server does not name itself) and `instructions`.
 
         Raises:
             UnsupportedProtocol: The server chose a revision this line does not speak.
+            NotModern: `2026-07-28` was asked for and the server refused `server/discover`.
         """
         ...
 
     async def call_tool(self, name: str, arguments: Wire | None, on_progress: ProgressFn | None) -> Wire:
-        """`tools/call`; the `CallToolResult`."""
+        """`tools/call`; the `CallToolResult`.
+
+        On 2026-07-28 an `input_required` answer is resolved here: each round's input requests
+        go to the same handlers as the server requests of 2025-11-25, and the call is retried
+        with their answers and the server's `requestState`, as often as the bound allows.
+
+        Raises:
+            RoundsExceeded: The server still wanted input after the bound.
+        """
         ...
 
     async def list_tools(self, cursor: str | None) -> Wire:
@@ -184,15 +235,15 @@ class Session(Protocol):
         ...
 
     async def ping(self) -> None:
-        """`ping`."""
+        """One round trip: `ping`, or on 2026-07-28 (which has no `ping`) `server/discover`."""
         ...
 
     async def set_log_level(self, level: str) -> None:
-        """`logging/setLevel`."""
+        """`logging/setLevel`; on 2026-07-28 the level every later request carries in `_meta`."""
         ...
 
     async def roots_changed(self) -> None:
-        """Send `notifications/roots/list_changed`."""
+        """Send `notifications/roots/list_changed`; nothing on 2026-07-28, which asks for roots each time."""
         ...
 
 
@@ -202,10 +253,12 @@ class SDKLine(Protocol):
     Attributes:
         LINE: The major version of the installed `mcp`.
         HANDSHAKE_VERSIONS: The protocol revisions with `initialize` that the line speaks.
+        MODERN_VERSIONS: The session-less revisions the line speaks (none on mcp 1.x).
     """
 
     LINE: int
     HANDSHAKE_VERSIONS: tuple[str, ...]
+    MODERN_VERSIONS: tuple[str, ...]
 
     def outgoing(self, message: Any) -> Outgoing:
         """What the transport sends for one item the session wrote to its write stream."""
@@ -226,6 +279,8 @@ class SDKLine(Protocol):
         handlers: Handlers,
         *,
         known_failure: Callable[[Any], Exception | None],
+        protocol: str = LEGACY_REVISION,
+        max_rounds: int = 10,
     ) -> AbstractAsyncContextManager[Session]:
         """Run an SDK client session over the streams; not yet initialized.
 
@@ -235,6 +290,9 @@ class SDKLine(Protocol):
             handlers: The declaration and the answers to the server's requests.
             known_failure: The transport's failure for a request id, for requests still
                 waiting when the session closes.
+            protocol: `LEGACY_REVISION`, `MODERN_REVISION` or `AUTO` (see `Session.initialize`);
+                a line without modern revisions takes `AUTO` as `LEGACY_REVISION`.
+            max_rounds: On 2026-07-28, how many `input_required` rounds one request may take.
         """
         ...
 

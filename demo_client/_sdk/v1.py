@@ -34,8 +34,11 @@ from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS
 from pydantic import AnyUrl, BaseModel
 
 from .interface import (
+    AUTO,
+    LEGACY_REVISION,
     ErrorAnswer,
     Handlers,
+    NotModern,
     Outgoing,
     ProgressFn,
     ProtocolError,
@@ -47,6 +50,7 @@ from .interface import (
 __all__ = [
     "HANDSHAKE_VERSIONS",
     "LINE",
+    "MODERN_VERSIONS",
     "elicitation_callback",
     "incoming",
     "open_session",
@@ -57,6 +61,8 @@ logger = logging.getLogger(__name__)
 
 LINE = 1
 HANDSHAKE_VERSIONS: tuple[str, ...] = tuple(SUPPORTED_PROTOCOL_VERSIONS)
+#: mcp 1.x has no session-less revision; `auto` is always the handshake here.
+MODERN_VERSIONS: tuple[str, ...] = ()
 # Sending the cancellation must not hold up the caller that is being cancelled.
 CANCEL_NOTICE_TIMEOUT = 2.0
 
@@ -278,8 +284,16 @@ async def open_session(
     handlers: Handlers,
     *,
     known_failure: Callable[[Any], Exception | None],
+    protocol: str = LEGACY_REVISION,
+    max_rounds: int = 10,
 ) -> AsyncIterator[_Session]:
-    """A `DeclaringSession` over the transport's streams, as an `interface.Session`."""
+    """A `DeclaringSession` over the transport's streams, as an `interface.Session`.
+
+    mcp 1.x speaks the handshake revisions only: `protocol` must be `2025-11-25` or `auto`
+    (which is the handshake here), and `max_rounds` has nothing to bound.
+    """
+    if protocol not in (LEGACY_REVISION, AUTO):
+        raise NotModern(f"mcp 1.x does not speak {protocol}")
     callbacks: dict[str, Any] = {"message_handler": _message_handler(handlers.on_notification)}
     if handlers.elicit is not None:
         callbacks["elicitation_callback"] = elicitation_callback(handlers.elicit)

@@ -1,17 +1,32 @@
-"""The reference client on mcp 2.x: its `ClientSession` over our transport, on 2025-11-25.
+"""The reference client on mcp 2.x: the SDK's `ClientSession` and `Client` over our transport.
 
-The 2.x session already cancels an abandoned request on the wire, answers the requests still
-waiting when it closes, and routes progress. Two things are done differently here, both with
-its public API only:
+On 2025-11-25 (`protocol="2025-11-25"`) a `ClientSession` runs the session. The 2.x session
+already cancels an abandoned request on the wire, answers the requests still waiting when it
+closes, and routes progress. The handshake is sent here with `Handlers.declared` and its result
+handed to the session with `adopt()`, because the session derives its declaration from which
+callbacks were passed and always declares both elicitation modes.
 
-- the handshake: the 2.x session derives its declaration from which callbacks were passed and
-  always declares both elicitation modes, so `initialize` is sent here with
-  `Handlers.declared` and its result handed to the session with `adopt()`;
-- `logging/setLevel` and `notifications/roots/list_changed` are sent as plain requests and
-  notifications, because the session's helpers for them warn that 2026-07-28 deprecates them
-  (this client speaks 2025-11-25, where they are current).
+With `protocol="2026-07-28"` or `"auto"` the SDK's `Client` runs over the same streams, and
+the 2026-07-28 machinery is the SDK's: `server/discover` and the era negotiation of `auto`
+(falling back to `initialize`), the `_meta` envelope on every request (protocol version,
+client info, capabilities), the `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*` headers, dropping
+tools whose `x-mcp-header` annotations are invalid, and the multi round-trip driving of
+`input_required` answers through the same callbacks as server requests. Two things are ours:
 
-No private attribute of mcp 2.x is used.
+- the declaration: the write stream puts `Handlers.declared` in place of the one the SDK
+  built from its callbacks, in the `initialize` params and in every request's `_meta`, so
+  form-only elicitation or roots without `listChanged` reach the server as chosen;
+- the log level of 2026-07-28, which has no `logging/setLevel`: the level goes in each
+  request's `_meta`, `debug` when the client has a log callback.
+
+`logging/setLevel` and `notifications/roots/list_changed` are sent as plain requests and
+notifications on 2025-11-25, because the session's helpers for them warn that 2026-07-28
+deprecates them.
+
+One private name of mcp 2.x is used, pinned by ``tests/demo_client/test_client_sdk_boundary.py``:
+``mcp.client._probe.negotiate_auto``, the era negotiation `Client(mode="auto")` runs, called
+here after the `Client` is entered (entering it must not send anything: it happens outside the
+caller's deadline).
 """
 
 from __future__ import annotations
@@ -24,20 +39,31 @@ from types import TracebackType
 from typing import Any
 
 import mcp_types
-from mcp import ClientSession
+from mcp import Client, ClientSession, InputRequiredRoundsExceededError
+from mcp.client._probe import negotiate_auto
 from mcp.shared.exceptions import MCPError
 from mcp.shared.message import ClientMessageMetadata, SessionMessage
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION
-from pydantic import BaseModel
+from mcp_types import CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, UNSUPPORTED_PROTOCOL_VERSION
+from mcp_types.version import (
+    HANDSHAKE_PROTOCOL_VERSIONS,
+    LATEST_HANDSHAKE_VERSION,
+    LATEST_MODERN_VERSION,
+    MODERN_PROTOCOL_VERSIONS,
+)
+from pydantic import BaseModel, ValidationError
 
 from .interface import (
+    AUTO,
     CONNECTION_CLOSED,
+    LEGACY_REVISION,
     ErrorAnswer,
     Handlers,
+    NotModern,
     Outgoing,
     ProgressFn,
     ProtocolError,
     RequestNotSent,
+    RoundsExceeded,
     UnsupportedProtocol,
     Wire,
 )
@@ -45,6 +71,7 @@ from .interface import (
 __all__ = [
     "HANDSHAKE_VERSIONS",
     "LINE",
+    "MODERN_VERSIONS",
     "elicitation_callback",
     "incoming",
     "open_session",
@@ -55,6 +82,10 @@ logger = logging.getLogger(__name__)
 
 LINE = 2
 HANDSHAKE_VERSIONS: tuple[str, ...] = tuple(HANDSHAKE_PROTOCOL_VERSIONS)
+MODERN_VERSIONS: tuple[str, ...] = tuple(MODERN_PROTOCOL_VERSIONS)
+#: The level a 2026-07-28 request asks for when the client has a log callback: every message,
+#: as a 2025-11-25 session gets them until `logging/setLevel`.
+DEFAULT_MODERN_LOG_LEVEL = "debug"
 
 # Set by `_TrackedWrites` when the current task's request reached the transport: tells a
 # request that never left from one whose connection closed while it waited (both are
@@ -136,13 +167,15 @@ def _message_handler(on_notification: Callable[[Wire], Awaitable[None]] | None) 
 
 
 class _TrackedWrites:
-    """The session's write stream, noting when the writing task's message reached the transport."""
+    """The session's write stream: puts our declaration in each request, and notes when the
+    writing task's message reached the transport."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, declared: Wire) -> None:
         self._stream = stream
+        self._declared = declared
 
     async def send(self, item: SessionMessage) -> None:
-        await self._stream.send(item)
+        await self._stream.send(_declaring(item, self._declared))
         handed = _handed_over.get()
         if handed is not None:
             handed[0] = True
@@ -162,8 +195,42 @@ class _TrackedWrites:
         await self.aclose()
 
 
+def _declaring(item: SessionMessage, declared: Wire) -> SessionMessage:
+    """`item` with `declared` as the client's capabilities wherever the SDK put its own.
+
+    The SDK builds its declaration from the callbacks it was given (elicitation is always
+    both modes, roots always `listChanged`); the reference client declares what it was told.
+    """
+    message = item.message
+    if not isinstance(message, mcp_types.JSONRPCRequest) or not message.params:
+        return item
+    params = dict(message.params)
+    if message.method == "initialize":
+        params["capabilities"] = declared
+    elif isinstance(meta := params.get("_meta"), dict) and CLIENT_CAPABILITIES_META_KEY in meta:
+        params["_meta"] = {**meta, CLIENT_CAPABILITIES_META_KEY: declared}
+    else:
+        return item
+    return SessionMessage(message.model_copy(update={"params": params}), metadata=item.metadata)
+
+
+class _Streams:
+    """Our transport's streams as the SDK `Client`'s `Transport`; the transport outlives it."""
+
+    def __init__(self, read_stream: Any, write_stream: Any) -> None:
+        self._streams = (read_stream, write_stream)
+
+    async def __aenter__(self) -> tuple[Any, Any]:
+        return self._streams
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+
 class _Session:
-    """`interface.Session` over a 2.x `ClientSession`."""
+    """`interface.Session` over a 2.x `ClientSession`, on 2025-11-25."""
 
     def __init__(self, session: ClientSession, handlers: Handlers) -> None:
         self._session = session
@@ -178,6 +245,8 @@ class _Session:
             if exc.code == CONNECTION_CLOSED and exc.data is None and not handed[0]:
                 raise RequestNotSent() from exc
             raise ProtocolError(exc.code, exc.message, exc.data) from exc
+        except InputRequiredRoundsExceededError as exc:
+            raise RoundsExceeded(exc.max_rounds) from exc
         finally:
             _handed_over.reset(token)
 
@@ -230,6 +299,118 @@ class _Session:
         await self._session.send_notification(mcp_types.RootsListChangedNotification())
 
 
+class _ClientSession(_Session):
+    """`interface.Session` over the SDK's `Client`, for `2026-07-28` and `auto`.
+
+    The `Client` is entered pinned to 2026-07-28 with a stand-in discover result, which sends
+    nothing; `initialize` then agrees on the revision on the wire.
+    """
+
+    def __init__(self, client: Client, handlers: Handlers, protocol: str) -> None:
+        super().__init__(client.session, handlers)
+        self._client = client
+        self._protocol = protocol
+        self._log_level: str | None = DEFAULT_MODERN_LOG_LEVEL if handlers.on_log is not None else None
+
+    @property
+    def _modern(self) -> bool:
+        return self._session.protocol_version in MODERN_PROTOCOL_VERSIONS
+
+    async def initialize(self) -> Wire:
+        return await self._run(self._agree)
+
+    async def _agree(self) -> Wire:
+        session = self._session
+        if self._protocol == AUTO:
+            try:
+                await negotiate_auto(session)
+            except RuntimeError as exc:
+                # The handshake's "Unsupported protocol version from the server: X".
+                raise UnsupportedProtocol(str(exc).rpartition(": ")[2], HANDSHAKE_VERSIONS + MODERN_VERSIONS) from exc
+        else:
+            session.adopt(await _discover(session, self._protocol))
+        if not self._modern:
+            initialized = session.initialize_result
+            assert initialized is not None
+            return _wire(initialized)
+        agreed: Wire = {"protocolVersion": session.protocol_version}
+        if session.server_capabilities is not None:
+            agreed["capabilities"] = _wire(session.server_capabilities)
+        if session.server_info is not None:
+            agreed["serverInfo"] = _wire(session.server_info)
+        if session.instructions is not None:
+            agreed["instructions"] = session.instructions
+        return agreed
+
+    def _meta(self) -> dict[str, Any] | None:
+        if self._modern and self._log_level is not None:
+            return {LOG_LEVEL_META_KEY: self._log_level}
+        return None
+
+    async def call_tool(self, name: str, arguments: Wire | None, on_progress: ProgressFn | None) -> Wire:
+        return await self._wire_of(
+            lambda: self._client.call_tool(name, arguments, progress_callback=on_progress, meta=self._meta())  # type: ignore[arg-type]
+        )
+
+    async def get_prompt(self, name: str, arguments: dict[str, str] | None) -> Wire:
+        return await self._wire_of(lambda: self._client.get_prompt(name, arguments, meta=self._meta()))  # type: ignore[arg-type]
+
+    async def read_resource(self, uri: str) -> Wire:
+        return await self._wire_of(lambda: self._client.read_resource(uri, meta=self._meta()))  # type: ignore[arg-type]
+
+    async def ping(self) -> None:
+        if not self._modern:
+            return await super().ping()
+        version = self._session.protocol_version
+        assert version is not None
+        await self._run(lambda: self._session.send_discover(version))
+
+    async def set_log_level(self, level: str) -> None:
+        if not self._modern:
+            return await super().set_log_level(level)
+        self._log_level = level
+
+    async def roots_changed(self) -> None:
+        if not self._modern:
+            await super().roots_changed()
+
+
+async def _discover(session: ClientSession, protocol: str) -> mcp_types.DiscoverResult:
+    """`server/discover` at `protocol`; once more at a mutual version if the server names one.
+
+    Raises:
+        NotModern: The server refused `server/discover`.
+    """
+    version = protocol if protocol in MODERN_PROTOCOL_VERSIONS else LATEST_MODERN_VERSION
+    for attempt in range(2):
+        try:
+            raw = await session.send_discover(version)
+        except MCPError as exc:
+            if isinstance(exc.data, Exception):
+                raise  # the transport's own failure (unreachable, refused credentials): not an answer
+            mutual = _mutual(exc) if exc.code == UNSUPPORTED_PROTOCOL_VERSION else []
+            if mutual and attempt == 0:
+                version = mutual[-1]
+                continue
+            raise NotModern(f"it answered server/discover with error {exc.code}: {exc.message}") from exc
+        try:
+            result = mcp_types.DiscoverResult.model_validate(raw)
+        except ValidationError as exc:
+            raise NotModern("its answer to server/discover is not a discover result") from exc
+        if not any(version in result.supported_versions for version in MODERN_PROTOCOL_VERSIONS):
+            raise NotModern(f"it supports {', '.join(result.supported_versions) or 'no version'}")
+        return result
+    raise AssertionError("unreachable")
+
+
+def _mutual(exc: MCPError) -> list[str]:
+    try:
+        supported = mcp_types.UnsupportedProtocolVersionErrorData.model_validate(exc.data).supported
+    except ValidationError:
+        return []
+    return [version for version in MODERN_PROTOCOL_VERSIONS if version in supported]
+
+
 def _page(cursor: str | None) -> mcp_types.PaginatedRequestParams | None:
     return mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None
 
@@ -241,8 +422,14 @@ async def open_session(
     handlers: Handlers,
     *,
     known_failure: Callable[[Any], Exception | None],
+    protocol: str = LEGACY_REVISION,
+    max_rounds: int = 10,
 ) -> AsyncIterator[_Session]:
-    """A 2.x `ClientSession` over the transport's streams, as an `interface.Session`.
+    """An SDK session over the transport's streams, as an `interface.Session`.
+
+    `2025-11-25`: a `ClientSession`. `2026-07-28` and `auto`: the SDK's `Client`, whose
+    `call_tool`, `get_prompt` and `read_resource` drive `input_required` rounds, at most
+    `max_rounds` per request.
 
     `known_failure` is not needed: the 2.x session answers the requests still waiting when
     it closes, and the transport's own failure reaches them before that.
@@ -256,10 +443,20 @@ async def open_session(
         callbacks["list_roots_callback"] = _roots_callback(handlers.list_roots)
     if handlers.on_log is not None:
         callbacks["logging_callback"] = _logging_callback(handlers.on_log)
-    async with ClientSession(
-        read_stream,
-        _TrackedWrites(write_stream),  # type: ignore[arg-type]
-        client_info=mcp_types.Implementation.model_validate(handlers.client_info),
+    client_info = mcp_types.Implementation.model_validate(handlers.client_info)
+    writes = _TrackedWrites(write_stream, handlers.declared)
+    if protocol == LEGACY_REVISION:
+        async with ClientSession(read_stream, writes, client_info=client_info, **callbacks) as session:  # type: ignore[arg-type]
+            yield _Session(session, handlers)
+        return
+    client = Client(
+        _Streams(read_stream, writes),
+        mode=LATEST_MODERN_VERSION,
+        client_info=client_info,
+        input_required_max_rounds=max_rounds,
+        # Every request reaches the server, as on 2025-11-25; caching hints are not followed.
+        cache=None,
         **callbacks,
-    ) as session:
-        yield _Session(session, handlers)
+    )
+    async with client:
+        yield _ClientSession(client, handlers, protocol)

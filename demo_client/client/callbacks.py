@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
+import anyio
+
 from .._sdk import INTERNAL_ERROR, INVALID_PARAMS, ErrorAnswer, Handlers, ProgressFn, Wire
 from ..errors import ClientError, InvalidForm, RequestRefused
 from ..handlers.requests import Answer, ElicitationHandler, SamplingHandler, elicitation_request
@@ -74,6 +76,21 @@ def elicitation_answerer(handler: ElicitationHandler, declared: Capabilities) ->
             raise ErrorAnswer(INTERNAL_ERROR, str(exc)) from exc
 
     return answer
+
+
+def _one_at_a_time(answer: Callable[[Wire], Awaitable[Wire]]) -> Callable[[Wire], Awaitable[Wire]]:
+    """`answer`, asking one question at a time, in the order they came.
+
+    On 2026-07-28 the SDK answers the input requests of one round concurrently; a person at
+    the terminal (and a script, whose answers go in order) takes them one by one.
+    """
+    lock = anyio.Lock()
+
+    async def one(params: Wire) -> Wire:
+        async with lock:
+            return await answer(params)
+
+    return one
 
 
 def _sampler(sampler: SamplingHandler, declared: Capabilities) -> Callable[[Wire], Awaitable[Wire]]:
@@ -168,7 +185,7 @@ class SessionCallbacks:
             declared=declared.declaration(),
             client_info=self.client_info,
             elicit=(
-                elicitation_answerer(self.elicitation, declared)
+                _one_at_a_time(elicitation_answerer(self.elicitation, declared))
                 if declared.elicitation and self.elicitation is not None
                 else None
             ),

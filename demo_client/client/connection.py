@@ -1,4 +1,10 @@
-"""`connect()`: an MCP client that survives expired sessions.
+"""`connect()`: an MCP client that survives expired sessions and speaks both protocol revisions.
+
+`protocol` chooses the revision: `2025-11-25` (sessions, the default), `2026-07-28`
+(`server/discover`, no session, multi round-trip requests) or `auto` (discover, falling back
+to `initialize` for a server that only speaks 2025-11-25). What follows is about 2025-11-25;
+on 2026-07-28 there is no session to expire, and the transport follows that revision's rules
+for a broken response stream (see `transport`).
 
 A `Client` owns one live SDK session at a time. When the server answers HTTP 404 for a
 request that carried the session id, the server did not run it, so the client retires the
@@ -31,12 +37,26 @@ import anyio
 import httpx
 from anyio.abc import TaskGroup, TaskStatus
 
-from .._sdk import CONNECTION_CLOSED, ProtocolError, RequestNotSent, Session, UnsupportedProtocol, Wire, sdk
+from .._sdk import (
+    AUTO,
+    CONNECTION_CLOSED,
+    LEGACY_REVISION,
+    MODERN_REVISION,
+    NotModern,
+    ProtocolError,
+    RequestNotSent,
+    RoundsExceeded,
+    Session,
+    UnsupportedProtocol,
+    Wire,
+    sdk,
+)
 from ..errors import (
     ClientClosed,
     ClientError,
     ConfigurationError,
     ConnectionLost,
+    InputRoundsExceeded,
     RequestFailed,
     RequestTimeout,
     SessionExpired,
@@ -58,7 +78,7 @@ from .exception_groups import unwrapped
 from .protocol import Implementation, LoggingLevel, Tool, ToolResult
 from .transport import NotSent, ReconnectPolicy, SafeToRetry, StreamableHTTPTransport, streamable_http
 
-__all__ = ["CLIENT_INFO", "Client", "connect"]
+__all__ = ["CLIENT_INFO", "DEFAULT_MAX_ROUNDS", "PROTOCOLS", "Client", "connect"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +92,10 @@ HTTP_TIMEOUT = httpx.Timeout(30.0, read=300.0)
 INITIALIZE_TIMEOUT = 30.0
 #: How long retiring a session waits for POSTs that have not had their HTTP status yet.
 SETTLE_TIMEOUT = 5.0
+#: The values `connect(protocol=...)` and `--protocol` take.
+PROTOCOLS = (AUTO, MODERN_REVISION, LEGACY_REVISION)
+#: How many `input_required` rounds one request may take on 2026-07-28 before the client gives up.
+DEFAULT_MAX_ROUNDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +107,8 @@ class _Options:
     on_server_request: Callable[[Wire], Any] | None
     request_timeout: float | None
     reconnect: ReconnectPolicy
+    protocol: str
+    max_rounds: int
 
 
 @dataclass(eq=False)
@@ -105,14 +131,18 @@ class Client:
 
     Attributes:
         url: The MCP endpoint.
-        capabilities: What the client declared on `initialize`.
+        capabilities: What the client declares (on `initialize`, or on every 2026-07-28 request).
+        protocol: The revision asked for: `auto`, `2026-07-28` or `2025-11-25`.
         reinitializations: How many times a new session replaced an expired one.
     """
 
     def __init__(self, options: _Options, http: httpx.AsyncClient) -> None:
         self.url = options.url
         self.capabilities = options.callbacks.capabilities
+        self.protocol = options.protocol
         self.reinitializations = 0
+        # What the first agreement settled; later sessions (after a 404) ask for it directly.
+        self._settled_protocol = options.protocol
         self._options = options
         self._http = http
         self._live: _Live | None = None
@@ -139,18 +169,18 @@ class Client:
 
     @property
     def server_info(self) -> Implementation | None:
-        """The server's name and version from the latest `initialize`."""
+        """The server's name and version from the latest `initialize` (or `server/discover`)."""
         info = self._init.get("serverInfo")
         return Implementation.from_wire(info) if info is not None else None
 
     @property
     def server_capabilities(self) -> dict[str, Any] | None:
-        """The capabilities the server declared on the latest `initialize`, in wire form."""
+        """The capabilities the server declared on the latest `initialize` (or `server/discover`), in wire form."""
         return self._init.get("capabilities")
 
     @property
     def protocol_version(self) -> str | None:
-        """The protocol version negotiated on the latest `initialize`."""
+        """The revision in use: `2025-11-25` (or an older one the server chose) or `2026-07-28`."""
         return self._init.get("protocolVersion")
 
     # -- requests ---------------------------------------------------------------------------
@@ -173,10 +203,13 @@ class Client:
             on_progress: `(progress, total, message)` for this call; default is the client's.
 
         Raises:
-            RequestTimeout: No answer in time; `notifications/cancelled` was sent.
+            RequestTimeout: No answer in time; the call was cancelled on the server.
             ConnectionLost: The connection broke mid-call; the tool may have run.
             ServerUnreachable: The server could not be reached; the tool did not run.
-            RequestFailed: The server answered with a JSON-RPC error.
+            RequestFailed: The server answered with a JSON-RPC error (on 2026-07-28 also: a
+                handler refused one of its input requests).
+            InputRoundsExceeded: On 2026-07-28, the server still asked for input after
+                `max_rounds` rounds.
         """
         reporter = on_progress or self._options.on_progress
         report = progress_reporter(reporter) if reporter is not None else None
@@ -207,11 +240,14 @@ class Client:
         return await self._request("resources/read", lambda s: s.read_resource(uri), None)
 
     async def ping(self, *, request_timeout: float | None = None) -> None:
-        """Check the session is alive (and keep it from idling out)."""
+        """Check the session is alive (and keep it from idling out); `server/discover` on 2026-07-28."""
         await self._request("ping", lambda s: s.ping(), request_timeout)
 
     async def set_log_level(self, level: LoggingLevel) -> None:
-        """Ask the server to send log messages at `level` and above to `on_log`."""
+        """Ask the server to send log messages at `level` and above to `on_log`.
+
+        On 2026-07-28 nothing is sent now: every later request carries the level in its `_meta`.
+        """
         await self._request("logging/setLevel", lambda s: s.set_log_level(level), None)
 
     async def set_roots(self, roots: Sequence[Root]) -> None:
@@ -272,6 +308,8 @@ class Client:
             raise NotSent() from exc
         except ProtocolError as exc:
             raise _translate(method, exc) from exc
+        except RoundsExceeded as exc:
+            raise InputRoundsExceeded(method, exc.max_rounds) from exc
         return result
 
     async def _paginate(
@@ -366,9 +404,15 @@ class Client:
                     policy=self._options.reconnect,
                     on_expired=partial(self._expired, live),
                     on_server_request=self._options.on_server_request,
+                    modern=self._settled_protocol != LEGACY_REVISION,
                 ) as (read_stream, write_stream, transport),
                 sdk.open_session(
-                    read_stream, write_stream, self._options.callbacks.handlers(), known_failure=transport.failure_for
+                    read_stream,
+                    write_stream,
+                    self._options.callbacks.handlers(),
+                    known_failure=transport.failure_for,
+                    protocol=self._settled_protocol,
+                    max_rounds=self._options.max_rounds,
                 ) as session,
             ):
                 live.transport, live.session = transport, session
@@ -384,16 +428,24 @@ class Client:
 
     async def _initialize(self, live: _Live) -> ClientError | None:
         """Run `initialize`; return the error instead of raising it, so the task groups close cleanly."""
+        method = "initialize" if self._settled_protocol == LEGACY_REVISION else "server/discover"
         try:
-            live.init = await self._attempt(live, "initialize", lambda s: s.initialize(), INITIALIZE_TIMEOUT)
+            live.init = await self._attempt(live, method, lambda s: s.initialize(), INITIALIZE_TIMEOUT)
         except UnsupportedProtocol as exc:
             return ConfigurationError(
                 f"The server speaks protocol {exc.version}; this client supports {', '.join(exc.supported)}."
             )
+        except NotModern as exc:
+            return ConfigurationError(
+                f"The server at {self.url} does not speak protocol {MODERN_REVISION}: {exc.reason}. "
+                f"Connect with protocol '{AUTO}' or '{LEGACY_REVISION}' (--protocol)."
+            )
         except ClientError as exc:
             return exc
         except SafeToRetry as exc:
-            return ConnectionLost("initialize", str(exc))
+            return ConnectionLost(method, str(exc))
+        version = live.init.get("protocolVersion")
+        self._settled_protocol = MODERN_REVISION if version in sdk.MODERN_VERSIONS else LEGACY_REVISION
         return None
 
     async def _keepalive(self, interval: float) -> None:
@@ -418,6 +470,18 @@ def _translate(method: str, exc: ProtocolError) -> BaseException:
     if exc.code == CONNECTION_CLOSED:
         return ConnectionLost(method, "the session closed before the response arrived")
     return RequestFailed(method, exc.code, exc.message, data)
+
+
+def _check_protocol(protocol: str, max_rounds: int) -> None:
+    if protocol not in PROTOCOLS:
+        raise ConfigurationError(f"Unknown protocol {protocol!r}; use one of: {', '.join(PROTOCOLS)}.")
+    if protocol == MODERN_REVISION and not sdk.MODERN_VERSIONS:
+        raise ConfigurationError(
+            f"Protocol {MODERN_REVISION} needs mcp 2.x; the installed mcp {sdk.LINE}.x speaks "
+            f"{LEGACY_REVISION} only. Use protocol '{LEGACY_REVISION}' or '{AUTO}', or install mcp>=2.1."
+        )
+    if max_rounds < 1:
+        raise ConfigurationError(f"max_rounds must be at least 1, not {max_rounds}.")
 
 
 def default_elicitation() -> ElicitationHandler:
@@ -450,8 +514,10 @@ async def connect(
     keepalive: float | None = None,
     reconnect: ReconnectPolicy | None = None,
     client_info: Implementation = CLIENT_INFO,
+    protocol: str = LEGACY_REVISION,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
 ) -> AsyncIterator[Client]:
-    """Connect to the MCP server at `url`, initialize, and yield a `Client`.
+    """Connect to the MCP server at `url`, agree on a protocol revision, and yield a `Client`.
 
     Args:
         url: The streamable HTTP endpoint, e.g. ``http://127.0.0.1:8000/mcp``.
@@ -478,12 +544,21 @@ async def connect(
         keepalive: Seconds between pings that keep an idle session alive (AgentCore ends
             sessions idle for 15 minutes); None sends none.
         reconnect: Limits for reopening dropped SSE streams.
-        client_info: The `clientInfo` sent on `initialize`.
+        client_info: The `clientInfo` sent on `initialize` (on 2026-07-28, with every request).
+        protocol: `"2025-11-25"` (sessions), `"2026-07-28"` (no session; elicitation and
+            sampling as multi round-trip requests; needs mcp 2.x) or `"auto"` (`server/discover`,
+            falling back to `initialize` for a server that only speaks 2025-11-25).
+            `Client.protocol_version` says which one is in use.
+        max_rounds: On 2026-07-28, how many `input_required` rounds one request may take
+            before `InputRoundsExceeded`.
 
     Raises:
+        ConfigurationError: `protocol` or `max_rounds` is not usable, or the server does not
+            speak the revision asked for.
         ServerUnreachable: Nothing listens at `url`.
         HTTPStatusError: The server refused `initialize` (wrong path, auth).
     """
+    _check_protocol(protocol, max_rounds)
     callbacks = SessionCallbacks(
         capabilities=capabilities or Capabilities(),
         client_info=client_info.to_wire(),
@@ -501,6 +576,8 @@ async def connect(
         on_server_request=on_server_request,
         request_timeout=request_timeout,
         reconnect=reconnect or ReconnectPolicy(),
+        protocol=protocol if sdk.MODERN_VERSIONS else LEGACY_REVISION,
+        max_rounds=max_rounds,
     )
     async with (
         unwrapped(),

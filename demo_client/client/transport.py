@@ -1,4 +1,4 @@
-"""A streamable HTTP transport (protocol revision 2025-11-25) that says *why* a request failed.
+"""A streamable HTTP transport (revisions 2025-11-25 and 2026-07-28) that says *why* a request failed.
 
 The SDK's transports answer an HTTP 404 with a JSON-RPC error while keeping the dead session
 id (mcp 1.x) or without telling a 404 from other failures (mcp 2.x), and neither says whether
@@ -15,9 +15,23 @@ every request the server sends to `on_server_request` before the session answers
 DELETEs the session on exit.
 
 It works in wire form (JSON-RPC messages as dicts); `demo_client._sdk` turns them into the
-installed SDK's session messages and back. It speaks the session revisions only: a
-`server/discover` probe (how mcp 2.x sessions look for 2026-07-28) is answered here with
-"method not found", so the SDK falls back to `initialize`.
+installed SDK's session messages and back. Unless it is told to speak 2026-07-28
+(`modern=True`), a `server/discover` probe (how mcp 2.x sessions look for 2026-07-28) is
+answered here with "method not found", so the SDK falls back to `initialize`.
+
+A request the SDK stamped for 2026-07-28 (its `MCP-Protocol-Version` header names a session-less
+revision) follows that revision's rules instead: no session id, no resumption, and
+- a 4xx answer whose body is a JSON-RPC error is that error (the revision answers
+  `UnsupportedProtocolVersion`, `HeaderMismatch` and the rest with 400 and a body);
+- a response stream that breaks before the response loses the request: the spec has the
+  client re-issue it with a new id, which this transport does once (`REISSUES`), mapping the
+  answer back to the id the session waits for. A tool whose call is re-issued may run twice,
+  unless the server recognises the repeat; a repeated `input_required` round is the same
+  round again (same `inputResponses`, same `requestState`);
+- cancelling is closing the request's response stream: the `notifications/cancelled` the
+  session writes for an abandoned request is not sent, the request's POST is aborted instead;
+- a result without `resultType` is a complete one, and each input request of an
+  `input_required` result is shown to `on_server_request` like a server request of 2025-11-25.
 """
 
 from __future__ import annotations
@@ -44,14 +58,18 @@ __all__ = ["NotSent", "ReconnectPolicy", "SafeToRetry", "StaleSession", "Streama
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
+#: JSON-RPC's "invalid request".
+INVALID_REQUEST = -32600
 SSE = "text/event-stream"
 DELETE_TIMEOUT = 5.0
 BODY_EXCERPT = 300
 
 #: Where the session reads: the SDK's session messages, or exceptions for malformed ones.
 Inbox = MemoryObjectSendStream[Any]
-#: The revision-2026-07-28 probe this transport does not forward.
+#: The revision-2026-07-28 probe, forwarded only by a transport that speaks that revision.
 DISCOVER = "server/discover"
+#: How many times a 2026-07-28 request whose response stream broke is sent again, with a new id.
+REISSUES = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +148,7 @@ class StreamableHTTPTransport:
         policy: ReconnectPolicy,
         on_expired: Callable[[], None],
         on_server_request: Callable[[Wire], Any] | None = None,
+        modern: bool = False,
     ) -> None:
         self.url = url
         self.session_id: str | None = None
@@ -142,6 +161,11 @@ class StreamableHTTPTransport:
         self._on_expired = on_expired
         self._on_server_request = on_server_request
         self._failures: dict[str, Exception] = {}
+        self._modern = modern
+        # The abort scope of each 2026-07-28 request in flight, by request id.
+        self._exchanges: dict[str, anyio.CancelScope] = {}
+        # Set by the first 2026-07-28 request: from then on nothing is cancelled by notification.
+        self._spoke_modern = False
         # POSTs still waiting for their HTTP status; `settle` waits for them.
         self._unanswered: set[str] = set()
         self._settled = anyio.Event()
@@ -162,8 +186,11 @@ class StreamableHTTPTransport:
     async def _post_request(self, message: Outgoing) -> None:
         request = message.wire
         method, request_id = request["method"], request["id"]
-        if method == DISCOVER:
+        if method == DISCOVER and not self._modern:
             await self._refuse(request_id, f"{DISCOVER} is a 2026-07-28 method; this transport speaks 2025-11-25")
+            return
+        if self._modern and (method == DISCOVER or _stamped_modern(message)):
+            await self._post_modern(message)
             return
         carried = self.session_id
         key = str(request_id)
@@ -210,6 +237,8 @@ class StreamableHTTPTransport:
     async def _post_one_way(self, message: Outgoing) -> None:
         """POST a notification or a response; the server answers 202 with no body."""
         wire = message.wire
+        if wire.get("method") == "notifications/cancelled" and self._cancel_modern(wire):
+            return
         try:
             response = await self._http.post(self.url, json=wire, headers=self._headers(message))
         except httpx.TransportError as exc:
@@ -221,6 +250,134 @@ class StreamableHTTPTransport:
             logger.warning("The server refused %s with HTTP %s", _label(wire), response.status_code)
         elif wire.get("method") == "notifications/initialized":
             self._task_group.start_soon(self._listen)
+
+    # -- 2026-07-28 ----------------------------------------------------------------------
+
+    def _cancel_modern(self, notice: Wire) -> bool:
+        """Abort the POST a `notifications/cancelled` names, if 2026-07-28 rules apply; True when handled.
+
+        That revision has no client notifications over HTTP: closing the request's response
+        stream is the cancellation, and the server must stop the request.
+        """
+        request_id = (notice.get("params") or {}).get("requestId")
+        scope = self._exchanges.get(str(request_id))
+        if scope is not None:
+            logger.debug("Cancelling request %s by closing its response stream", request_id)
+            scope.cancel()
+            return True
+        return self._spoke_modern
+
+    async def _post_modern(self, message: Outgoing) -> None:
+        """One 2026-07-28 request: its own POST, re-issued with a new id if the stream breaks."""
+        request = message.wire
+        method, request_id = request["method"], request["id"]
+        key = str(request_id)
+        if method != DISCOVER:
+            self._spoke_modern = True
+        scope = self._exchanges[key] = anyio.CancelScope()
+        try:
+            with scope:
+                broken = await self._exchange(request, message, request_id, first=True)
+                for attempt in range(1, REISSUES + 1):
+                    if broken is None:
+                        return
+                    logger.info("The response stream of '%s' broke (%s); re-issuing it with a new id", method, broken)
+                    reissued = {**request, "id": f"{request_id}-reissued-{attempt}"}
+                    broken = await self._exchange(reissued, message, request_id, first=False)
+                if broken is not None:
+                    await self._fail(request_id, ConnectionLost(method, broken, reissued=True))
+        finally:
+            del self._exchanges[key]
+
+    async def _exchange(self, request: Wire, message: Outgoing, answer_as: Any, *, first: bool) -> str | None:
+        """POST `request` and deliver its answer as the answer to `answer_as`.
+
+        Returns None once something was delivered for the request (its response, or a failure
+        that settles it), or why the response stream broke before the response, which the
+        revision says to answer by re-issuing the request.
+        """
+        method = request["method"]
+        try:
+            async with self._http.stream("POST", self.url, json=request, headers=self._headers(message)) as response:
+                if response.status_code >= 400:
+                    await self._modern_refusal(response, request, answer_as)
+                    return None
+                content_type = response.headers.get("content-type", "").lower()
+                if content_type.startswith(JSON):
+                    body = (await response.aread()).decode(errors="replace")
+                    parsed = _parse(body)
+                    if isinstance(parsed, Exception) or not _answers(parsed, request):
+                        reason = f"expected the JSON-RPC response to '{method}', got: {body[:BODY_EXCERPT]!r}"
+                        await self._fail(answer_as, HTTPStatusError(response.status_code, reason))
+                    else:
+                        await self._deliver_modern(parsed, answer_as)
+                    return None
+                if not content_type.startswith(SSE):
+                    reason = f"expected a JSON or SSE answer to '{method}', got content type {content_type!r}"
+                    await self._fail(answer_as, HTTPStatusError(response.status_code, reason))
+                    return None
+                async for event in EventSource(response).aiter_sse():
+                    if not event.data:
+                        continue
+                    parsed = _parse(event.data)
+                    if isinstance(parsed, Exception):
+                        await self._send(parsed)
+                    elif _answers(parsed, request):
+                        await self._deliver_modern(parsed, answer_as)
+                        return None
+                    else:
+                        await self._deliver(parsed, None)
+                return "the server closed the response stream before answering"
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if not first:
+                return _describe(exc)
+            await self._fail(answer_as, ServerUnreachable(self.url, _describe(exc)))
+            return None
+        except httpx.TransportError as exc:
+            return _describe(exc)
+        except HTTPStatusError as exc:
+            await self._fail(answer_as, exc)
+            return None
+
+    async def _modern_refusal(self, response: httpx.Response, request: Wire, answer_as: Any) -> None:
+        """A 4xx or 5xx to a 2026-07-28 request: the JSON-RPC error in its body, if it has one."""
+        if response.status_code in (401, 403):
+            await _raise_for_status(response)
+        body = (await response.aread()).decode(errors="replace")
+        parsed = _parse(body)
+        if not isinstance(parsed, Exception) and isinstance(parsed.get("error"), dict):
+            await self._deliver_modern({**parsed, "id": answer_as}, answer_as)
+            return
+        if request["method"] == DISCOVER:
+            # An answer all the same, from a server that does not know the revision; the era
+            # negotiation falls back on it.
+            code = METHOD_NOT_FOUND if response.status_code == 404 else INVALID_REQUEST
+            refusal = {"code": code, "message": f"HTTP {response.status_code}: {body[:BODY_EXCERPT].strip()}"}
+            await self._send(sdk.incoming({"jsonrpc": "2.0", "id": answer_as, "error": refusal}))
+            return
+        await _raise_for_status(response)
+        await self._fail(answer_as, HTTPStatusError(response.status_code, "the server answered without a result."))
+
+    async def _deliver_modern(self, message: Wire, answer_as: Any) -> None:
+        """Deliver the answer to a 2026-07-28 request, under the id the session waits for."""
+        result = message.get("result")
+        if isinstance(result, dict):
+            # The revision's rule: a result without resultType is complete.
+            result = {"resultType": "complete", **result}
+            if result["resultType"] == "input_required":
+                await self._show_input_requests(result)
+            message = {**message, "result": result}
+        await self._deliver({**message, "id": answer_as}, None)
+
+    async def _show_input_requests(self, result: Wire) -> None:
+        """Each input request of an `input_required` result, to `on_server_request`, as a request."""
+        requests = result.get("inputRequests")
+        if self._on_server_request is None or not isinstance(requests, dict):
+            return
+        for key, request in requests.items():
+            if isinstance(request, dict):
+                seen = {"jsonrpc": "2.0", "id": key, "method": request.get("method"), "params": request.get("params")}
+                await call_maybe_async(self._on_server_request, seen)
 
     async def terminate(self) -> None:
         """DELETE the session, unless the server already forgot it. Never raises."""
@@ -392,6 +549,7 @@ async def streamable_http(
     policy: ReconnectPolicy | None = None,
     on_expired: Callable[[], None] = lambda: None,
     on_server_request: Callable[[Wire], Any] | None = None,
+    modern: bool = False,
 ) -> AsyncIterator[tuple[MemoryObjectReceiveStream[Any], MemoryObjectSendStream[Any], StreamableHTTPTransport]]:
     """Open the streams an SDK `ClientSession` needs, for one MCP session.
 
@@ -402,7 +560,10 @@ async def streamable_http(
         on_expired: Called once if the standalone GET stream gets 404 (a request that gets
             404 reports it to its caller instead).
         on_server_request: Called with every request the server sends (wire form), before
-            the session answers it.
+            the session answers it; on 2026-07-28, with every input request of an
+            `input_required` result.
+        modern: Forward `server/discover` and follow 2026-07-28's rules for the requests the
+            SDK stamps for it; without it the transport speaks 2025-11-25 only.
 
     Yields:
         The read stream, the write stream (both carrying the installed SDK's session
@@ -419,6 +580,7 @@ async def streamable_http(
             policy=policy or ReconnectPolicy(),
             on_expired=on_expired,
             on_server_request=on_server_request,
+            modern=modern,
         )
         task_group.start_soon(transport.write_loop, outbox)
         try:
@@ -439,6 +601,12 @@ def _parse(data: str) -> Wire | Exception:
     if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
         return ValueError("the server sent a message that is not a JSON-RPC 2.0 object")
     return message
+
+
+def _stamped_modern(message: Outgoing) -> bool:
+    """Whether the SDK stamped `message` for a session-less revision (2026-07-28)."""
+    versions = [value for name, value in message.headers.items() if name.lower() == "mcp-protocol-version"]
+    return bool(versions) and versions[0] in sdk.MODERN_VERSIONS
 
 
 def _is_request(message: Wire) -> bool:
