@@ -6,8 +6,8 @@ closes, and routes progress. The handshake is sent here with `Handlers.declared`
 handed to the session with `adopt()`, because the session derives its declaration from which
 callbacks were passed and always declares both elicitation modes.
 
-With `protocol="2026-07-28"` or `"auto"` the SDK's `Client` runs over the same streams, and
-the 2026-07-28 machinery is the SDK's: `server/discover` and the era negotiation of `auto`
+With `protocol="2026-07-28"` or `"auto"` the same `ClientSession` runs, and the 2026-07-28
+machinery is the SDK's: `server/discover` and the era negotiation of `auto`
 (falling back to `initialize`), the `_meta` envelope on every request (protocol version,
 client info, capabilities), the `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*` headers, dropping
 tools whose `x-mcp-header` annotations are invalid, and the multi round-trip driving of
@@ -23,10 +23,13 @@ tools whose `x-mcp-header` annotations are invalid, and the multi round-trip dri
 notifications on 2025-11-25, because the session's helpers for them warn that 2026-07-28
 deprecates them.
 
-One private name of mcp 2.x is used, pinned by ``tests/demo_client/test_client_sdk_boundary.py``:
-``mcp.client._probe.negotiate_auto``, the era negotiation `Client(mode="auto")` runs, called
-here after the `Client` is entered (entering it must not send anything: it happens outside the
-caller's deadline).
+Two private names of mcp 2.x are used, each pinned by
+``tests/demo_client/test_client_sdk_boundary.py``; they are what the SDK's `Client` runs, and
+the `Client` itself cannot sit on a session whose negotiation happens under our deadline:
+
+- ``mcp.client._probe.negotiate_auto``: the era negotiation of `Client(mode="auto")`;
+- ``mcp.client._input_required.run_input_required_driver``: the round driver behind
+  `Client.call_tool`, fed with the session's public `dispatch_input_request`.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from types import TracebackType
 from typing import Any
 
 import mcp_types
-from mcp import Client, ClientSession, InputRequiredRoundsExceededError
+from mcp import ClientSession, InputRequiredRoundsExceededError
+from mcp.client import ClientRequestContext
+from mcp.client._input_required import run_input_required_driver
 from mcp.client._probe import negotiate_auto
 from mcp.shared.exceptions import MCPError
 from mcp.shared.message import ClientMessageMetadata, SessionMessage
@@ -214,21 +219,6 @@ def _declaring(item: SessionMessage, declared: Wire) -> SessionMessage:
     return SessionMessage(message.model_copy(update={"params": params}), metadata=item.metadata)
 
 
-class _Streams:
-    """Our transport's streams as the SDK `Client`'s `Transport`; the transport outlives it."""
-
-    def __init__(self, read_stream: Any, write_stream: Any) -> None:
-        self._streams = (read_stream, write_stream)
-
-    async def __aenter__(self) -> tuple[Any, Any]:
-        return self._streams
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        return None
-
-
 class _Session:
     """`interface.Session` over a 2.x `ClientSession`, on 2025-11-25."""
 
@@ -299,17 +289,18 @@ class _Session:
         await self._session.send_notification(mcp_types.RootsListChangedNotification())
 
 
-class _ClientSession(_Session):
-    """`interface.Session` over the SDK's `Client`, for `2026-07-28` and `auto`.
+class _ModernSession(_Session):
+    """`interface.Session` for `2026-07-28` and `auto`: the SDK's negotiation and round driving.
 
-    The `Client` is entered pinned to 2026-07-28 with a stand-in discover result, which sends
-    nothing; `initialize` then agrees on the revision on the wire.
+    `initialize` agrees on the revision on the wire (`auto` may settle on 2025-11-25, and the
+    session then works as `_Session` does). On 2026-07-28, `call_tool`, `get_prompt` and
+    `read_resource` resolve `input_required` answers with the SDK's driver, as its `Client` does.
     """
 
-    def __init__(self, client: Client, handlers: Handlers, protocol: str) -> None:
-        super().__init__(client.session, handlers)
-        self._client = client
+    def __init__(self, session: ClientSession, handlers: Handlers, protocol: str, max_rounds: int) -> None:
+        super().__init__(session, handlers)
         self._protocol = protocol
+        self._max_rounds = max_rounds
         self._log_level: str | None = DEFAULT_MODERN_LOG_LEVEL if handlers.on_log is not None else None
 
     @property
@@ -342,21 +333,60 @@ class _ClientSession(_Session):
             agreed["instructions"] = session.instructions
         return agreed
 
-    def _meta(self) -> dict[str, Any] | None:
+    def _meta(self) -> Any:
         if self._modern and self._log_level is not None:
             return {LOG_LEVEL_META_KEY: self._log_level}
         return None
 
+    async def _resolved(self, retry: Callable[[Any, str | None], Awaitable[Any]]) -> Any:
+        """The first answer of `retry`, with any `input_required` rounds resolved through the handlers."""
+        first = await retry(None, None)
+        if not isinstance(first, mcp_types.InputRequiredResult):
+            return first
+        session = self._session
+
+        async def dispatch(key: str, request: Any) -> Any:
+            meta = request.params.meta if request.params is not None else None
+            return await session.dispatch_input_request(
+                ClientRequestContext(session=session, request_id=key, meta=meta), request
+            )
+
+        return await run_input_required_driver(first, dispatch=dispatch, retry=retry, max_rounds=self._max_rounds)
+
     async def call_tool(self, name: str, arguments: Wire | None, on_progress: ProgressFn | None) -> Wire:
-        return await self._wire_of(
-            lambda: self._client.call_tool(name, arguments, progress_callback=on_progress, meta=self._meta())  # type: ignore[arg-type]
-        )
+        async def retry(responses: Any, state: str | None) -> Any:
+            return await self._session.call_tool(
+                name,
+                arguments,
+                progress_callback=on_progress,
+                input_responses=responses,
+                request_state=state,
+                meta=self._meta(),
+                allow_input_required=True,
+            )
+
+        return await self._wire_of(lambda: self._resolved(retry))
 
     async def get_prompt(self, name: str, arguments: dict[str, str] | None) -> Wire:
-        return await self._wire_of(lambda: self._client.get_prompt(name, arguments, meta=self._meta()))  # type: ignore[arg-type]
+        async def retry(responses: Any, state: str | None) -> Any:
+            return await self._session.get_prompt(
+                name,
+                arguments,
+                input_responses=responses,
+                request_state=state,
+                meta=self._meta(),
+                allow_input_required=True,
+            )
+
+        return await self._wire_of(lambda: self._resolved(retry))
 
     async def read_resource(self, uri: str) -> Wire:
-        return await self._wire_of(lambda: self._client.read_resource(uri, meta=self._meta()))  # type: ignore[arg-type]
+        async def retry(responses: Any, state: str | None) -> Any:
+            return await self._session.read_resource(
+                uri, input_responses=responses, request_state=state, meta=self._meta(), allow_input_required=True
+            )
+
+        return await self._wire_of(lambda: self._resolved(retry))
 
     async def ping(self) -> None:
         if not self._modern:
@@ -425,11 +455,10 @@ async def open_session(
     protocol: str = LEGACY_REVISION,
     max_rounds: int = 10,
 ) -> AsyncIterator[_Session]:
-    """An SDK session over the transport's streams, as an `interface.Session`.
+    """A 2.x `ClientSession` over the transport's streams, as an `interface.Session`.
 
-    `2025-11-25`: a `ClientSession`. `2026-07-28` and `auto`: the SDK's `Client`, whose
-    `call_tool`, `get_prompt` and `read_resource` drive `input_required` rounds, at most
-    `max_rounds` per request.
+    With `2026-07-28` or `auto`, `call_tool`, `get_prompt` and `read_resource` drive
+    `input_required` rounds with the SDK's driver, at most `max_rounds` per request.
 
     `known_failure` is not needed: the 2.x session answers the requests still waiting when
     it closes, and the transport's own failure reaches them before that.
@@ -445,18 +474,8 @@ async def open_session(
         callbacks["logging_callback"] = _logging_callback(handlers.on_log)
     client_info = mcp_types.Implementation.model_validate(handlers.client_info)
     writes = _TrackedWrites(write_stream, handlers.declared)
-    if protocol == LEGACY_REVISION:
-        async with ClientSession(read_stream, writes, client_info=client_info, **callbacks) as session:  # type: ignore[arg-type]
+    async with ClientSession(read_stream, writes, client_info=client_info, **callbacks) as session:  # type: ignore[arg-type]
+        if protocol == LEGACY_REVISION:
             yield _Session(session, handlers)
-        return
-    client = Client(
-        _Streams(read_stream, writes),
-        mode=LATEST_MODERN_VERSION,
-        client_info=client_info,
-        input_required_max_rounds=max_rounds,
-        # Every request reaches the server, as on 2025-11-25; caching hints are not followed.
-        cache=None,
-        **callbacks,
-    )
-    async with client:
-        yield _ClientSession(client, handlers, protocol)
+        else:
+            yield _ModernSession(session, handlers, protocol, max_rounds)
