@@ -4,6 +4,7 @@
     python -m demo_client call URL TOOL --args '{"text": "hi"}' [--answers answers.json]
     python -m demo_client exercise URL
     python -m demo_client negotiate URL [--tools a,b] [--answers FILE] [--json]
+    python -m demo_client conformance URL     # what the official conformance suite runs
     python -m demo_client agent URL "what the agent should do" [--offline]
 
 Every command that connects takes `--protocol auto|2026-07-28|2025-11-25` (default
@@ -50,6 +51,7 @@ from .handlers.answers import ScriptedAnswers, accept_defaults, decline_all
 from .handlers.requests import ElicitationHandler
 from .handlers.samplers import BedrockSampler, OfflineSampler, RejectSampling
 from .lab.cli import add_negotiate_command, run_negotiate
+from .lab.conformance import run_conformance, scenario_from_environment
 from .lab.exercise import exercise
 from .ui.display import Display
 from .ui.terminal_form import TerminalForm
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "exercise", parents=[common], help="call every tool with arguments from its schema, accepting defaults"
     )
+    conformance = commands.add_parser(
+        "conformance",
+        parents=[target],
+        help="what the official conformance suite runs in client mode (reads MCP_CONFORMANCE_SCENARIO, "
+        "MCP_CONFORMANCE_PROTOCOL_VERSION and MCP_CONFORMANCE_CONTEXT)",
+    )
+    conformance.set_defaults(protocol=None)
     add_negotiate_command(commands, target)
     agent = commands.add_parser("agent", parents=[target], help="ask a Strands agent that uses the server's tools")
     agent.add_argument("prompt", help="what to ask the agent")
@@ -270,6 +279,12 @@ def _agent(options: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+async def _conformance(options: argparse.Namespace, console: Console) -> int:
+    url, _, _ = _endpoint(options)
+    await run_conformance(url, scenario_from_environment(), report=lambda line: console.print(Text(line)))
+    return EXIT_OK
+
+
 async def _negotiate(options: argparse.Namespace, console: Console) -> int:
     url, auth, _ = _endpoint(options)
     return await run_negotiate(options, console, url=url, headers=parse_headers(options.header), auth=auth)
@@ -279,6 +294,7 @@ _COMMANDS: dict[str, Command] = {
     "tools": _tools,
     "call": _call,
     "exercise": _exercise,
+    "conformance": _conformance,
     "negotiate": _negotiate,
 }
 
