@@ -17,7 +17,7 @@ import typing
 from .client.agentcore import BearerAuth, SigV4Auth, connect_agentcore, invoke_url
 from .client.callbacks import LogCallback, ProgressCallback
 from .client.capabilities import Capabilities
-from .client.connection import Client, connect
+from .client.connection import PROTOCOLS, Client, connect
 from .client.protocol import Implementation, LoggingLevel, Tool, ToolResult
 from .client.transport import ReconnectPolicy
 from .errors import (
@@ -28,6 +28,7 @@ from .errors import (
     ConfigurationError,
     ConnectionLost,
     HTTPStatusError,
+    InputRoundsExceeded,
     InvalidAnswers,
     InvalidForm,
     RequestFailed,
@@ -57,6 +58,7 @@ _TERMINAL_NAMES = {"Display": "ui.display", "ProgressState": "ui.display", "Term
 
 __all__ = [
     "PROFILES",
+    "PROTOCOLS",
     "Answer",
     "AnswersExhausted",
     "AuthenticationFailed",
@@ -76,6 +78,7 @@ __all__ = [
     "FormRequest",
     "HTTPStatusError",
     "Implementation",
+    "InputRoundsExceeded",
     "InvalidAnswers",
     "InvalidForm",
     "LabAnswers",

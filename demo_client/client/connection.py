@@ -142,7 +142,7 @@ class Client:
         self.protocol = options.protocol
         self.reinitializations = 0
         # What the first agreement settled; later sessions (after a 404) ask for it directly.
-        self._settled_protocol = options.protocol
+        self._settled_protocol = options.protocol if sdk.MODERN_VERSIONS else LEGACY_REVISION
         self._options = options
         self._http = http
         self._live: _Live | None = None
@@ -576,7 +576,7 @@ async def connect(
         on_server_request=on_server_request,
         request_timeout=request_timeout,
         reconnect=reconnect or ReconnectPolicy(),
-        protocol=protocol if sdk.MODERN_VERSIONS else LEGACY_REVISION,
+        protocol=protocol,
         max_rounds=max_rounds,
     )
     async with (

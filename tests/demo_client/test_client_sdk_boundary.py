@@ -88,6 +88,85 @@ async def test_the_transport_answers_server_discover_itself(spawn_server, test_s
     assert not record.exists() or "server/discover" not in record.read_text()
 
 
+@pytest.mark.anyio
+async def test_a_modern_transport_forwards_server_discover(spawn_server, test_server_script, tmp_path):
+    """With `modern=True` (protocol `auto` or 2026-07-28) the probe reaches the server."""
+    record = tmp_path / "record.txt"
+    server = spawn_server(test_server_script("recording_server"), env={"RECORD_PATH": str(record)})
+    probe = {"jsonrpc": "2.0", "id": "probe", "method": "server/discover", "params": {}}
+    async with (
+        httpx.AsyncClient() as http,
+        streamable_http(http, server.url, modern=True) as (read_stream, write_stream, _),
+    ):
+        with read_stream:
+            await write_stream.send(sdk.incoming(probe))
+            with anyio.fail_after(10):
+                answer = sdk.outgoing(await read_stream.receive()).wire
+    assert answer["id"] == "probe"
+    assert "server/discover" in record.read_text()
+
+
+# -- private names of mcp 2.x, one test each ----------------------------------------------------
+
+mcp2_only = pytest.mark.skipif(sdk.LINE != 2, reason="a private name of mcp 2.x")
+
+
+@mcp2_only
+@pytest.mark.anyio
+async def test_mcp2_negotiate_auto_probes_discover_then_falls_back_to_initialize():
+    """`mcp.client._probe.negotiate_auto(session)`: what `Client(mode="auto")` runs."""
+    from mcp import ClientSession
+    from mcp.client._probe import negotiate_auto
+
+    async with _session_with_peer(ClientSession) as (session, inbox, outbox), anyio.create_task_group() as tasks:
+        tasks.start_soon(negotiate_auto, session)
+        with anyio.fail_after(5):
+            probe = sdk.outgoing(await inbox.receive()).wire
+        assert probe["method"] == "server/discover"
+        refusal = {"code": METHOD_NOT_FOUND, "message": "no"}
+        await outbox.send(sdk.incoming({"jsonrpc": "2.0", "id": probe["id"], "error": refusal}))
+        with anyio.fail_after(5):
+            handshake = sdk.outgoing(await inbox.receive()).wire
+        assert handshake["method"] == "initialize"
+        result = {"protocolVersion": "2025-11-25", "capabilities": {}, "serverInfo": {"name": "s", "version": "1"}}
+        await outbox.send(sdk.incoming({"jsonrpc": "2.0", "id": handshake["id"], "result": result}))
+        with anyio.fail_after(5):
+            assert sdk.outgoing(await inbox.receive()).wire["method"] == "notifications/initialized"
+    assert session.protocol_version == "2025-11-25"
+
+
+@mcp2_only
+@pytest.mark.anyio
+async def test_mcp2_run_input_required_driver_retries_with_the_answers_and_the_state():
+    """`mcp.client._input_required.run_input_required_driver(first, dispatch=, retry=, max_rounds=)`."""
+    import mcp_types
+    from mcp import InputRequiredRoundsExceededError
+    from mcp.client._input_required import run_input_required_driver
+
+    question = mcp_types.ElicitRequest(
+        params=mcp_types.ElicitRequestFormParams(message="q", requested_schema={"type": "object", "properties": {}})
+    )
+    first = mcp_types.InputRequiredResult(input_requests={"q": question}, request_state="s1")
+    retries: list[tuple[object, object]] = []
+
+    async def dispatch(key, request):
+        return mcp_types.ElicitResult(action="decline")
+
+    async def retry(responses, state):
+        retries.append((responses, state))
+        return mcp_types.CallToolResult(content=[])
+
+    done = await run_input_required_driver(first, dispatch=dispatch, retry=retry, max_rounds=1)
+    assert isinstance(done, mcp_types.CallToolResult)
+    assert retries == [({"q": mcp_types.ElicitResult(action="decline")}, "s1")]
+
+    async def again(responses, state):
+        return first
+
+    with pytest.raises(InputRequiredRoundsExceededError):
+        await run_input_required_driver(first, dispatch=dispatch, retry=again, max_rounds=2)
+
+
 # -- private attributes of mcp 1.x, one test each ---------------------------------------------
 
 mcp1_only = pytest.mark.skipif(sdk.LINE != 1, reason="a private attribute of mcp 1.x; the 2.x line uses none")
@@ -138,6 +217,8 @@ def test_the_documented_boundary_matches_the_code():
     """docs/architecture.md lists the private attributes; keep it in step with the pinning tests."""
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "`BaseSession._request_id`" in text and "`BaseSession._response_streams`" in text
+    assert "`mcp.client._probe.negotiate_auto`" in text
+    assert "`mcp.client._input_required.run_input_required_driver`" in text
 
 
 def module_imports(path: Path) -> set[str]:

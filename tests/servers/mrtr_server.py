@@ -16,7 +16,7 @@ Options and environment:
   a restarted process opens the state of the one before; without it a fresh key per process.
 - `BREAK_ONCE`: comma-separated tool names whose first answer is cut off mid-response (the
   connection closes before the result): `name` for a call without input responses,
-  `name+answers` for a retry that carries them.
+  `name+answers` for a retry that carries them; a name given twice cuts off two answers.
 """
 
 from __future__ import annotations
@@ -290,9 +290,10 @@ class BreakOnce:
     proxy or the network drops it.
     """
 
-    def __init__(self, app: Any, names: set[str]) -> None:
+    def __init__(self, app: Any, names: list[str]) -> None:
         self.app = app
-        self.pending = set(names)
+        # A name given twice cuts off two answers.
+        self.pending = list(names)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or not self.pending:
@@ -317,7 +318,7 @@ class BreakOnce:
         if entry is None:
             await self.app(scope, replay, send)
             return
-        self.pending.discard(entry)
+        self.pending.remove(entry)
         cut = False
 
         async def cutting(message: dict[str, Any]) -> None:
@@ -349,7 +350,7 @@ def main() -> None:
     options = parser.parse_args()
     server = make_server(options.state == "plain")
     app: Any = server.streamable_http_app(streamable_http_path="/mcp", host=options.host)
-    breaking = {name.strip() for name in os.environ.get("BREAK_ONCE", "").split(",") if name.strip()}
+    breaking = [name.strip() for name in os.environ.get("BREAK_ONCE", "").split(",") if name.strip()]
     if breaking:
         app = BreakOnce(app, breaking)
     uvicorn.run(app, host=options.host, port=options.port, log_level="warning")
