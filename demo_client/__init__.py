@@ -44,7 +44,16 @@ from .handlers.requests import Answer, ElicitationHandler, ElicitationRequest, F
 from .handlers.samplers import BedrockSampler, ClientSampler, OfflineSampler, RejectSampling
 from .handlers.schema_examples import example_arguments, form_defaults
 from .lab.answers import LabAnswers
-from .lab.negotiation import NegotiationMatrix, ProfileRun, negotiate, side_effect_tools
+from .lab.negotiation import (
+    CellDifference,
+    NegotiationMatrix,
+    ProfileRun,
+    differences,
+    negotiate,
+    negotiate_revisions,
+    side_effect_tools,
+    spoken_revisions,
+)
 from .lab.outcomes import CallOutcome, Outcome
 from .lab.profiles import PROFILES, Profile
 from .lab.request_audit import RequestAudit, ServerRequestSeen
@@ -66,6 +75,7 @@ __all__ = [
     "BedrockSampler",
     "CallOutcome",
     "Capabilities",
+    "CellDifference",
     "Client",
     "ClientClosed",
     "ClientError",
@@ -113,11 +123,14 @@ __all__ = [
     "connect",
     "connect_agentcore",
     "decline_all",
+    "differences",
     "example_arguments",
     "form_defaults",
     "invoke_url",
     "negotiate",
+    "negotiate_revisions",
     "side_effect_tools",
+    "spoken_revisions",
 ]
 
 

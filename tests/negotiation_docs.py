@@ -1,6 +1,10 @@
 """The matrices in docs/negotiation.md: which server, which command, and how to regenerate them.
 
     python tests/negotiation_docs.py          # start each server, rerun each command, rewrite the doc
+    python tests/negotiation_docs.py NAME ... # only these blocks
+
+A block whose `revision` is 2026-07-28 compares both protocol revisions, so it is made (and
+checked) with mcp 2.x; the others pin 2025-11-25 and read the same on both SDK lines.
 
 Each matrix sits between ``<!-- negotiate:NAME -->`` and ``<!-- /negotiate:NAME -->``. The
 block shows the two commands that produced it (the server, then the lab with ``--markdown``)
@@ -37,6 +41,7 @@ class DocMatrix:
         lab_args: Options of `negotiate` after the URL, shown and used (paths relative to the repository).
         private_args: Server options used but not shown, e.g. a throwaway store in a temporary folder;
             ``{folder}`` is replaced by that folder.
+        revision: The newest protocol revision the block needs the client to speak.
     """
 
     name: str
@@ -44,6 +49,7 @@ class DocMatrix:
     server_args: tuple[str, ...] = ()
     lab_args: tuple[str, ...] = ()
     private_args: tuple[str, ...] = ()
+    revision: str = "2025-11-25"
 
     def shown_commands(self) -> str:
         """The commands as the doc shows them."""
@@ -72,14 +78,17 @@ class DocMatrix:
         )
 
 
+#: The session revision, pinned so a block reads the same on both SDK lines.
+LEGACY = ("--protocol", "2025-11-25")
+
 MATRICES = (
     DocMatrix(
         "expenses",
         "demo_servers.expenses",
-        lab_args=("--answers", "docs/negotiation-answers.json"),
+        lab_args=("--answers", "docs/negotiation-answers.json", *LEGACY),
         private_args=("--store", "sqlite:///{folder}/expenses.db"),
     ),
-    DocMatrix("plain-fastmcp", "tests/servers/unchecked_server.py"),
+    DocMatrix("plain-fastmcp", "tests/servers/unchecked_server.py", lab_args=LEGACY),
     DocMatrix(
         "everything",
         "demo_servers.everything",
@@ -87,6 +96,7 @@ MATRICES = (
             "--tools",
             "test_simple_text,test_error_handling,test_tool_with_logging,test_tool_with_progress,test_sampling,"
             "test_elicitation,test_elicitation_sep1034_defaults,test_elicitation_sep1330_enums,client_capabilities",
+            *LEGACY,
         ),
     ),
     DocMatrix(
@@ -96,7 +106,20 @@ MATRICES = (
         lab_args=(
             "--tools",
             "model_training,model_training_heartbeat,start_model_training,list_tasks,client_capabilities",
+            *LEGACY,
         ),
+    ),
+    DocMatrix(
+        "plain-sdk-revisions",
+        "tests/servers/unchecked_server.py",
+        lab_args=("--tools", "echo,ask_name,sign_in,summarize,client_roots"),
+        revision="2026-07-28",
+    ),
+    DocMatrix(
+        "mrtr-revisions",
+        "tests/servers/mrtr_server.py",
+        lab_args=("--tools", "ask_person,visit_url,summarize,client_roots,echo_state"),
+        revision="2026-07-28",
     ),
 )
 
@@ -119,10 +142,12 @@ def replace_block(text: str, name: str, block: str) -> str:
     return _pattern(name).sub(lambda _: block, text)
 
 
-def regenerate() -> None:
-    """Start every server, rerun every command, and rewrite the doc's blocks."""
+def regenerate(names: list[str] | None = None) -> None:
+    """Start every server (or those of the blocks `names`), rerun the commands, rewrite the blocks."""
     text = DOC.read_text(encoding="utf-8")
     for matrix in MATRICES:
+        if names and matrix.name not in names:
+            continue
         with tempfile.TemporaryDirectory() as folder:
             server = matrix.start(Path(folder))
             try:
@@ -134,4 +159,4 @@ def regenerate() -> None:
 
 
 if __name__ == "__main__":
-    regenerate()
+    regenerate(sys.argv[1:])

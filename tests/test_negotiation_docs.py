@@ -11,7 +11,11 @@ from negotiation_docs import DOC, MATRICES, documented_block, replace_block
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("matrix", MATRICES, ids=[matrix.name for matrix in MATRICES])
+@pytest.mark.parametrize(
+    "matrix",
+    [pytest.param(matrix, marks=pytest.mark.requires_revision(matrix.revision)) for matrix in MATRICES],
+    ids=[matrix.name for matrix in MATRICES],
+)
 def test_documented_matrix_is_what_the_command_prints(matrix, tmp_path):
     server = matrix.start(tmp_path)
     try:

@@ -49,11 +49,12 @@ class UrlRequest:
         message: Why, in words.
         url: The page to open.
         elicitation_id: The server's id for it; `notifications/elicitation/complete` names it.
+            Empty when the server gave none (2026-07-28 makes it optional).
     """
 
     message: str
     url: str
-    elicitation_id: str
+    elicitation_id: str = ""
 
 
 #: What an elicitation handler receives.
@@ -63,7 +64,7 @@ ElicitationRequest: TypeAlias = FormRequest | UrlRequest
 def elicitation_request(params: Mapping[str, Any]) -> ElicitationRequest:
     """The `elicitation/create` params (wire form) as a `FormRequest` or `UrlRequest`."""
     if params.get("mode") == "url":
-        return UrlRequest(str(params.get("message", "")), str(params["url"]), str(params["elicitationId"]))
+        return UrlRequest(str(params.get("message", "")), str(params["url"]), str(params.get("elicitationId") or ""))
     return FormRequest(str(params.get("message", "")), dict(params.get("requestedSchema") or {}))
 
 

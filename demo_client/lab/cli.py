@@ -1,7 +1,10 @@
 """`python -m demo_client negotiate URL`: the capability negotiation lab on the command line.
 
     python -m demo_client negotiate URL [--tools a,b] [--profiles nothing,form] [--answers FILE]
-                                        [--json | --markdown] [--timeout S]
+                                        [--json | --markdown] [--timeout S] [--protocol P]
+
+Without `--protocol`, the matrix runs once per protocol revision the server speaks (2025-11-25
+and, on mcp 2.x, 2026-07-28), followed by the cells whose outcome differs between them.
 
 Before the first call it says on standard error which tools may change data, since each is
 called once per profile. Prints the tools-by-profiles matrix as a table (or JSON, or
@@ -18,11 +21,12 @@ from collections.abc import Mapping
 import httpx
 from rich.console import Console, RenderableType
 
+from ..client.connection import PROTOCOLS
 from ..client.protocol import Tool
 from .answers import LabAnswers
-from .negotiation import DEFAULT_CALL_TIMEOUT, is_destructive, negotiate, side_effect_tools
+from .negotiation import DEFAULT_CALL_TIMEOUT, is_destructive, negotiate_revisions, side_effect_tools
 from .profiles import PROFILES, choose_profiles
-from .report import markdown_matrix, rich_matrix
+from .report import revisions_json, revisions_markdown, rich_revisions
 
 __all__ = ["EXIT_VIOLATIONS", "add_negotiate_command", "run_negotiate", "side_effects_notice"]
 
@@ -56,6 +60,11 @@ def add_negotiate_command(
         default=DEFAULT_CALL_TIMEOUT,
         help=f"seconds per tool call before it is cancelled and counted as an error (default {DEFAULT_CALL_TIMEOUT:g})",
     )
+    command.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        help="run the matrix in this protocol revision only (default: once per revision the server speaks)",
+    )
 
 
 async def run_negotiate(
@@ -70,8 +79,9 @@ async def run_negotiate(
     profiles = choose_profiles(options.profiles)
     # Standard error, so the notice reaches the person even when the matrix goes to a file.
     notices = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
-    matrix = await negotiate(
+    matrices = await negotiate_revisions(
         url,
+        protocols=[options.protocol] if options.protocol else None,
         tools=_names(options.tools),
         profiles=profiles,
         answers=LabAnswers.from_file(options.answers) if options.answers else None,
@@ -81,12 +91,12 @@ async def run_negotiate(
         before_calls=lambda tools: notices.print(side_effects_notice(tools, len(profiles)), markup=False),
     )
     if options.json:
-        console.out(json.dumps(matrix.to_json(), indent=2), highlight=False)
+        console.out(json.dumps(revisions_json(matrices), indent=2), highlight=False)
     elif options.markdown:
-        console.out(markdown_matrix(matrix), highlight=False, end="")
+        console.out(revisions_markdown(matrices), highlight=False, end="")
     else:
-        _print_table(console, rich_matrix(matrix))
-    return EXIT_VIOLATIONS if matrix.violations else 0
+        _print_table(console, rich_revisions(matrices))
+    return EXIT_VIOLATIONS if any(matrix.violations for matrix in matrices) else 0
 
 
 def side_effects_notice(tools: list[Tool], profiles: int) -> str:

@@ -14,6 +14,12 @@ server annotates `readOnlyHint`), and `before_calls` sees the tools before the f
 
     matrix = await negotiate("http://127.0.0.1:8000/mcp", tools=["analyze_spending"])
     matrix.outcome("analyze_spending", "nothing").outcome  # Outcome.FELL_BACK
+
+`negotiate` runs one protocol revision (`protocol`, 2025-11-25 by default). On 2025-11-25 a
+profile is declared on `initialize`; on 2026-07-28 it is declared on every request, and the
+server's questions arrive as input requests, which the same audit sees. `negotiate_revisions`
+runs the matrix once per revision the server speaks (`spoken_revisions`), and `differences`
+lists the cells whose outcome is not the same in all of them.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from typing import Any
 
 import httpx
 
+from .._sdk import LEGACY_REVISION, MODERN_REVISION, sdk
+from ..client.capabilities import Capabilities
 from ..client.connection import Client, connect
 from ..client.protocol import Tool
-from ..errors import ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
+from ..errors import ClientError, ConfigurationError, ConnectionLost, RequestFailed, RequestTimeout
 from ..handlers.samplers import OfflineSampler
 from ..handlers.schema_examples import example_arguments
 from .answers import LabAnswers
@@ -36,11 +44,15 @@ from .request_audit import RequestAudit, ServerRequestSeen
 
 __all__ = [
     "DEFAULT_CALL_TIMEOUT",
+    "CellDifference",
     "NegotiationMatrix",
     "ProfileRun",
+    "differences",
     "is_destructive",
     "negotiate",
+    "negotiate_revisions",
     "side_effect_tools",
+    "spoken_revisions",
 ]
 
 #: Seconds one tool call may take in the lab before it is cancelled and counted as an error.
@@ -72,16 +84,18 @@ class NegotiationMatrix:
     """Tools by profiles: the outcome of every call.
 
     Attributes:
-        server: The server's name from `initialize`.
-        server_version: The server's version from `initialize`.
+        server: The server's name from `initialize` (or `server/discover`).
+        server_version: The server's version from `initialize` (or `server/discover`).
         tools: The tools called, in the server's order.
         runs: One run per profile, in the lab's order.
+        protocol: The protocol revision the sessions spoke.
     """
 
     server: str
     server_version: str
     tools: list[str]
     runs: list[ProfileRun]
+    protocol: str = LEGACY_REVISION
 
     @property
     def profiles(self) -> list[Profile]:
@@ -116,6 +130,7 @@ class NegotiationMatrix:
         """The matrix as JSON-ready data (what `negotiate --json` prints)."""
         return {
             "server": {"name": self.server, "version": self.server_version},
+            "protocol": self.protocol,
             "profiles": [
                 {"name": p.name, "description": p.description, "declares": p.capabilities.describe()}
                 for p in self.profiles
@@ -127,6 +142,43 @@ class NegotiationMatrix:
             "violations": {run.profile.name: run.violations for run in self.runs},
             "counts": {outcome.value: count for outcome, count in self.counts().items()},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CellDifference:
+    """One tool under one profile whose outcome depends on the protocol revision.
+
+    Attributes:
+        tool: The tool.
+        profile: The profile's name.
+        outcomes: The outcome in each revision, by revision.
+    """
+
+    tool: str
+    profile: str
+    outcomes: dict[str, CallOutcome]
+
+
+def differences(matrices: Sequence[NegotiationMatrix]) -> list[CellDifference]:
+    """The cells (tool, profile) whose outcome or reason differs between `matrices`, in table order.
+
+    Only the tools and profiles every matrix has are compared.
+    """
+    if len(matrices) < 2:
+        return []
+    first = matrices[0]
+    found: list[CellDifference] = []
+    for tool in first.tools:
+        if not all(tool in matrix.tools for matrix in matrices):
+            continue
+        for profile in first.profiles:
+            try:
+                cells = {matrix.protocol: matrix.outcome(tool, profile.name) for matrix in matrices}
+            except KeyError:
+                continue
+            if len({(cell.outcome, cell.detail) for cell in cells.values()}) > 1:
+                found.append(CellDifference(tool, profile.name, cells))
+    return found
 
 
 def side_effect_tools(tools: Sequence[Tool]) -> list[Tool]:
@@ -167,6 +219,7 @@ async def negotiate(
     auth: httpx.Auth | None = None,
     call_timeout: float = DEFAULT_CALL_TIMEOUT,
     before_calls: Callable[[list[Tool]], None] | None = None,
+    protocol: str = LEGACY_REVISION,
 ) -> NegotiationMatrix:
     """Call the selected tools of the server at `url` once under each profile.
 
@@ -180,6 +233,7 @@ async def negotiate(
         call_timeout: Seconds per tool call before it is cancelled and counted as an error.
         before_calls: Called with the tools to call once they are listed, before the first
             call, e.g. to say which of them have side effects (`side_effect_tools`).
+        protocol: The revision every session speaks, as for `connect` (`auto` lets the server choose).
 
     Raises:
         ConfigurationError: A name in `tools` is not one of the server's tools, or no profile.
@@ -187,9 +241,72 @@ async def negotiate(
     """
     if not profiles:
         raise ConfigurationError("Choose at least one profile.")
-    lab = _Lab(url, answers or LabAnswers(), headers, auth, call_timeout, before_calls)
+    lab = _Lab(url, answers or LabAnswers(), headers, auth, call_timeout, before_calls, protocol=protocol)
     runs = [await lab.run(profile, tools) for profile in profiles]
-    return NegotiationMatrix(lab.server[0], lab.server[1], [tool.name for tool in lab.selected or []], runs)
+    selected = [tool.name for tool in lab.selected or []]
+    return NegotiationMatrix(lab.server[0], lab.server[1], selected, runs, lab.spoken or protocol)
+
+
+async def spoken_revisions(
+    url: str, *, headers: Mapping[str, str] | None = None, auth: httpx.Auth | None = None
+) -> list[str]:
+    """The protocol revisions the server at `url` speaks with this client: 2025-11-25, 2026-07-28 or both.
+
+    Each is tried with a session that declares nothing and calls nothing; mcp 1.x tries only
+    2025-11-25, the one it speaks.
+
+    Raises:
+        ClientError: The server speaks neither, or could not be reached.
+    """
+    candidates = (LEGACY_REVISION, MODERN_REVISION) if sdk.MODERN_VERSIONS else (LEGACY_REVISION,)
+    spoken: list[str] = []
+    failure: ClientError | None = None
+    for revision in candidates:
+        try:
+            async with connect(url, headers=headers, auth=auth, protocol=revision, capabilities=Capabilities.none()):
+                spoken.append(revision)
+        except ClientError as exc:
+            failure = exc
+    if not spoken:
+        assert failure is not None
+        raise failure
+    return spoken
+
+
+async def negotiate_revisions(
+    url: str,
+    *,
+    protocols: Sequence[str] | None = None,
+    tools: Sequence[str] | None = None,
+    profiles: Sequence[Profile] = PROFILES,
+    answers: LabAnswers | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+    call_timeout: float = DEFAULT_CALL_TIMEOUT,
+    before_calls: Callable[[list[Tool]], None] | None = None,
+) -> list[NegotiationMatrix]:
+    """`negotiate` once per revision: `protocols`, or every revision the server speaks.
+
+    `before_calls` is called once, before the first revision's first call. Scripted answers
+    start again at each call, so every revision sees the same script.
+    """
+    revisions = list(protocols) if protocols else await spoken_revisions(url, headers=headers, auth=auth)
+    matrices: list[NegotiationMatrix] = []
+    for index, revision in enumerate(revisions):
+        matrices.append(
+            await negotiate(
+                url,
+                tools=tools,
+                profiles=profiles,
+                answers=answers,
+                headers=headers,
+                auth=auth,
+                call_timeout=call_timeout,
+                before_calls=before_calls if index == 0 else None,
+                protocol=revision,
+            )
+        )
+    return matrices
 
 
 @dataclass(slots=True)
@@ -204,6 +321,8 @@ class _Lab:
     before_calls: Callable[[list[Tool]], None] | None = None
     selected: list[Tool] | None = None
     server: tuple[str, str] = ("(unnamed server)", "")
+    protocol: str = LEGACY_REVISION
+    spoken: str | None = None
 
     async def run(self, profile: Profile, wanted: Sequence[str] | None) -> ProfileRun:
         """One session declaring `profile`: list the tools the first time, then call each once."""
@@ -218,7 +337,9 @@ class _Lab:
             sampling=OfflineSampler(),
             on_server_request=audit,
             request_timeout=self.call_timeout,
+            protocol=self.protocol,
         ) as client:
+            self.spoken = client.protocol_version
             if self.selected is None:
                 # The first session's listing decides the rows; every profile calls the same tools.
                 self.selected = _chosen(await client.list_tools(), wanted)

@@ -1,5 +1,9 @@
 """The negotiation matrix for people: a rich table for the terminal, a Markdown table for docs.
 
+With more than one protocol revision, each revision's matrix is shown under its name, followed
+by the cells whose outcome differs between them (`revisions_markdown`, `rich_revisions`,
+`revisions_json`); with one, the matrix alone, as before.
+
 Each cell is the outcome, with its reason in brackets: the capability an undeclared request
 needed (violation), the capability family an error names (refused), or the fallback marker
 (fell back). The terminal table puts the reasons in numbered notes under it, to fit 120
@@ -8,15 +12,26 @@ columns. The last row counts the undeclared requests of each profile's whole ses
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .negotiation import NegotiationMatrix
+from .negotiation import CellDifference, NegotiationMatrix, differences
 from .outcomes import CallOutcome, Outcome
 
-__all__ = ["cell_text", "markdown_matrix", "rich_matrix", "summary_line"]
+__all__ = [
+    "cell_text",
+    "difference_lines",
+    "markdown_matrix",
+    "revisions_json",
+    "revisions_markdown",
+    "rich_matrix",
+    "rich_revisions",
+    "summary_line",
+]
 
 STYLES = {
     Outcome.OK: "green",
@@ -100,3 +115,54 @@ def markdown_matrix(matrix: NegotiationMatrix) -> str:
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def difference_lines(matrices: list[NegotiationMatrix]) -> list[str]:
+    """One line per cell whose outcome depends on the revision, or one line saying none does."""
+    found = differences(matrices)
+    names = " and ".join(matrix.protocol for matrix in matrices)
+    if not found:
+        return [f"The outcomes are the same in {names}."]
+    return [f"{len(found)} cell(s) differ between {names}:", *(_difference(cell) for cell in found)]
+
+
+def _difference(cell: CellDifference) -> str:
+    outcomes = ", ".join(f"{protocol} {cell_text(call)}" for protocol, call in cell.outcomes.items())
+    return f"- `{cell.tool}` under `{cell.profile}`: {outcomes}"
+
+
+def revisions_markdown(matrices: list[NegotiationMatrix]) -> str:
+    """`markdown_matrix` of each revision under its name, then the differences; one matrix alone as is."""
+    if len(matrices) == 1:
+        return markdown_matrix(matrices[0])
+    parts = [f"**Protocol {matrix.protocol}**\n\n{markdown_matrix(matrix)}" for matrix in matrices]
+    parts.append("**Where the revisions differ**\n\n" + "\n".join(difference_lines(matrices)) + "\n")
+    return "\n".join(parts)
+
+
+def rich_revisions(matrices: list[NegotiationMatrix]) -> Group:
+    """`rich_matrix` of each revision under its name, then the differences; one matrix alone as is."""
+    if len(matrices) == 1:
+        return rich_matrix(matrices[0])
+    parts: list[Any] = []
+    for matrix in matrices:
+        parts += [Text(f"Protocol {matrix.protocol}", style="bold underline"), rich_matrix(matrix), Text("")]
+    parts.append(Text("Where the revisions differ", style="bold"))
+    parts += [Text(line) for line in difference_lines(matrices)]
+    return Group(*parts)
+
+
+def revisions_json(matrices: list[NegotiationMatrix]) -> dict[str, Any]:
+    """The first revision's `to_json()`, plus, with several, every revision's and the differences."""
+    data = matrices[0].to_json()
+    if len(matrices) > 1:
+        data["revisions"] = {matrix.protocol: matrix.to_json() for matrix in matrices}
+        data["differences"] = [
+            {
+                "tool": cell.tool,
+                "profile": cell.profile,
+                "outcomes": {protocol: cell_text(call) for protocol, call in cell.outcomes.items()},
+            }
+            for cell in differences(matrices)
+        ]
+    return data
