@@ -1,7 +1,9 @@
 """`python -m bench [--quick] [--json] [name ...]`: run benchmarks and print a table.
 
 Each benchmark is a module of this package with `run(quick: bool) -> dict[str, float]`;
-add it to `BENCHMARKS`. A module's `HEADLINES` names the figures worth reading first; they are
+add it to `BENCHMARKS`. A module may also have `unavailable() -> str | None`, the reason it
+cannot run on the installed SDK line; it is then left out of a run of all benchmarks and
+named with the reason if asked for. A module's `HEADLINES` names the figures worth reading first; they are
 gathered, flat, in a `summary`. With `--json`, the last line of output is one JSON object that
 maps each benchmark's name to its results, plus `summary` to the headline figures.
 """
@@ -17,9 +19,9 @@ from types import ModuleType
 from rich.console import Console
 from rich.table import Table
 
-from . import client_call, elicit, reinit, session_memory, session_release, track
+from . import client_call, client_mrtr, elicit, reinit, session_memory, session_release, track
 
-BENCHMARKS: list[ModuleType] = [elicit, client_call, reinit, session_memory, session_release, track]
+BENCHMARKS: list[ModuleType] = [elicit, client_call, client_mrtr, reinit, session_memory, session_release, track]
 SUMMARY = "summary"
 
 
@@ -39,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = sorted(set(options.names) - set(known))
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    chosen = [known[name] for name in options.names] or BENCHMARKS
+    blocked = {name: _unavailable(known[name]) for name in options.names if _unavailable(known[name])}
+    if blocked:
+        parser.error("; ".join(f"{name} cannot run here: {reason}" for name, reason in blocked.items()))
+    chosen = [known[name] for name in options.names] or [module for module in BENCHMARKS if not _unavailable(module)]
     results = {benchmark_name(module): module.run(options.quick) for module in chosen}
     headlines = summary(chosen, results)
     console = Console()
@@ -48,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.json:
         sys.stdout.write(json.dumps({**results, SUMMARY: headlines}, sort_keys=True) + "\n")
     return 0
+
+
+def _unavailable(module: ModuleType) -> str | None:
+    check = getattr(module, "unavailable", None)
+    return check() if check is not None else None
 
 
 def summary(modules: Sequence[ModuleType], results: dict[str, dict[str, float]]) -> dict[str, float]:

@@ -54,6 +54,7 @@ SESSION_RELEASE_KEYS = {
 SUMMARY_KEYS = {
     "elicit_ratio",
     "client_call_ratio",
+    "client_mrtr_ratio",
     "reinit_ratio",
     "session_memory_ratio",
     "kb_per_session",
@@ -142,3 +143,20 @@ def test_an_unknown_benchmark_name_is_refused(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "unknown benchmark(s) no-such-benchmark; choose from elicit, client_call" in err
+
+
+@pytest.mark.e2e
+@pytest.mark.requires_revision("2026-07-28")
+def test_quick_client_mrtr_run_compares_the_reference_client_with_the_sdk_client(capsys):
+    results, _ = quick_json_run(capsys, ["client_mrtr"])
+    figures = results["client_mrtr"]
+    assert set(figures) == {f"client_mrtr_{suffix}" for suffix in COMPARISON_SUFFIXES}
+    assert all_positive(figures)
+    assert results[SUMMARY] == {"client_mrtr_ratio": figures["client_mrtr_ratio"]}
+
+
+@pytest.mark.only_mcp1("on mcp 2.x the benchmark runs")
+def test_client_mrtr_on_mcp1_is_left_out_with_the_reason(capsys):
+    with pytest.raises(SystemExit):
+        main(["--quick", "client_mrtr"])
+    assert "client_mrtr cannot run here: protocol 2026-07-28 needs mcp 2.x" in capsys.readouterr().err

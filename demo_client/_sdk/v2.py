@@ -205,18 +205,17 @@ def _declaring(item: SessionMessage, declared: Wire) -> SessionMessage:
 
     The SDK builds its declaration from the callbacks it was given (elicitation is always
     both modes, roots always `listChanged`); the reference client declares what it was told.
+    The params were built by the session for this one message, so they are changed in place.
     """
     message = item.message
     if not isinstance(message, mcp_types.JSONRPCRequest) or not message.params:
         return item
-    params = dict(message.params)
+    params = message.params
     if message.method == "initialize":
         params["capabilities"] = declared
     elif isinstance(meta := params.get("_meta"), dict) and CLIENT_CAPABILITIES_META_KEY in meta:
-        params["_meta"] = {**meta, CLIENT_CAPABILITIES_META_KEY: declared}
-    else:
-        return item
-    return SessionMessage(message.model_copy(update={"params": params}), metadata=item.metadata)
+        meta[CLIENT_CAPABILITIES_META_KEY] = declared
+    return item
 
 
 class _Session:

@@ -299,8 +299,11 @@ class Client:
         assert live.session is not None
         limit = self._options.request_timeout if limit is None else limit
         try:
-            with anyio.fail_after(limit):
+            if limit is None:
                 result = await operation(live.session)
+            else:
+                with anyio.fail_after(limit):
+                    result = await operation(live.session)
         except TimeoutError as exc:
             assert limit is not None
             raise RequestTimeout(method, limit) from exc
