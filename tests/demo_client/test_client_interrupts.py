@@ -208,3 +208,39 @@ def test_a_second_ctrl_c_while_the_session_closes_exits_at_once(spawn_server, te
     assert "Traceback" not in out + err
     wait_for(lambda: "cancelled:k" in ledger.read_text())
     assert "finished:k" not in ledger.read_text()
+
+
+@pytest.mark.requires_revision("2026-07-28")
+def test_ctrl_c_on_2026_closes_the_calls_stream_and_the_server_stops_it(spawn_server, test_server_script, tmp_path):
+    """2026-07-28 has no `notifications/cancelled` over HTTP: the client closes the call's stream."""
+    ledger = tmp_path / "ledger.txt"
+    server = spawn_server(test_server_script("mrtr_server"), env={"LEDGER_PATH": str(ledger)})
+    arguments = json.dumps({"tag": "m", "seconds": 30})
+    terminal = Terminal("call", server.url, "hold", "--args", arguments, "--protocol", "2026-07-28")
+    try:
+        wait_for(lambda: ledger.exists() and "started:m" in ledger.read_text())
+        terminal.type("\x03")
+        assert terminal.exit_code() == 130
+    finally:
+        terminal.close()
+    assert_clean_exit(terminal.screen)
+    wait_for(lambda: "cancelled:m" in ledger.read_text())
+    assert "finished:m" not in ledger.read_text()
+
+
+@pytest.mark.requires_revision("2026-07-28")
+def test_ctrl_c_at_a_2026_form_prompt_exits_130_and_nothing_is_recorded(spawn_server, test_server_script, tmp_path):
+    ledger = tmp_path / "ledger.txt"
+    server = spawn_server(test_server_script("mrtr_server"), env={"LEDGER_PATH": str(ledger)})
+    arguments = json.dumps({"tag": "f"})
+    terminal = Terminal("call", server.url, "confirm_and_record", "--args", arguments, "--protocol", "2026-07-28")
+    try:
+        terminal.wait_for("(a)nswer, (d)ecline, (c)ancel? ")
+        terminal.type("\x03")
+        assert terminal.exit_code() == 130
+    finally:
+        terminal.close()
+    assert_clean_exit(terminal.screen)
+    # The question came in an input round; the call it belonged to never came back, so the
+    # server never reached the step that records.
+    assert not ledger.exists() or "f" not in ledger.read_text().split()
