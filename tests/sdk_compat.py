@@ -36,7 +36,9 @@ __all__ = [
     "SUPPORTED_REVISIONS",
     "McpError",
     "from_wire",
+    "jsonrpc_message",
     "make_mcp_error",
+    "message_wire",
     "open_http_session",
     "text_of",
     "to_wire",
@@ -124,6 +126,19 @@ def text_of(result: Any) -> str:
     if not texts:
         raise ValueError(f"{type(result).__name__} has no text block: {to_wire(result)!r}")
     return "\n".join(texts)
+
+
+def jsonrpc_message(wire: Mapping[str, Any]) -> Any:
+    """The SDK's JSON-RPC message for `wire` (what a transport hands an event store)."""
+    if SDK_LINE >= 2:
+        return types.jsonrpc_message_adapter.validate_python(dict(wire))
+    return types.JSONRPCMessage.model_validate(dict(wire))
+
+
+def message_wire(message: Any) -> Wire:
+    """A JSON-RPC message of either line (1.x wraps each in a root model) in wire form."""
+    inner = getattr(message, "root", message)
+    return inner.model_dump(by_alias=True, mode="json", exclude_none=True)
 
 
 def make_mcp_error(code: int, message: str, data: Any = None) -> McpError:

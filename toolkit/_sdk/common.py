@@ -8,29 +8,53 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["check_server_options", "prime_by_negotiated_version", "root_logging_kept", "server_options"]
+__all__ = [
+    "TRANSPORT_OPTIONS",
+    "check_server_options",
+    "prime_by_negotiated_version",
+    "root_logging_kept",
+    "server_options",
+]
 
+#: Transport settings either line's server takes somewhere (FastMCP's constructor, MCPServer's
+#: `streamable_http_app`); the toolkit configures them itself, so they are never server options.
+TRANSPORT_OPTIONS = frozenset(
+    {
+        "event_store",
+        "retry_interval",
+        "host",
+        "port",
+        "mount_path",
+        "sse_path",
+        "message_path",
+        "streamable_http_path",
+        "json_response",
+        "stateless_http",
+        "max_request_body_size",
+        "session_idle_timeout",
+        "max_sessions",
+        "transport_security",
+    }
+)
 #: What the toolkit's preset sets itself, so they are never constructor options.
 _SET_BY_THE_TOOLKIT = frozenset({"self", "name", "log_level"})
 
 
-def server_options(cls: type, transport: frozenset[str]) -> frozenset[str]:
+def server_options(cls: type) -> frozenset[str]:
     """The keywords `cls.__init__` takes that are neither transport settings nor set by the toolkit."""
     parameters = inspect.signature(cls.__init__).parameters.values()
     named = {p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    return frozenset(named - _SET_BY_THE_TOOLKIT - transport)
+    return frozenset(named - _SET_BY_THE_TOOLKIT - TRANSPORT_OPTIONS)
 
 
-def check_server_options(
-    options: Mapping[str, Any], accepted: frozenset[str], transport: frozenset[str], line: str
-) -> None:
+def check_server_options(options: Mapping[str, Any], accepted: frozenset[str], line: str) -> None:
     """Refuse an option the toolkit configures elsewhere, or one the SDK's server does not take.
 
     Raises:
         ValueError: Naming the option and what to do instead.
     """
     for key in options:
-        if key in transport:
+        if key in TRANSPORT_OPTIONS:
             raise ValueError(
                 f"{key!r} is a transport setting, which the toolkit configures itself: use the "
                 "preset's host, port, path, session_idle_timeout, allowed_hosts, allowed_origins, "

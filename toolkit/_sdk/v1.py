@@ -302,26 +302,7 @@ def replayed_event(event_id: str, data: bytes) -> Any:
 
 # -- the server --------------------------------------------------------------------------
 
-#: FastMCP's constructor keywords that configure the transport, which `streamable_http_app` owns.
-_TRANSPORT_OPTIONS = frozenset(
-    {
-        "event_store",
-        "retry_interval",
-        "host",
-        "port",
-        "mount_path",
-        "sse_path",
-        "message_path",
-        "streamable_http_path",
-        "json_response",
-        "stateless_http",
-        "max_request_body_size",
-        "session_idle_timeout",
-        "max_sessions",
-        "transport_security",
-    }
-)
-_SERVER_OPTIONS = server_options(FastMCP, _TRANSPORT_OPTIONS)
+_SERVER_OPTIONS = server_options(FastMCP)
 
 
 def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
@@ -330,7 +311,7 @@ def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]
     Raises:
         ValueError: An option is a transport setting or not a FastMCP option.
     """
-    check_server_options(options, _SERVER_OPTIONS, _TRANSPORT_OPTIONS, f"mcp {VERSION}")
+    check_server_options(options, _SERVER_OPTIONS, f"mcp {VERSION}")
     with root_logging_kept():
         return cls(name, log_level=log_level, **options)
 

@@ -374,7 +374,7 @@ def replayed_event(event_id: str, data: bytes) -> Any:
 
 # -- the server --------------------------------------------------------------------------
 
-_SERVER_OPTIONS = server_options(MCPServer, frozenset())
+_SERVER_OPTIONS = server_options(MCPServer)
 
 
 def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
@@ -385,7 +385,7 @@ def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]
     Raises:
         ValueError: An option is not an MCPServer option.
     """
-    check_server_options(options, _SERVER_OPTIONS, frozenset(), f"mcp {VERSION}")
+    check_server_options(options, _SERVER_OPTIONS, f"mcp {VERSION}")
     with root_logging_kept():
         return cls(name, log_level=log_level, **options)
 
