@@ -17,6 +17,7 @@ Only the installed `mcp` decides the line; nothing here imports the toolkit.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -40,6 +41,9 @@ __all__ = [
     "make_mcp_error",
     "message_wire",
     "open_http_session",
+    "quietly",
+    "server_capabilities",
+    "structured",
     "text_of",
     "to_wire",
     "wire_callbacks",
@@ -59,6 +63,7 @@ if SDK_LINE >= 2:
     import httpx2 as _http
     from mcp import Client as _Client
     from mcp.client.streamable_http import streamable_http_client as _streamable_http_client
+    from mcp.shared.exceptions import MCPDeprecationWarning as _Deprecated
     from mcp.shared.exceptions import MCPError as McpError
     from mcp_types.version import (
         HANDSHAKE_PROTOCOL_VERSIONS as _HANDSHAKE_REVISIONS,
@@ -81,6 +86,7 @@ else:
     #: The newest revision with an `initialize` handshake (on 1.x, the newest of all).
     LATEST_HANDSHAKE_VERSION: str = types.LATEST_PROTOCOL_VERSION
     SUPPORTED_REVISIONS = frozenset(_SUPPORTED)
+    _Deprecated: type[Warning] | None = None
 
 #: Timeouts for test clients: generous, so a slow machine fails on the assertion, not the transport.
 HTTP_TIMEOUT = _http.Timeout(30, read=60)
@@ -105,6 +111,33 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_wire(item) for item in value]
     return value
+
+
+def structured(result: Any) -> Any:
+    """The `structuredContent` of a tool result that is not an error (the assertion says which error)."""
+    wire = to_wire(result)
+    assert not wire.get("isError"), wire.get("content")
+    return wire.get("structuredContent")
+
+
+def server_capabilities(client: Any) -> Wire:
+    """What the server declared to `client` (either line's client), in wire form."""
+    if SDK_LINE >= 2:
+        return to_wire(client.server_capabilities)
+    return to_wire(client.get_server_capabilities())
+
+
+async def quietly(call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+    """Await a client call that mcp 2.x marks deprecated (logging, subscriptions, roots) without its warning.
+
+    From 2026-07-28 on these features are deprecated and the 2.x client warns on each call;
+    the suite still tests servers that serve clients using them on 2025-11-25.
+    """
+    # The 2.x client warns from inside the awaited call, so the filter spans the await.
+    with warnings.catch_warnings():
+        if _Deprecated is not None:
+            warnings.simplefilter("ignore", _Deprecated)
+        return await call(*args, **kwargs)
 
 
 def from_wire(model: str, wire: Mapping[str, Any]) -> Any:

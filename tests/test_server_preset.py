@@ -6,6 +6,8 @@ import importlib.metadata
 
 import httpx
 import pytest
+from harness import in_memory_client
+from sdk_compat import to_wire
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 import toolkit
@@ -218,3 +220,27 @@ def test_initialize_reports_the_servers_name_and_the_toolkit_version(preset, htt
     server_info = messages(response)[0]["result"]["serverInfo"]
     assert server_info == {"name": "preset-test", "version": toolkit_version()}
     assert server_info["version"] != importlib.metadata.version("mcp")
+
+
+class _MonthUnreadable(toolkit.server.ToolError, ValueError):
+    """A tool's own anticipated failure."""
+
+
+@pytest.mark.anyio
+async def test_anticipated_tool_errors_reach_the_caller_with_their_message_on_every_line():
+    # mcp 2.x withholds the message of an exception it does not know as anticipated.
+    server = toolkit.stateful_server("errors")
+
+    @server.tool()
+    async def misconfigured() -> str:
+        raise toolkit.ConfigurationError("set MCP_LIMIT to a positive number")
+
+    @server.tool()
+    async def bad_month(month: str) -> str:
+        raise _MonthUnreadable(f"{month!r} is not a month; write it as 2025-04")
+
+    async with in_memory_client(server) as client:
+        toolkit_error = to_wire(await client.call_tool("misconfigured", {}))
+        own_error = to_wire(await client.call_tool("bad_month", {"month": "April"}))
+    assert toolkit_error["isError"] and "set MCP_LIMIT to a positive number" in toolkit_error["content"][0]["text"]
+    assert own_error["isError"] and "'April' is not a month; write it as 2025-04" in own_error["content"][0]["text"]

@@ -158,6 +158,10 @@ class SDKLine(Protocol):
     UrlElicitationRequiredBase: type[Exception]
     #: The SDK's JSON-RPC error class: raised from a tool, the client gets that error.
     ProtocolErrorBase: type[Exception]
+    #: The SDK's error for a tool failure its author anticipated: raised from a tool, the call
+    #: answers with `isError` and the error's message. mcp 2.x withholds the message of any
+    #: other exception ("Error executing tool <name>"); mcp 1.x sends every message.
+    ToolErrorBase: type[Exception]
     #: The SDK's abstract event store for SSE resumability (`store_event`,
     #: `replay_events_after`), the base of the toolkit's stores.
     EventStoreBase: type

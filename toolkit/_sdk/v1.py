@@ -32,6 +32,7 @@ import anyio
 from mcp import types
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.fastmcp.tools import Tool
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -64,6 +65,7 @@ __all__ = [
     "EventStoreBase",
     "ProtocolErrorBase",
     "ServerBase",
+    "ToolErrorBase",
     "UrlElicitationRequiredBase",
 ]
 
@@ -73,6 +75,7 @@ REVISIONS: tuple[str, ...] = tuple(str(version) for version in SUPPORTED_PROTOCO
 ServerBase = FastMCP
 UrlElicitationRequiredBase = UrlElicitationRequiredError
 ProtocolErrorBase = McpError
+ToolErrorBase = ToolError
 EventStoreBase = EventStore
 
 #: Seconds allowed for telling the client about a cancellation after the call was cancelled.

@@ -51,6 +51,7 @@ import anyio
 import mcp_types as types
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -87,6 +88,7 @@ REVISIONS: tuple[str, ...] = (HANDSHAKE_REVISION, SESSIONLESS_REVISION)
 ServerBase = MCPServer
 UrlElicitationRequiredBase = UrlElicitationRequiredError
 ProtocolErrorBase = MCPError
+ToolErrorBase = ToolError
 EventStoreBase = EventStore
 
 __all__ = [
@@ -97,6 +99,7 @@ __all__ = [
     "EventStoreBase",
     "ProtocolErrorBase",
     "ServerBase",
+    "ToolErrorBase",
     "UrlElicitationRequiredBase",
 ]
 

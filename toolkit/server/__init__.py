@@ -2,7 +2,15 @@
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .context import MCP_SESSION_ID_HEADER, Context, http_request, notify_session, request_header, session_id
+from .context import (
+    MCP_SESSION_ID_HEADER,
+    Context,
+    ToolError,
+    http_request,
+    notify_session,
+    request_header,
+    session_id,
+)
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import (
     LOG_LEVELS,
@@ -44,6 +52,7 @@ __all__ = [
     "SessionEventStore",
     "SessionState",
     "StatefulServer",
+    "ToolError",
     "TruncateLongMessages",
     "call_state",
     "client_features",
