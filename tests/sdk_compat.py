@@ -5,9 +5,12 @@ The suite runs on both SDK lines (see docs/testing.md). The toolkit hides the SD
 need the same kind of fence on the client side:
 
 - `McpError`, `LATEST_HANDSHAKE_VERSION`, `SUPPORTED_REVISIONS`: what the names are on this line.
+- `SDKServer`: the bare SDK server of this line (FastMCP on 1.x, MCPServer on 2.x), for tests that
+  show a toolkit helper working on any SDK server.
 - `to_wire` / `from_wire`: SDK models to and from wire dicts (camelCase keys). mcp 1.x models have
   camelCase attributes and mcp 2.x snake_case ones; the wire form is the one both agree on.
-- `text_of`: the text of a result.
+- `text_of`, `is_error`, `structured`: what a tool result says.
+- `quietly`: a client call mcp 2.x marks deprecated (logging, subscriptions), without its warning.
 - `wire_callbacks`: client callbacks written once, over wire dicts, for either line's client.
 - `open_http_session`: an initialized client over streamable HTTP; `make_mcp_error` builds an error.
 
@@ -36,12 +39,15 @@ __all__ = [
     "STRANDS_MISSING",
     "SUPPORTED_REVISIONS",
     "McpError",
+    "SDKServer",
     "from_wire",
+    "is_error",
     "jsonrpc_message",
     "make_mcp_error",
     "message_wire",
     "open_http_session",
     "quietly",
+    "send_notification",
     "server_capabilities",
     "structured",
     "text_of",
@@ -63,6 +69,7 @@ if SDK_LINE >= 2:
     import httpx2 as _http
     from mcp import Client as _Client
     from mcp.client.streamable_http import streamable_http_client as _streamable_http_client
+    from mcp.server.mcpserver import MCPServer as SDKServer
     from mcp.shared.exceptions import MCPDeprecationWarning as _Deprecated
     from mcp.shared.exceptions import MCPError as McpError
     from mcp_types.version import (
@@ -80,6 +87,7 @@ else:
     import httpx as _http
     from mcp import ClientSession as _ClientSession
     from mcp.client.streamable_http import streamable_http_client as _streamable_http_client
+    from mcp.server.fastmcp import FastMCP as SDKServer
     from mcp.shared.exceptions import McpError
     from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS as _SUPPORTED
 
@@ -113,6 +121,11 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def is_error(result: Any) -> bool:
+    """Whether a tool result reports an error (`isError`)."""
+    return bool(to_wire(result).get("isError"))
+
+
 def structured(result: Any) -> Any:
     """The `structuredContent` of a tool result that is not an error (the assertion says which error)."""
     wire = to_wire(result)
@@ -128,7 +141,7 @@ def server_capabilities(client: Any) -> Wire:
 
 
 async def quietly(call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-    """Await a client call that mcp 2.x marks deprecated (logging, subscriptions, roots) without its warning.
+    """Await a client call that mcp 2.x marks deprecated (logging, subscriptions, ping) without its warning.
 
     From 2026-07-28 on these features are deprecated and the 2.x client warns on each call;
     the suite still tests servers that serve clients using them on 2025-11-25.
@@ -172,6 +185,14 @@ def message_wire(message: Any) -> Wire:
     """A JSON-RPC message of either line (1.x wraps each in a root model) in wire form."""
     inner = getattr(message, "root", message)
     return inner.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+async def send_notification(client: Any, wire: Mapping[str, Any]) -> None:
+    """Send a notification in wire form (`{"method": ..., "params": ...}`) from either line's client."""
+    if SDK_LINE >= 2:
+        await client.session.send_notification(types.client_notification_adapter.validate_python(dict(wire)))
+        return
+    await client.send_notification(types.ClientNotification.model_validate(dict(wire)))
 
 
 def make_mcp_error(code: int, message: str, data: Any = None) -> McpError:
