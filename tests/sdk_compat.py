@@ -40,6 +40,7 @@ __all__ = [
     "SUPPORTED_REVISIONS",
     "McpError",
     "SDKServer",
+    "error_of",
     "from_wire",
     "is_error",
     "jsonrpc_message",
@@ -301,6 +302,7 @@ async def open_http_session(
     headers: Mapping[str, str] | None = None,
     read_timeout_seconds: float | None = None,
     revision: str | None = None,
+    declare: Mapping[str, Any] | None = None,
     **callbacks: Any,
 ) -> AsyncIterator[Any]:
     """An initialized client on `url` over streamable HTTP, closed (session deleted) on exit.
@@ -314,6 +316,10 @@ async def open_http_session(
         read_timeout_seconds: How long to wait for each response; None for the SDK default.
         revision: The protocol revision to speak: None or `LATEST_HANDSHAKE_VERSION` for a
             2025-11-25 session; `SESSIONLESS_REVISION` (mcp 2.x only) for 2026-07-28.
+        declare: Capabilities to declare in `initialize` instead of what the SDK derives from
+            the callbacks, in wire form, e.g. `{"elicitation": {"url": {}}}`; a None value
+            declares nothing for that key. Both SDKs declare form and URL elicitation whenever
+            there is a callback; a test of a client declaring less needs this.
         **callbacks: The client's callbacks and options (`elicitation_callback`, `message_handler`,
             `client_info`, ...), e.g. from `wire_callbacks`.
     """
@@ -328,13 +334,64 @@ async def open_http_session(
         if SDK_LINE >= 2:
             mode = "legacy" if handshake else revision
             transport = _streamable_http_client(url, http_client=http)
-            async with _Client(transport, mode=mode, read_timeout_seconds=read_timeout_seconds, **callbacks) as client:
+            client_class = _declaring_client(declare) if declare is not None else _Client
+            options = {"mode": mode, "read_timeout_seconds": read_timeout_seconds, **callbacks}
+            async with client_class(transport, **options) as client:
                 yield client
             return
         timeout = None if read_timeout_seconds is None else timedelta(seconds=read_timeout_seconds)
+        session_class = _declaring_session(declare) if declare is not None else _ClientSession
         async with (
             _streamable_http_client(url, http_client=http) as (read, write, _),
-            _ClientSession(read, write, read_timeout_seconds=timeout, **callbacks) as session,
+            session_class(read, write, read_timeout_seconds=timeout, **callbacks) as session,
         ):
             await session.initialize()
             yield session
+
+
+def _declared(capabilities: Any, declare: Mapping[str, Any]) -> Any:
+    """`capabilities` (an SDK model) with the keys of `declare` replaced, as the same model."""
+    wire = to_wire(capabilities)
+    for key, value in declare.items():
+        if value is None:
+            wire.pop(key, None)
+        else:
+            wire[key] = dict(value)
+    return type(capabilities).model_validate(wire)
+
+
+def _declaring_session(declare: Mapping[str, Any]) -> type:
+    """mcp 1.x: a `ClientSession` whose `initialize` declares `declare` (its capabilities are built inline)."""
+
+    class DeclaringSession(_ClientSession):
+        async def send_request(self, request: Any, result_type: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request.root, types.InitializeRequest):
+                params = request.root.params
+                params.capabilities = _declared(params.capabilities, declare)
+            return await super().send_request(request, result_type, *args, **kwargs)
+
+    return DeclaringSession
+
+
+def _declaring_client(declare: Mapping[str, Any]) -> type:
+    """mcp 2.x: a `Client` whose session declares `declare` (through its capability builder)."""
+
+    class DeclaringClient(_Client):
+        async def _build_session(self, exit_stack: Any) -> Any:
+            session = await super()._build_session(exit_stack)
+            build = session._build_capabilities
+            session._build_capabilities = lambda version: _declared(build(version), declare)
+            return session
+
+    return DeclaringClient
+
+
+def error_of(exc: BaseException) -> Wire:
+    """The JSON-RPC error an `McpError` carries (either line), in wire form: code, message, data."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, BaseModel):
+        return to_wire(error)
+    wire: Wire = {"code": exc.code, "message": exc.message}  # type: ignore[attr-defined]
+    if getattr(exc, "data", None) is not None:
+        wire["data"] = exc.data  # type: ignore[attr-defined]
+    return wire

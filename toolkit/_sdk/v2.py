@@ -12,6 +12,9 @@ difference is detected by feature, never by version number.
 Private SDK attributes touched here, each pinned by a test in `tests/test_sdk_boundary.py`
 (and exercised over real HTTP in `tests/test_sdk_v2_line.py`):
 
+- `ServerSession._request_outbound`: the call's own channel to the client, for requests whose
+  result the toolkit validates itself (`send_request` would reject a malformed answer with
+  the SDK's generic error before the toolkit could say what was wrong with it).
 - `ServerSession._connection`: the per-session `Connection` (a new `ServerSession` is made for
   every request). Its identity keys per-session state (`session_key`), its `exit_stack` runs
   session-closed callbacks (`on_session_closed`), and on 2026-07-28, where each request has a
@@ -56,10 +59,10 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.dispatcher import CallOptions
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError, NoBackChannelError, UrlElicitationRequiredError
-from mcp.shared.message import ServerMessageMetadata
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION, MODERN_PROTOCOL_VERSIONS
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from .common import check_server_options, prime_by_negotiated_version, root_logging_kept, server_options
@@ -246,12 +249,6 @@ def _watch_call(ctx: Any) -> Connection:
 # -- talking to the client ---------------------------------------------------------------
 
 
-class _AnyResult(types.Result):
-    """Any result object; the toolkit validates the fields it reads itself."""
-
-    model_config = ConfigDict(extra="allow")
-
-
 async def request_client(
     ctx: Any, method: str, params: dict[str, Any], *, seconds: float | None, timeout_reason: str
 ) -> dict[str, Any]:
@@ -265,8 +262,7 @@ async def request_client(
         NoBackChannel: The call cannot reach the client: a 2026-07-28 request, which asks
             with an input-required result instead.
         ClientRequestTimeout: No answer within `seconds`; cancelled on the wire.
-        ClientRequestError: The client answered with a JSON-RPC error, or with a result that
-            does not fit `method`.
+        ClientRequestError: The client answered with a JSON-RPC error, or not with an object.
     """
     try:
         request = types.server_request_adapter.validate_python({"method": method, "params": params})
@@ -276,20 +272,22 @@ async def request_client(
         raise NoBackChannel(
             f"Cannot send {method!r} on a {ctx.protocol_version} request: it has no channel back to the client."
         )
-    metadata_ = ServerMessageMetadata(related_request_id=ctx.request_id)
+    wire = _wire(request)
+    options: CallOptions = {} if seconds is None else {"timeout": seconds}
     try:
-        result = await ctx.session.send_request(
-            request, _AnyResult, request_read_timeout_seconds=seconds, metadata=metadata_
-        )
+        # The call's own channel, as `send_request` uses it, but without the SDK's validation of
+        # the result: the toolkit checks what it reads and says precisely what was wrong.
+        raw = await ctx.session._request_outbound.send_raw_request(method, wire.get("params"), options)
     except NoBackChannelError as exc:
         raise NoBackChannel(exc.message) from exc
     except MCPError as exc:
         if _is_sdk_timeout(exc, method):
             raise ClientRequestTimeout(timeout_reason) from exc
         raise ClientRequestError(exc.code, exc.message, exc.data) from exc
-    except ValidationError as exc:
-        raise ClientRequestError(INVALID_PARAMS, f"the client's result is not valid: {_first_error(exc)}") from exc
-    return _wire(result)
+    if not isinstance(raw, dict):
+        problem = f"the client's result is not valid: {type(raw).__name__}, not an object"
+        raise ClientRequestError(INVALID_PARAMS, problem)
+    return raw
 
 
 def _is_sdk_timeout(exc: MCPError, method: str) -> bool:
