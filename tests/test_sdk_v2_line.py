@@ -2,8 +2,8 @@
 
 Each test serves an MCPServer with uvicorn on 127.0.0.1 and talks to it with `mcp.Client`, in
 a 2025-11-25 session ("legacy") and session-less on 2026-07-28, or with raw HTTP where the
-test is about the transport. The private SDK attributes v2 touches are pinned here too: when
-the SDK changes under one of them, a test here fails by name.
+test is about the transport. The private SDK attributes v2 touches are pinned by name in
+`tests/test_sdk_boundary.py`; the tests here show what each of them is for.
 """
 
 from __future__ import annotations
@@ -303,25 +303,6 @@ def test_line_describes_mcp_2() -> None:
     assert sdk.Context is Context
     assert sdk.ServerBase is MCPServer
     assert issubclass(sdk.UrlElicitationRequiredBase, sdk.ProtocolErrorBase)
-
-
-def test_private_sdk_attributes_v2_touches_still_exist() -> None:
-    server = sdk.ServerBase("pins")
-    lowlevel = server._lowlevel_server
-    assert callable(lowlevel.add_request_handler)
-    assert isinstance(lowlevel.version, str)
-    stamp = inspect.getattr_static(type(lowlevel), "_server_info_stamp_source")
-    assert isinstance(stamp, functools.cached_property)
-    assert "connection" in inspect.signature(ServerSession.__init__).parameters
-    transport = StreamableHTTPServerTransport(mcp_session_id="pin", event_store=None)
-    assert transport._event_store is None
-    assert callable(transport.connect)
-    sdk.streamable_http_app(server, options())
-    manager = server.session_manager
-    if sdk._MANAGER_ADMITS:
-        assert callable(manager._admit_session)
-    else:
-        assert isinstance(manager._server_instances, sdk._Sessions)
 
 
 class _NeedsSignIn(sdk.UrlElicitationRequiredBase):
