@@ -8,9 +8,7 @@ test is about the transport. The private SDK attributes v2 touches are pinned by
 
 from __future__ import annotations
 
-import functools
 import gc
-import inspect
 import json
 import socket
 import warnings
@@ -29,8 +27,7 @@ import httpx
 import mcp_types as types
 import uvicorn
 from mcp import Client, MCPDeprecationWarning
-from mcp.server.session import ServerSession
-from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
+from mcp.server.streamable_http import EventStore
 from mcp.shared.exceptions import MCPError
 
 from toolkit._sdk import v2 as sdk
