@@ -1,7 +1,8 @@
-"""A server built with plain FastMCP (no toolkit), for testing the reference client against it.
+"""A server built on the bare SDK (no toolkit), for testing the reference client against it.
 
-Tools cover form and URL elicitation, sampling, progress, roots, and a report of the
-capabilities the client declared, as this server saw them.
+The SDK's own server of the installed line: FastMCP on mcp 1.x, MCPServer on mcp 2.x. Tools
+cover form and URL elicitation, sampling, progress, roots, and a report of the capabilities
+the client declared, as this server saw them.
 """
 
 from __future__ import annotations
@@ -9,11 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 
-from mcp.server.fastmcp import Context, FastMCP
 from mcp.types import SamplingMessage, TextContent
 from pydantic import BaseModel, Field
 
-server = FastMCP("plain-fastmcp", stateless_http=False, json_response=False)
+try:  # mcp 2.x
+    from mcp.server.mcpserver import Context
+    from mcp.server.mcpserver import MCPServer as Server
+except ImportError:  # mcp 1.x, where the same server is FastMCP
+    from mcp.server.fastmcp import Context  # type: ignore[no-redef]
+    from mcp.server.fastmcp import FastMCP as Server  # type: ignore[no-redef]
+
+# Stateful sessions answering with SSE: the default of both lines.
+server = Server("plain-fastmcp")
 
 
 class Person(BaseModel):
@@ -36,7 +44,7 @@ class Nickname(BaseModel):
 
 @server.tool()
 async def ask_optional(ctx: Context) -> str:
-    """Ask with an Optional field, which FastMCP sends as `anyOf` (not allowed in forms)."""
+    """Ask with an Optional field, which the SDK sends as `anyOf` (not allowed in forms)."""
     result = await ctx.elicit("Any nickname?", Nickname)
     return result.action
 
@@ -87,12 +95,19 @@ async def declared_capabilities(ctx: Context) -> str:
     """The capabilities and client info the client sent on initialize, as JSON."""
     params = ctx.session.client_params
     assert params is not None
-    return json.dumps(
-        {
-            "capabilities": params.capabilities.model_dump(mode="json", exclude_none=True),
-            "client": params.clientInfo.name,
-        }
-    )
+    # In wire form: mcp 1.x models name their fields as the wire does, mcp 2.x in snake_case.
+    sent = params.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return json.dumps({"capabilities": sent["capabilities"], "client": sent["clientInfo"]["name"]})
+
+
+def serve(host: str, port: int) -> None:
+    """Serve streamable HTTP with the SDK's own runner (its settings live elsewhere on each line)."""
+    if hasattr(server.settings, "port"):  # mcp 1.x: transport settings on the server
+        server.settings.host = host
+        server.settings.port = port
+        server.run("streamable-http")
+    else:
+        server.run("streamable-http", host=host, port=port)
 
 
 if __name__ == "__main__":
@@ -100,6 +115,4 @@ if __name__ == "__main__":
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     options = parser.parse_args()
-    server.settings.host = options.host
-    server.settings.port = options.port
-    server.run("streamable-http")
+    serve(options.host, options.port)

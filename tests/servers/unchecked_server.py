@@ -1,4 +1,6 @@
-"""A server on plain FastMCP (no toolkit) that talks back without checking what the client declared.
+"""A server on the bare SDK (no toolkit) that talks back without checking what the client declared.
+
+The SDK's own server of the installed line: FastMCP on mcp 1.x, MCPServer on mcp 2.x.
 
 Each tool uses the SDK the obvious way: `ctx.elicit`, `ctx.elicit_url`,
 `ctx.session.create_message` and `ctx.session.list_roots`. The SDK checks only `tools` in
@@ -11,11 +13,18 @@ from __future__ import annotations
 
 import argparse
 
-from mcp.server.fastmcp import Context, FastMCP
 from mcp.types import SamplingMessage, TextContent, Tool
 from pydantic import BaseModel, Field
 
-server = FastMCP("plain-fastmcp", stateless_http=False)
+try:  # mcp 2.x
+    from mcp.server.mcpserver import Context
+    from mcp.server.mcpserver import MCPServer as Server
+except ImportError:  # mcp 1.x, where the same server is FastMCP
+    from mcp.server.fastmcp import Context  # type: ignore[no-redef]
+    from mcp.server.fastmcp import FastMCP as Server  # type: ignore[no-redef]
+
+# Stateful sessions: the default of both lines.
+server = Server("plain-fastmcp")
 
 WEATHER_TOOL = Tool(
     name="get_weather",
@@ -70,7 +79,7 @@ async def summarize_with_context(text: str, ctx: Context) -> str:
 async def plan_with_tools(city: str, ctx: Context) -> str:
     """Sample with a tool offered, which needs sampling.tools; the SDK checks this one itself."""
     result = await ctx.session.create_message(_ask(f"Weather in {city}?"), max_tokens=60, tools=[WEATHER_TOOL])
-    return f"stop reason {result.stopReason}"
+    return f"stop reason {result.model_dump(by_alias=True)['stopReason']}"
 
 
 @server.tool()
@@ -80,11 +89,19 @@ async def client_roots(ctx: Context) -> str:
     return f"{len(listed.roots)} root(s)"
 
 
+def serve(host: str, port: int) -> None:
+    """Serve streamable HTTP with the SDK's own runner (its settings live elsewhere on each line)."""
+    if hasattr(server.settings, "port"):  # mcp 1.x: transport settings on the server
+        server.settings.host = host
+        server.settings.port = port
+        server.run("streamable-http")
+    else:
+        server.run("streamable-http", host=host, port=port)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     options = parser.parse_args()
-    server.settings.host = options.host
-    server.settings.port = options.port
-    server.run("streamable-http")
+    serve(options.host, options.port)
