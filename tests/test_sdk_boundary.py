@@ -380,6 +380,7 @@ def test_v2_session_transports_appear_where_the_line_looks_for_them():
         server = toolkit.stateful_server("boundary-v2-table")
         server.streamable_http_app()
         assert isinstance(server.session_manager._server_instances, dict), "._server_instances"
+        assert callable(server.session_manager.asgi_app), "StreamableHTTPSessionManager.asgi_app"
         assert "idle_scope" in vars(transport), "StreamableHTTPServerTransport.idle_scope"
 
 
