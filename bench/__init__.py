@@ -1,1 +1,1 @@
-"""Benchmarks of the toolkit against raw FastMCP, the SDK's bare client or a bare loop; run with `python -m bench`."""
+"""Benchmarks of the toolkit against the bare SDK (FastMCP or MCPServer) or a bare loop; run `python -m bench`."""

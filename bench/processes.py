@@ -8,6 +8,7 @@ with serving("toolkit") as server:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -17,17 +18,29 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import psutil
-
-from demo_client.local_ports import free_port, wait_until_listening
 
 from .servers import Flavor
 
 __all__ = ["RunningServer", "serving"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _local_ports() -> Any:
+    """`demo_client/local_ports.py` (standard library only), without importing the reference client."""
+    spec = importlib.util.spec_from_file_location("_bench_local_ports", ROOT / "demo_client" / "local_ports.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_ports = _local_ports()
+free_port = _ports.free_port
+wait_until_listening = _ports.wait_until_listening
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 5.0
 

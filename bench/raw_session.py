@@ -3,7 +3,7 @@
 An SDK `ClientSession` costs a task group and memory streams per session; here a session is
 a session id and a request counter, and an open elicitation is the tool call's SSE response,
 left unread until it is answered. Every client of the memory benchmark speaks the same way
-to both servers, so the client side costs the same for toolkit and raw FastMCP.
+to both servers, so the client side costs the same for toolkit and the bare SDK server.
 
 ```python
 session = await RawSession.open(http, url)
@@ -22,7 +22,8 @@ from typing import Any
 
 import httpx
 from httpx_sse import EventSource
-from mcp.types import LATEST_PROTOCOL_VERSION
+
+from .sdk_line import HANDSHAKE_REVISION
 
 __all__ = ["HeldElicitation", "RawSession", "RawSessionError"]
 
@@ -47,7 +48,7 @@ class RawSession:
     @classmethod
     async def open(cls, http: httpx.AsyncClient, url: str) -> RawSession:
         """Initialize a new session (`initialize`, then `notifications/initialized`)."""
-        params = {"protocolVersion": LATEST_PROTOCOL_VERSION, "capabilities": CAPABILITIES, "clientInfo": CLIENT_INFO}
+        params = {"protocolVersion": HANDSHAKE_REVISION, "capabilities": CAPABILITIES, "clientInfo": CLIENT_INFO}
         body = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": params}
         async with http.stream("POST", url, json=body, headers={"Accept": ACCEPT}) as response:
             response.raise_for_status()
@@ -63,7 +64,7 @@ class RawSession:
     @property
     def headers(self) -> dict[str, str]:
         """The headers every request after `initialize` carries."""
-        return {"Accept": ACCEPT, "Mcp-Session-Id": self.session_id, "Mcp-Protocol-Version": LATEST_PROTOCOL_VERSION}
+        return {"Accept": ACCEPT, "Mcp-Session-Id": self.session_id, "Mcp-Protocol-Version": HANDSHAKE_REVISION}
 
     async def post(self, message: dict[str, Any]) -> None:
         """POST a notification or a response, which the server accepts with 202."""

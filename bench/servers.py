@@ -1,4 +1,7 @@
-"""The servers the HTTP benchmarks talk to: the toolkit preset and raw FastMCP, same tools.
+"""The servers the HTTP benchmarks talk to: the toolkit preset and the bare SDK server, same tools.
+
+The bare server is the installed line's own (FastMCP on mcp 1.x, MCPServer on mcp 2.x), so the
+toolkit is always measured against the SDK it runs on.
 
 `python -m bench.servers toolkit|raw --port N` serves one of them on 127.0.0.1. Both have
 `echo`, `client_name` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has
@@ -11,12 +14,12 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
-from mcp.server.fastmcp import Context, FastMCP
-from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 import toolkit
 from demo_client import ToolResult
+
+from .sdk_line import Context, Server, wire
 
 __all__ = ["ANSWER_TEXT", "EXPENSE_ANSWER", "FLAVORS", "Expense", "Flavor", "build_server", "expect_text"]
 
@@ -39,13 +42,14 @@ EXPENSE_ANSWER: dict[str, Any] = {"amount": 12.5, "description": "lunch", "urgen
 ANSWER_TEXT = "accept:12.5:lunch"
 
 
-def build_server(flavor: Flavor) -> FastMCP[Any]:
+def build_server(flavor: Flavor) -> Any:
     """The benchmark server of `flavor`, quiet (warnings only) so logging costs nothing."""
     if flavor == "toolkit":
-        server: FastMCP[Any] = toolkit.stateful_server("bench-toolkit", log_level="WARNING")
+        server: Any = toolkit.stateful_server("bench-toolkit", log_level="WARNING")
         server.tool()(ask_toolkit)
     else:
-        server = FastMCP("bench-raw", stateless_http=False, json_response=False, log_level="WARNING")
+        # Stateful sessions answering with SSE: the default of both lines.
+        server = Server("bench-raw", log_level="WARNING")
     server.tool()(echo)
     server.tool()(client_name)
     server.tool()(ask_raw)
@@ -63,7 +67,7 @@ async def client_name(ctx: Context) -> str:
     A new string on every call, as any tool that reports on its client builds one.
     """
     params = ctx.session.client_params
-    return f"You are {params.clientInfo.name if params is not None else 'unnamed'}."
+    return f"You are {wire(params)['clientInfo']['name'] if params is not None else 'unnamed'}."
 
 
 async def ask_raw(ctx: Context) -> str:
@@ -82,14 +86,16 @@ async def ask_toolkit(ctx: Context) -> str:
     return outcome.action
 
 
-def expect_text(result: CallToolResult | ToolResult, expected: str) -> None:
+def expect_text(result: Any, expected: str) -> None:
     """Raise unless a tool's result is the text `expected`: a benchmark never times a failure."""
     if isinstance(result, ToolResult):  # the reference client's own result type
-        failed, text = result.is_error, result.text
+        failed, text, content = result.is_error, result.text, result.content
     else:
-        failed, text = bool(result.isError), getattr(result.content[0], "text", None) if result.content else None
+        found = wire(result)
+        content = found.get("content") or [{}]
+        failed, text = bool(found.get("isError")), content[0].get("text")
     if failed or text != expected:
-        raise RuntimeError(f"expected the tool to answer {expected!r}, got {result.content}")
+        raise RuntimeError(f"expected the tool to answer {expected!r}, got {content}")
 
 
 def _answer_text(expense: Expense) -> str:
@@ -106,9 +112,12 @@ def main() -> None:
     if isinstance(server, toolkit.StatefulServer):
         server.serve("127.0.0.1", options.port)
         return
-    server.settings.host = "127.0.0.1"
-    server.settings.port = options.port
-    server.run("streamable-http")
+    if hasattr(server.settings, "port"):  # mcp 1.x: transport settings on the server
+        server.settings.host = "127.0.0.1"
+        server.settings.port = options.port
+        server.run("streamable-http")
+    else:
+        server.run("streamable-http", host="127.0.0.1", port=options.port)
 
 
 if __name__ == "__main__":

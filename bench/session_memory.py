@@ -1,4 +1,4 @@
-"""Concurrent stateful sessions on one server process: the toolkit preset against raw FastMCP.
+"""Concurrent stateful sessions on one server process: the toolkit preset against the bare SDK server.
 
 The two servers run side by side as their own processes. Sessions are added to both in
 steps, alternating which goes first, and every session holds an elicitation open: its tool

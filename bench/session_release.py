@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import anyio
 import httpx
-from mcp.types import LATEST_PROTOCOL_VERSION
 
 from .processes import RunningServer, serving
+from .sdk_line import HANDSHAKE_REVISION
 
 __all__ = ["HEADLINES", "Plan", "run"]
 
@@ -94,7 +94,7 @@ async def _heavy_session(http: httpx.AsyncClient, server: RunningServer, plan: P
     before = server.rss_kb() / 1024
     name = "n" * plan.name_bytes
     params = {
-        "protocolVersion": LATEST_PROTOCOL_VERSION,
+        "protocolVersion": HANDSHAKE_REVISION,
         "capabilities": {},
         "clientInfo": {"name": name, "version": "0"},
     }
@@ -107,7 +107,7 @@ async def _heavy_session(http: httpx.AsyncClient, server: RunningServer, plan: P
     headers = {
         "Accept": ACCEPT,
         "Mcp-Session-Id": opened.headers["mcp-session-id"],
-        "Mcp-Protocol-Version": LATEST_PROTOCOL_VERSION,
+        "Mcp-Protocol-Version": HANDSHAKE_REVISION,
     }
     await _post(http, server.url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, headers)
     for call_id in range(1, plan.calls + 1):

@@ -15,11 +15,10 @@ from collections.abc import Awaitable
 from typing import Any
 
 import anyio
-from mcp import ClientSession
-from mcp.server.fastmcp import Context, FastMCP
-from mcp.shared.memory import create_connected_server_and_client_session
 
 import toolkit
+
+from .sdk_line import Context, Server, memory_session, wire
 
 #: The figures `python -m bench` lifts into its summary.
 HEADLINES = ("track_ns_per_item",)
@@ -48,7 +47,7 @@ def run(quick: bool) -> dict[str, float]:
 
 
 async def _measure(items: int, repeats: int) -> dict[str, float]:
-    async with create_connected_server_and_client_session(_benchmark_server()) as client:
+    async with memory_session(_benchmark_server()) as client:
         bare = await _best(client, "bare_loop", items, repeats, token=False)
         quiet = await _best(client, "track_loop", items, repeats, token=False)
         loud = await _best(client, "track_loop", items, repeats, token=True)
@@ -62,7 +61,7 @@ async def _measure(items: int, repeats: int) -> dict[str, float]:
     }
 
 
-async def _best(client: ClientSession, tool: str, items: int, repeats: int, *, token: bool) -> tuple[float, float]:
+async def _best(client: Any, tool: str, items: int, repeats: int, *, token: bool) -> tuple[float, float]:
     """The fastest of `repeats` calls in ns per item, and the notifications per call."""
     received = 0
 
@@ -77,8 +76,8 @@ async def _best(client: ClientSession, tool: str, items: int, repeats: int, *, t
     return best, received / repeats
 
 
-def _benchmark_server() -> FastMCP:
-    server = FastMCP("bench-track", log_level="WARNING")
+def _benchmark_server() -> Any:
+    server = Server("bench-track", log_level="WARNING")
 
     @server.tool()
     async def bare_loop(items: int) -> int:
@@ -124,6 +123,7 @@ async def _report_progress_loop(ctx: Context, items: int) -> int:
 
 
 def _nanoseconds(result: Any) -> float:
-    if result.isError:
-        raise RuntimeError(f"benchmark tool failed: {result.content}")
-    return float(result.structuredContent["result"])
+    found = wire(result)
+    if found.get("isError"):
+        raise RuntimeError(f"benchmark tool failed: {found.get('content')}")
+    return float(found["structuredContent"]["result"])

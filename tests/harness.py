@@ -18,12 +18,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import anyio
+import httpx
 from sdk_compat import SDK_LINE
 
 if SDK_LINE >= 2:
     from mcp import Client
 else:
-    from mcp.shared.memory import create_connected_server_and_client_session
+    from mcp import ClientSession
+    from mcp.shared.memory import create_client_server_memory_streams, create_connected_server_and_client_session
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SERVERS = Path(__file__).resolve().parent / "servers"
@@ -128,8 +131,8 @@ async def in_memory_client(server: Any, **callbacks: Any) -> AsyncIterator[Any]:
     On mcp 1.x it is a `ClientSession` over in-memory streams; on mcp 2.x an `mcp.Client` in
     legacy mode (the `initialize` handshake over an in-memory transport). Both have `call_tool`,
     `list_tools`, `get_prompt`, ...; `callbacks` are the client's callbacks and options
-    (`elicitation_callback`, `message_handler`, `raise_exceptions`, ...), e.g. from
-    `sdk_compat.wire_callbacks`.
+    (`elicitation_callback`, `message_handler`, `raise_exceptions`, `sampling_capabilities`,
+    ...), e.g. from `sdk_compat.wire_callbacks`.
     """
     if SDK_LINE >= 2:
         async with Client(server, mode="legacy", **callbacks) as client:
@@ -139,8 +142,37 @@ async def in_memory_client(server: Any, **callbacks: Any) -> AsyncIterator[Any]:
     if isinstance(timeout, int | float):
         # 1.x takes a timedelta where 2.x takes seconds; tests pass seconds.
         callbacks["read_timeout_seconds"] = timedelta(seconds=timeout)
-    async with create_connected_server_and_client_session(server, **callbacks) as session:
-        yield session
+    if "sampling_capabilities" not in callbacks:
+        async with create_connected_server_and_client_session(server, **callbacks) as session:
+            yield session
+        return
+    # The SDK's helper cannot declare sampling sub-capabilities; the session it builds can.
+    lowlevel = server._mcp_server
+    async with (
+        create_client_server_memory_streams() as (client_streams, server_streams),
+        anyio.create_task_group() as tg,
+    ):
+        tg.start_soon(lambda: lowlevel.run(*server_streams, lowlevel.create_initialization_options()))
+        async with ClientSession(*client_streams, **callbacks) as session:
+            await session.initialize()
+            yield session
+        tg.cancel_scope.cancel()
+
+
+@asynccontextmanager
+async def asgi_http(server: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client on `server`'s streamable-HTTP app in this process, its lifespan running.
+
+    For tests of the wire itself: raw JSON-RPC over HTTP (see `wire.py`), without a port. A
+    response arrives whole, once the server has finished it.
+    """
+    app = server.streamable_http_app()
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http,
+    ):
+        yield http
 
 
 AWS_TEST_ENV = {

@@ -5,9 +5,12 @@ The suite runs on both SDK lines (see docs/testing.md). The toolkit hides the SD
 need the same kind of fence on the client side:
 
 - `McpError`, `LATEST_HANDSHAKE_VERSION`, `SUPPORTED_REVISIONS`: what the names are on this line.
+- `SDKServer`: the bare SDK server of this line (FastMCP on 1.x, MCPServer on 2.x), for tests that
+  show a toolkit helper working on any SDK server.
 - `to_wire` / `from_wire`: SDK models to and from wire dicts (camelCase keys). mcp 1.x models have
   camelCase attributes and mcp 2.x snake_case ones; the wire form is the one both agree on.
-- `text_of`: the text of a result.
+- `text_of`, `is_error`, `structured`: what a tool result says.
+- `quietly`: a client call mcp 2.x marks deprecated (logging, subscriptions), without its warning.
 - `wire_callbacks`: client callbacks written once, over wire dicts, for either line's client.
 - `open_http_session`: an initialized client over streamable HTTP; `make_mcp_error` builds an error.
 
@@ -17,6 +20,7 @@ Only the installed `mcp` decides the line; nothing here imports the toolkit.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -35,9 +39,18 @@ __all__ = [
     "STRANDS_MISSING",
     "SUPPORTED_REVISIONS",
     "McpError",
+    "SDKServer",
+    "error_of",
     "from_wire",
+    "is_error",
+    "jsonrpc_message",
     "make_mcp_error",
+    "message_wire",
     "open_http_session",
+    "quietly",
+    "send_notification",
+    "server_capabilities",
+    "structured",
     "text_of",
     "to_wire",
     "wire_callbacks",
@@ -57,6 +70,8 @@ if SDK_LINE >= 2:
     import httpx2 as _http
     from mcp import Client as _Client
     from mcp.client.streamable_http import streamable_http_client as _streamable_http_client
+    from mcp.server.mcpserver import MCPServer as SDKServer
+    from mcp.shared.exceptions import MCPDeprecationWarning as _Deprecated
     from mcp.shared.exceptions import MCPError as McpError
     from mcp_types.version import (
         HANDSHAKE_PROTOCOL_VERSIONS as _HANDSHAKE_REVISIONS,
@@ -73,12 +88,14 @@ else:
     import httpx as _http
     from mcp import ClientSession as _ClientSession
     from mcp.client.streamable_http import streamable_http_client as _streamable_http_client
+    from mcp.server.fastmcp import FastMCP as SDKServer
     from mcp.shared.exceptions import McpError
     from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS as _SUPPORTED
 
     #: The newest revision with an `initialize` handshake (on 1.x, the newest of all).
     LATEST_HANDSHAKE_VERSION: str = types.LATEST_PROTOCOL_VERSION
     SUPPORTED_REVISIONS = frozenset(_SUPPORTED)
+    _Deprecated: type[Warning] | None = None
 
 #: Timeouts for test clients: generous, so a slow machine fails on the assertion, not the transport.
 HTTP_TIMEOUT = _http.Timeout(30, read=60)
@@ -105,6 +122,38 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def is_error(result: Any) -> bool:
+    """Whether a tool result reports an error (`isError`)."""
+    return bool(to_wire(result).get("isError"))
+
+
+def structured(result: Any) -> Any:
+    """The `structuredContent` of a tool result that is not an error (the assertion says which error)."""
+    wire = to_wire(result)
+    assert not wire.get("isError"), wire.get("content")
+    return wire.get("structuredContent")
+
+
+def server_capabilities(client: Any) -> Wire:
+    """What the server declared to `client` (either line's client), in wire form."""
+    if SDK_LINE >= 2:
+        return to_wire(client.server_capabilities)
+    return to_wire(client.get_server_capabilities())
+
+
+async def quietly(call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+    """Await a client call that mcp 2.x marks deprecated (logging, subscriptions, ping) without its warning.
+
+    From 2026-07-28 on these features are deprecated and the 2.x client warns on each call;
+    the suite still tests servers that serve clients using them on 2025-11-25.
+    """
+    # The 2.x client warns from inside the awaited call, so the filter spans the await.
+    with warnings.catch_warnings():
+        if _Deprecated is not None:
+            warnings.simplefilter("ignore", _Deprecated)
+        return await call(*args, **kwargs)
+
+
 def from_wire(model: str, wire: Mapping[str, Any]) -> Any:
     """The `mcp.types` model named `model` (e.g. "ElicitResult"), validated from a wire dict."""
     cls = getattr(types, model, None)
@@ -124,6 +173,27 @@ def text_of(result: Any) -> str:
     if not texts:
         raise ValueError(f"{type(result).__name__} has no text block: {to_wire(result)!r}")
     return "\n".join(texts)
+
+
+def jsonrpc_message(wire: Mapping[str, Any]) -> Any:
+    """The SDK's JSON-RPC message for `wire` (what a transport hands an event store)."""
+    if SDK_LINE >= 2:
+        return types.jsonrpc_message_adapter.validate_python(dict(wire))
+    return types.JSONRPCMessage.model_validate(dict(wire))
+
+
+def message_wire(message: Any) -> Wire:
+    """A JSON-RPC message of either line (1.x wraps each in a root model) in wire form."""
+    inner = getattr(message, "root", message)
+    return inner.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+async def send_notification(client: Any, wire: Mapping[str, Any]) -> None:
+    """Send a notification in wire form (`{"method": ..., "params": ...}`) from either line's client."""
+    if SDK_LINE >= 2:
+        await client.session.send_notification(types.client_notification_adapter.validate_python(dict(wire)))
+        return
+    await client.send_notification(types.ClientNotification.model_validate(dict(wire)))
 
 
 def make_mcp_error(code: int, message: str, data: Any = None) -> McpError:
@@ -232,6 +302,7 @@ async def open_http_session(
     headers: Mapping[str, str] | None = None,
     read_timeout_seconds: float | None = None,
     revision: str | None = None,
+    declare: Mapping[str, Any] | None = None,
     **callbacks: Any,
 ) -> AsyncIterator[Any]:
     """An initialized client on `url` over streamable HTTP, closed (session deleted) on exit.
@@ -245,6 +316,10 @@ async def open_http_session(
         read_timeout_seconds: How long to wait for each response; None for the SDK default.
         revision: The protocol revision to speak: None or `LATEST_HANDSHAKE_VERSION` for a
             2025-11-25 session; `SESSIONLESS_REVISION` (mcp 2.x only) for 2026-07-28.
+        declare: Capabilities to declare in `initialize` instead of what the SDK derives from
+            the callbacks, in wire form, e.g. `{"elicitation": {"url": {}}}`; a None value
+            declares nothing for that key. Both SDKs declare form and URL elicitation whenever
+            there is a callback; a test of a client declaring less needs this.
         **callbacks: The client's callbacks and options (`elicitation_callback`, `message_handler`,
             `client_info`, ...), e.g. from `wire_callbacks`.
     """
@@ -259,13 +334,64 @@ async def open_http_session(
         if SDK_LINE >= 2:
             mode = "legacy" if handshake else revision
             transport = _streamable_http_client(url, http_client=http)
-            async with _Client(transport, mode=mode, read_timeout_seconds=read_timeout_seconds, **callbacks) as client:
+            client_class = _declaring_client(declare) if declare is not None else _Client
+            options = {"mode": mode, "read_timeout_seconds": read_timeout_seconds, **callbacks}
+            async with client_class(transport, **options) as client:
                 yield client
             return
         timeout = None if read_timeout_seconds is None else timedelta(seconds=read_timeout_seconds)
+        session_class = _declaring_session(declare) if declare is not None else _ClientSession
         async with (
             _streamable_http_client(url, http_client=http) as (read, write, _),
-            _ClientSession(read, write, read_timeout_seconds=timeout, **callbacks) as session,
+            session_class(read, write, read_timeout_seconds=timeout, **callbacks) as session,
         ):
             await session.initialize()
             yield session
+
+
+def _declared(capabilities: Any, declare: Mapping[str, Any]) -> Any:
+    """`capabilities` (an SDK model) with the keys of `declare` replaced, as the same model."""
+    wire = to_wire(capabilities)
+    for key, value in declare.items():
+        if value is None:
+            wire.pop(key, None)
+        else:
+            wire[key] = dict(value)
+    return type(capabilities).model_validate(wire)
+
+
+def _declaring_session(declare: Mapping[str, Any]) -> type:
+    """mcp 1.x: a `ClientSession` whose `initialize` declares `declare` (its capabilities are built inline)."""
+
+    class DeclaringSession(_ClientSession):
+        async def send_request(self, request: Any, result_type: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request.root, types.InitializeRequest):
+                params = request.root.params
+                params.capabilities = _declared(params.capabilities, declare)
+            return await super().send_request(request, result_type, *args, **kwargs)
+
+    return DeclaringSession
+
+
+def _declaring_client(declare: Mapping[str, Any]) -> type:
+    """mcp 2.x: a `Client` whose session declares `declare` (through its capability builder)."""
+
+    class DeclaringClient(_Client):
+        async def _build_session(self, exit_stack: Any) -> Any:
+            session = await super()._build_session(exit_stack)
+            build = session._build_capabilities
+            session._build_capabilities = lambda version: _declared(build(version), declare)
+            return session
+
+    return DeclaringClient
+
+
+def error_of(exc: BaseException) -> Wire:
+    """The JSON-RPC error an `McpError` carries (either line), in wire form: code, message, data."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, BaseModel):
+        return to_wire(error)
+    wire: Wire = {"code": exc.code, "message": exc.message}  # type: ignore[attr-defined]
+    if getattr(exc, "data", None) is not None:
+        wire["data"] = exc.data  # type: ignore[attr-defined]
+    return wire

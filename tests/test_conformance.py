@@ -28,6 +28,8 @@ from harness import ROOT, ServerProcess
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 SERVER_SCENARIOS = ACTIVE_SERVER_SCENARIOS + PENDING_SERVER_SCENARIOS
+#: Scenarios whose SHOULD checks the server meets too: a warning there fails the test.
+WITHOUT_WARNINGS = ("server-sse-polling",)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +80,8 @@ def test_server_scenario(server_results: dict[str, ScenarioResult], scenario: st
     result = server_results.get(scenario)
     assert result is not None, f"the suite saved no result for {scenario}"
     assert result.passed, result.summary()
+    if scenario in WITHOUT_WARNINGS:
+        assert not result.with_status("WARNING"), result.summary()
 
 
 @pytest.mark.parametrize("scenario", CORE_CLIENT_SCENARIOS)

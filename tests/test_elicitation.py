@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from harness import in_memory_client
 from mcp import types
-from mcp.server.fastmcp import Context, FastMCP
 from pydantic import BaseModel, Field
+from sdk_compat import SDKServer, is_error, structured, text_of, to_wire
 
 import toolkit
-from toolkit import Accepted, Cancelled, ConfigurationError, Declined, Flow, Form, Step
+from toolkit import Accepted, Cancelled, ConfigurationError, Context, Declined, Flow, Form, Step
 from toolkit.elicitation import CONFIGURED, DEFAULT_TIMEOUT, configured_timeout, resolve_timeout
 from toolkit.elicitation.requests import TIMEOUT_ENV
 from toolkit.errors import ElicitationFailed, InvalidDefinition
@@ -29,10 +29,11 @@ class ScriptedUser:
     """An elicitation callback that answers from a script and records every request."""
 
     replies: list[types.ElicitResult | types.ErrorData] = field(default_factory=list)
-    asked: list[types.ElicitRequestParams] = field(default_factory=list)
+    #: The requests' params in wire form.
+    asked: list[dict[str, Any]] = field(default_factory=list)
 
     async def __call__(self, context: Any, params: types.ElicitRequestParams) -> types.ElicitResult | types.ErrorData:
-        self.asked.append(params)
+        self.asked.append(to_wire(params))
         return self.replies.pop(0)
 
 
@@ -55,7 +56,7 @@ class Confirmation(Form):
     confirmed: bool = Field(default=True, title="Confirm")
 
 
-server = FastMCP("elicitation-unit")
+server = SDKServer("elicitation-unit")
 links = toolkit.elicitation.UrlElicitations(max_age=60)
 
 
@@ -127,7 +128,7 @@ async def call(tool: str, user: ScriptedUser | None = None, **arguments: Any) ->
 
 
 def text(result: types.CallToolResult) -> str:
-    return result.content[0].text  # type: ignore[union-attr]
+    return text_of(result)
 
 
 # --- one-question helpers ---------------------------------------------------------------------------
@@ -139,7 +140,8 @@ async def test_accepting_confirm_as_shown_means_yes():
     shown.replies.append(accept({}))
     assert text(await call("question", shown, kind="confirm")) == "accepted True"
     (asked,) = shown.asked
-    defaults = {key: prop["default"] for key, prop in asked.requestedSchema["properties"].items() if "default" in prop}
+    properties = asked["requestedSchema"]["properties"]
+    defaults = {key: prop["default"] for key, prop in properties.items() if "default" in prop}
     with_defaults = ScriptedUser([accept(defaults)])
     assert text(await call("question", with_defaults, kind="confirm")) == "accepted True"
 
@@ -148,7 +150,7 @@ async def test_confirm_sends_one_checkbox_and_returns_a_bool():
     user = ScriptedUser([accept({"value": False})])
     assert text(await call("question", user, kind="confirm")) == "accepted False"
     (asked,) = user.asked
-    assert asked.requestedSchema == {
+    assert asked["requestedSchema"] == {
         "type": "object",
         "properties": {"value": {"type": "boolean", "title": "Yes", "default": True}},
         "required": [],
@@ -159,18 +161,18 @@ async def test_choose_returns_the_value_and_reasks_for_an_unknown_option():
     user = ScriptedUser([accept({"value": "blue"}), accept({"value": "green"})])
     assert text(await call("question", user, kind="choose")) == "accepted 'green'"
     first, second = user.asked
-    assert first.requestedSchema["properties"]["value"] == {
+    assert first["requestedSchema"]["properties"]["value"] == {
         "type": "string",
         "title": "Choice",
         "enum": ["red", "green"],
     }
-    assert "- value: must be one of 'red', 'green', not 'blue'" in second.message
+    assert "- value: must be one of 'red', 'green', not 'blue'" in second["message"]
 
 
 async def test_choose_with_titles_and_default():
     user = ScriptedUser([accept({"value": "g"})])
     assert text(await call("question", user, kind="choose_titled")) == "accepted 'g'"
-    assert user.asked[0].requestedSchema["properties"]["value"] == {
+    assert user.asked[0]["requestedSchema"]["properties"]["value"] == {
         "type": "string",
         "title": "Colour",
         "oneOf": [{"const": "r", "title": "Red"}, {"const": "g", "title": "Green"}],
@@ -182,14 +184,14 @@ async def test_ask_for_one_value_with_constraints():
     user = ScriptedUser([accept({"value": 0}), accept({"value": 3.5})])
     assert text(await call("question", user, kind="ask")) == "accepted Decimal('3.5')"
     first, second = user.asked
-    assert first.requestedSchema["properties"]["value"] == {
+    assert first["requestedSchema"]["properties"]["value"] == {
         "type": "number",
         "title": "Amount",
         "description": "EUR",
         "minimum": 0,
     }
-    assert first.requestedSchema["required"] == ["value"]
-    assert "- value: should be greater than 0 (you sent 0)" in second.message
+    assert first["requestedSchema"]["required"] == ["value"]
+    assert "- value: should be greater than 0 (you sent 0)" in second["message"]
 
 
 async def test_declined_and_cancelled_pass_through_the_helpers():
@@ -208,14 +210,14 @@ async def test_declined_and_cancelled_pass_through_the_helpers():
 async def test_bad_limits_fail_before_anything_is_sent(arguments, says):
     user = ScriptedUser()
     result = await call("bad_limits", user, **arguments)
-    assert result.isError and says in text(result)
+    assert is_error(result) and says in text(result)
     assert user.asked == []
 
 
 async def test_a_client_error_reply_becomes_elicitation_failed():
     user = ScriptedUser([types.ErrorData(code=-32603, message="no display attached")])
     result = await call("question", user, kind="confirm")
-    assert result.isError
+    assert is_error(result)
     assert "The client answered the elicitation with error -32603: no display attached." in text(result)
     assert ElicitationFailed(-32603, "no display attached").code == -32603
 
@@ -227,7 +229,7 @@ async def test_a_malformed_configured_timeout_fails_before_anything_is_sent(monk
     monkeypatch.setenv(TIMEOUT_ENV, "soon")
     user = ScriptedUser()
     result = await call("configured_wait", user)
-    assert result.isError
+    assert is_error(result)
     assert f"{TIMEOUT_ENV}='soon' is not valid: use a positive number of seconds" in text(result)
     assert user.asked == []
 
@@ -272,8 +274,7 @@ async def _configured_wait_of(server: Any, timeout: Any = CONFIGURED) -> Any:  #
 
     async with in_memory_client(server) as session:
         result = await session.call_tool("wait_of", {})
-    assert not result.isError, text(result)
-    return result.structuredContent["seconds"]
+    return structured(result)["seconds"]
 
 
 async def test_the_servers_elicitation_timeout_is_the_configured_wait(monkeypatch):
@@ -292,7 +293,7 @@ async def test_the_server_setting_is_read_when_the_server_is_built(monkeypatch):
     monkeypatch.setenv(TIMEOUT_ENV, "9")
     assert await _configured_wait_of(server) == 3
     # A server not built by the preset reads the variable each time.
-    assert await _configured_wait_of(FastMCP("plain")) == 9
+    assert await _configured_wait_of(SDKServer("plain")) == 9
 
 
 @pytest.mark.parametrize("value", [0, -2, "soon", math.inf, True])
@@ -404,20 +405,19 @@ async def test_url_mode_sends_the_id_and_returns_it():
     user = ScriptedUser([accept()])
     assert text(await call("url", user, target="https://example.com/link")) == "accepted 'fixed-id'"
     (asked,) = user.asked
-    assert isinstance(asked, types.ElicitRequestURLParams)
-    assert (asked.mode, asked.url, asked.elicitationId) == ("url", "https://example.com/link", "fixed-id")
+    assert (asked["mode"], asked["url"], asked["elicitationId"]) == ("url", "https://example.com/link", "fixed-id")
 
 
 async def test_url_mode_refuses_a_relative_url_before_sending():
     user = ScriptedUser()
     result = await call("url", user, target="/link")
-    assert result.isError and "needs an absolute URL" in text(result)
+    assert is_error(result) and "needs an absolute URL" in text(result)
     assert user.asked == []
 
 
 async def test_url_elicitation_required_needs_a_client_that_can_act_on_it():
     result = await call("required_url")
-    assert result.isError and "'elicitation.url'" in text(result)
+    assert is_error(result) and "'elicitation.url'" in text(result)
 
 
 async def test_registry_refuses_unknown_foreign_expired_and_repeated_ids():

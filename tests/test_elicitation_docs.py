@@ -12,6 +12,7 @@ import pytest
 from doc_blocks import python_blocks
 from harness import in_memory_client
 from mcp import types
+from sdk_compat import text_of, to_wire
 
 import toolkit
 
@@ -45,8 +46,8 @@ def accept(**content: Any) -> types.ElicitResult:
 async def call_text(example: dict[str, Any], tool: str, callback: Any, **arguments: Any) -> str:
     async with in_memory_client(example["server"], elicitation_callback=callback) as session:
         result = await session.call_tool(tool, arguments)
-    assert not result.isError, result.content
-    return result.content[0].text  # type: ignore[union-attr]
+    assert not to_wire(result).get("isError"), to_wire(result)
+    return text_of(result)
 
 
 def test_the_documented_schema_is_what_the_form_renders(example):
@@ -86,20 +87,20 @@ async def test_flow_example(example):
 @pytest.mark.anyio
 async def test_url_mode_example(example):
     opened = anyio.Event()
-    asked: list[types.ElicitRequestURLParams] = []
+    asked: list[dict[str, Any]] = []
 
     async def consent(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
         assert isinstance(params, types.ElicitRequestURLParams)
-        asked.append(params)
+        asked.append(to_wire(params))
         opened.set()
         return types.ElicitResult(action="accept")
 
     async def finish_page() -> None:
         await opened.wait()
-        await example["bank_links"].complete(asked[0].elicitationId, user=None)
+        await example["bank_links"].complete(asked[0]["elicitationId"], user=None)
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(finish_page)
         with anyio.fail_after(10):
             assert await call_text(example, "link_bank", consent) == "Bank linked."
-    assert asked[0].url == f"https://expenses.example.com/bank/connect?elicitation={asked[0].elicitationId}"
+    assert asked[0]["url"] == f"https://expenses.example.com/bank/connect?elicitation={asked[0]['elicitationId']}"

@@ -12,9 +12,8 @@ import anyio
 import httpx
 import pytest
 from harness import TEST_SERVERS, ServerProcess
-from mcp import ClientSession, types
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.exceptions import McpError, UrlElicitationRequiredError
+from mcp import types
+from sdk_compat import SDK_LINE, McpError, error_of, open_http_session, text_of, to_wire, wire_callbacks
 from wire import headers, initialize, parse_sse, request
 
 from toolkit.elicitation import check_requested_schema
@@ -23,9 +22,9 @@ pytestmark = [pytest.mark.e2e]
 
 SCRIPT = str(TEST_SERVERS / "elicitation_server.py")
 HTTP_TIMEOUT = httpx.Timeout(30, read=60)
-FORM_AND_URL = types.ElicitationCapability(form=types.FormElicitationCapability(), url=types.UrlElicitationCapability())
-URL_ONLY = types.ElicitationCapability(url=types.UrlElicitationCapability())
-FORM_ONLY_LEGACY = types.ElicitationCapability()
+FORM_AND_URL = {"form": {}, "url": {}}
+URL_ONLY = {"url": {}}
+FORM_ONLY_LEGACY: dict[str, Any] = {}
 GOOD_EXPENSE = {"amount": 12.5, "description": "Lunch", "category": "food", "tags": ["work"]}
 
 
@@ -58,36 +57,19 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 # --- the client side -------------------------------------------------------------------------------
 
 
-class DeclaringSession(ClientSession):
-    """A ClientSession that declares exactly the elicitation capability a test chooses.
-
-    The SDK declares both form and URL mode whenever a callback is set, and nothing
-    otherwise; these tests need the other combinations while keeping a callback that
-    records anything the server sends anyway.
-    """
-
-    def __init__(self, *args: Any, declared: types.ElicitationCapability | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.declared = declared
-
-    async def send_request(self, request: Any, result_type: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(request.root, types.InitializeRequest):
-            request.root.params.capabilities.elicitation = self.declared
-        return await super().send_request(request, result_type, *args, **kwargs)
-
-
 @dataclass
 class ScriptedUser:
     """An elicitation callback that answers from a script and records every request."""
 
     replies: list[types.ElicitResult | types.ErrorData] = field(default_factory=list)
-    asked: list[types.ElicitRequestParams] = field(default_factory=list)
+    #: The requests' params in wire form.
+    asked: list[dict[str, Any]] = field(default_factory=list)
     agreed_to_open: anyio.Event = field(default_factory=anyio.Event)
 
     async def __call__(self, context: Any, params: types.ElicitRequestParams) -> types.ElicitResult | types.ErrorData:
-        self.asked.append(params)
+        self.asked.append(to_wire(params))
         reply = self.replies.pop(0)
-        if isinstance(params, types.ElicitRequestURLParams) and getattr(reply, "action", None) == "accept":
+        if self.asked[-1].get("mode") == "url" and getattr(reply, "action", None) == "accept":
             self.agreed_to_open.set()
         return reply
 
@@ -95,8 +77,8 @@ class ScriptedUser:
         with anyio.fail_after(10):
             await self.agreed_to_open.wait()
         asked = self.asked[-1]
-        assert isinstance(asked, types.ElicitRequestURLParams)
-        return asked.url
+        assert asked["mode"] == "url"
+        return asked["url"]
 
 
 def accept(content: dict[str, Any] | None = None) -> types.ElicitResult:
@@ -105,49 +87,46 @@ def accept(content: dict[str, Any] | None = None) -> types.ElicitResult:
 
 @dataclass
 class Inbox:
-    """A message handler keeping every server notification."""
+    """Keeps every server notification, in wire form."""
 
-    notifications: list[types.ServerNotification] = field(default_factory=list)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
     arrived: anyio.Event = field(default_factory=anyio.Event)
 
-    async def __call__(self, message: Any) -> None:
-        if isinstance(message, types.ServerNotification):
-            self.notifications.append(message)
-            self.arrived.set()
-            self.arrived = anyio.Event()
+    def __call__(self, notification: dict[str, Any]) -> None:
+        self.notifications.append(notification)
+        self.arrived.set()
+        self.arrived = anyio.Event()
 
-    def of(self, kind: type) -> list[Any]:
-        return [note.root for note in self.notifications if isinstance(note.root, kind)]
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [note for note in self.notifications if note["method"] == method]
 
 
 @asynccontextmanager
 async def connect(
     url: str,
     user: ScriptedUser,
-    declared: types.ElicitationCapability | None = FORM_AND_URL,
+    declared: dict[str, Any] | None = FORM_AND_URL,
     token: str | None = None,
     inbox: Inbox | None = None,
-) -> AsyncIterator[ClientSession]:
+) -> AsyncIterator[Any]:
+    """A client with a callback that records anything the server sends, declaring exactly `declared`."""
     auth = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        httpx.AsyncClient(headers=auth, timeout=HTTP_TIMEOUT) as client,
-        streamable_http_client(url, http_client=client) as (read, write, _),
-        DeclaringSession(read, write, declared=declared, elicitation_callback=user, message_handler=inbox) as session,
-    ):
-        await session.initialize()
+    callbacks = wire_callbacks(notification=inbox) if inbox is not None else {}
+    declare = {"elicitation": declared}
+    async with open_http_session(url, headers=auth, declare=declare, elicitation_callback=user, **callbacks) as session:
         yield session
 
 
-async def call(session: ClientSession, tool: str, **arguments: Any) -> dict[str, Any]:
+async def call(session: Any, tool: str, **arguments: Any) -> dict[str, Any]:
     result = await session.call_tool(tool, arguments)
-    assert not result.isError, result.content
-    return json.loads(result.content[0].text)
+    assert not to_wire(result).get("isError"), to_wire(result)
+    return json.loads(text_of(result))
 
 
-async def call_error(session: ClientSession, tool: str, **arguments: Any) -> str:
+async def call_error(session: Any, tool: str, **arguments: Any) -> str:
     result = await session.call_tool(tool, arguments)
-    assert result.isError, result.content
-    return result.content[0].text
+    assert to_wire(result).get("isError"), to_wire(result)
+    return text_of(result)
 
 
 # --- form mode --------------------------------------------------------------------------------------
@@ -169,10 +148,10 @@ async def test_accepted_answer_comes_back_typed(server):
         },
     }
     (asked,) = user.asked
-    assert isinstance(asked, types.ElicitRequestFormParams)
-    check_requested_schema(asked.requestedSchema)
-    assert asked.requestedSchema["required"] == ["amount", "description", "category"]
-    assert asked.requestedSchema["properties"]["category"]["oneOf"][0] == {"const": "food", "title": "Food & drink"}
+    assert asked.get("mode", "form") == "form"
+    check_requested_schema(asked["requestedSchema"])
+    assert asked["requestedSchema"]["required"] == ["amount", "description", "category"]
+    assert asked["requestedSchema"]["properties"]["category"]["oneOf"][0] == {"const": "food", "title": "Food & drink"}
 
 
 @pytest.mark.anyio
@@ -198,7 +177,7 @@ async def test_invalid_answer_is_asked_again_then_accepted(server):
         answer = await call(session, "record_expense")
     assert answer["action"] == "accept" and answer["data"]["category"] == "transport"
     _, second = user.asked
-    assert isinstance(second, types.ElicitRequestFormParams)
+    assert second.get("mode", "form") == "form"
     for line in (
         "- amount: should be greater than 0 (you sent -5)",
         "- category: must be one of 'food', 'transport', 'bills', 'entertainment', 'other', not 'travel'",
@@ -206,11 +185,11 @@ async def test_invalid_answer_is_asked_again_then_accepted(server):
         "- spent_on: must be text, not a number",
         "(attempt 2 of 3)",
     ):
-        assert line in second.message
-    assert second.message.endswith("Tell me about the expense.")
+        assert line in second["message"]
+    assert second["message"].endswith("Tell me about the expense.")
     # What the user got right is offered again, so nothing they typed is lost.
-    assert second.requestedSchema["properties"]["description"]["default"] == "Taxi"
-    assert "default" not in second.requestedSchema["properties"]["amount"]
+    assert second["requestedSchema"]["properties"]["description"]["default"] == "Taxi"
+    assert "default" not in second["requestedSchema"]["properties"]["amount"]
 
 
 @pytest.mark.anyio
@@ -221,10 +200,10 @@ async def test_a_multi_select_answer_with_a_repeated_option_is_asked_again(serve
         answer = await call(session, "record_expense")
     assert answer["data"]["tags"] == ["work"]
     _, again = user.asked
-    assert "- tags: 'work' chosen more than once; choose each option at most once" in again.message
+    assert "- tags: 'work' chosen more than once; choose each option at most once" in again["message"]
     # The spec's multi-select has no uniqueItems, so the schema does not claim it.
-    assert "uniqueItems" not in again.requestedSchema["properties"]["tags"]
-    assert again.requestedSchema["properties"]["description"]["default"] == "Lunch"
+    assert "uniqueItems" not in again["requestedSchema"]["properties"]["tags"]
+    assert again["requestedSchema"]["properties"]["description"]["default"] == "Lunch"
 
 
 @pytest.mark.anyio
@@ -233,7 +212,7 @@ async def test_accept_without_content_is_asked_again(server):
     async with connect(server.url, user) as session:
         answer = await call(session, "record_expense")
     assert answer["action"] == "accept"
-    assert "the answer was accepted but carried no content" in user.asked[1].message
+    assert "the answer was accepted but carried no content" in user.asked[1]["message"]
 
 
 @pytest.mark.anyio
@@ -283,7 +262,7 @@ async def test_flow_passes_each_answer_to_the_next_step(server):
     async with connect(server.url, user) as session:
         answer = await call(session, "add_expense_interactive")
     assert answer == {"stored": True, "steps": ["amount", "description", "category", "confirm"], "amount": "42"}
-    assert [asked.message for asked in user.asked] == [
+    assert [asked["message"] for asked in user.asked] == [
         "How much did you spend?",
         "What did you spend 42 EUR on?",
         "Which category is 'Concert'?",
@@ -324,11 +303,11 @@ async def test_url_mode_completes_with_a_notification(server):
         tg.start_soon(open_when_agreed, user)
         answer = await call(session, "link_account")
     (asked,) = user.asked
-    assert isinstance(asked, types.ElicitRequestURLParams)
-    assert answer == {"action": "accept", "elicitation_id": asked.elicitationId, "finished": True}
-    assert asked.url.endswith(f"/oob/finish?elicitation={asked.elicitationId}")
-    (complete,) = inbox.of(types.ElicitCompleteNotification)
-    assert complete.params.elicitationId == asked.elicitationId
+    assert asked["mode"] == "url"
+    assert answer == {"action": "accept", "elicitation_id": asked["elicitationId"], "finished": True}
+    assert asked["url"].endswith(f"/oob/finish?elicitation={asked['elicitationId']}")
+    (complete,) = inbox.of("notifications/elicitation/complete")
+    assert complete["params"]["elicitationId"] == asked["elicitationId"]
 
 
 @pytest.mark.anyio
@@ -338,12 +317,12 @@ async def test_url_mode_decline(server):
         assert await call(session, "link_account") == {"action": "decline"}
 
 
-async def wait_for_standalone_stream(session: ClientSession, inbox: Inbox) -> None:
+async def wait_for_standalone_stream(session: Any, inbox: Inbox) -> None:
     """Probe until a notification sent outside any request arrives on the GET stream."""
     for _ in range(50):
         await session.call_tool("probe_standalone", {})
         with anyio.move_on_after(0.2):
-            while not inbox.of(types.ResourceListChangedNotification):
+            while not inbox.of("notifications/resources/list_changed"):
                 await inbox.arrived.wait()
             return
     raise AssertionError("the standalone SSE stream never delivered a notification")
@@ -357,16 +336,18 @@ async def test_url_elicitation_required_error_then_retry(server):
         await wait_for_standalone_stream(session, inbox)
         with pytest.raises(McpError) as caught:
             await session.call_tool("connect_service", {})
-        assert caught.value.error.code == -32042
-        (required,) = UrlElicitationRequiredError.from_error(caught.value.error).elicitations
-        assert required.message == "Authorize access to the service."
-        assert (await open_in_browser(required.url)).status_code == 200
+        error = error_of(caught.value)
+        assert error["code"] == -32042
+        (required,) = error["data"]["elicitations"]
+        assert required["message"] == "Authorize access to the service."
+        assert (await open_in_browser(required["url"])).status_code == 200
         with anyio.fail_after(10):
-            while not inbox.of(types.ElicitCompleteNotification):
+            while not inbox.of("notifications/elicitation/complete"):
                 await inbox.arrived.wait()
-        assert inbox.of(types.ElicitCompleteNotification)[0].params.elicitationId == required.elicitationId
+        complete = inbox.of("notifications/elicitation/complete")[0]
+        assert complete["params"]["elicitationId"] == required["elicitationId"]
         retried = await session.call_tool("connect_service", {})
-    assert retried.content[0].text == "connected as None"
+    assert text_of(retried) == "connected as None"
     assert user.asked == []
 
 
@@ -421,12 +402,15 @@ def call_unanswered(url: str, tool: str, **arguments: Any) -> tuple[dict[str, An
             return next(stream), next(stream), next(stream)
 
 
-def assert_timed_out(asked: dict[str, Any], cancelled: dict[str, Any], result: dict[str, Any], reason: str) -> None:
+def assert_timed_out(asked: dict[str, Any], cancelled: dict[str, Any], result: dict[str, Any], seconds: float) -> None:
+    reason = f"no answer within {seconds} s"
+    # mcp 2.x cancels on the wire itself, in its own words.
+    on_the_wire = reason if SDK_LINE == 1 else f"timed out after {seconds}s"
     assert asked["method"] == "elicitation/create"
     assert cancelled == {
         "jsonrpc": "2.0",
         "method": "notifications/cancelled",
-        "params": {"requestId": asked["id"], "reason": reason},
+        "params": {"requestId": asked["id"], "reason": on_the_wire},
     }
     assert result["id"] == 7
     outcome = json.loads(result["result"]["content"][0]["text"])
@@ -434,16 +418,16 @@ def assert_timed_out(asked: dict[str, Any], cancelled: dict[str, Any], result: d
 
 
 def test_unanswered_elicitation_is_cancelled_on_the_wire(server):
-    assert_timed_out(*call_unanswered(server.url, "record_expense", wait_seconds=0.5), "no answer within 0.5 s")
+    assert_timed_out(*call_unanswered(server.url, "record_expense", wait_seconds=0.5), 0.5)
 
 
 def test_the_server_wide_timeout_bounds_an_elicitation_that_sets_none(configured_server):
-    assert_timed_out(*call_unanswered(configured_server.url, "record_expense"), "no answer within 0.3 s")
+    assert_timed_out(*call_unanswered(configured_server.url, "record_expense"), 0.3)
 
 
 def test_a_timeout_given_in_the_call_wins_over_the_server_wide_one(configured_server):
     unanswered = call_unanswered(configured_server.url, "record_expense", wait_seconds=0.6)
-    assert_timed_out(*unanswered, "no answer within 0.6 s")
+    assert_timed_out(*unanswered, 0.6)
 
 
 def test_a_malformed_answer_is_an_error_not_a_crash(server):
@@ -507,10 +491,17 @@ async def test_cancelling_the_tool_call_cancels_its_pending_elicitation(server):
             asked = await anext(messages)
             cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}}
             await client.post(server.url, json=cancel, headers=headers(session_id))
-            ended = await anext(messages)
-        cancelled = await next_standalone("notifications/cancelled", 10)
+            rest = [message async for message in messages]
+        if SDK_LINE == 1:
+            # The call's stream is closing meanwhile, so the toolkit uses the session's stream.
+            cancelled = await next_standalone("notifications/cancelled", 10)
+            reason = "the tool call was cancelled"
+        else:
+            # mcp 2.x cancels what the call awaited itself, in its own words, on the call's stream.
+            cancelled = next((m for m in rest if m.get("method") == "notifications/cancelled"), None)
+            reason = "caller cancelled"
         tg.cancel_scope.cancel()
     assert asked["method"] == "elicitation/create"
-    assert ended["error"]["message"] == "Request cancelled"
+    assert rest[-1]["error"]["message"] == "Request cancelled"
     assert cancelled is not None
-    assert cancelled["params"] == {"requestId": asked["id"], "reason": "the tool call was cancelled"}
+    assert cancelled["params"] == {"requestId": asked["id"], "reason": reason}

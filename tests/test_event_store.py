@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from mcp.types import JSONRPCMessage, JSONRPCNotification
+from sdk_compat import jsonrpc_message, message_wire
 
 from toolkit.server import BoundedEventStore, SessionEventStore
 
 pytestmark = pytest.mark.anyio
 
 
-def note(n: int) -> JSONRPCMessage:
-    return JSONRPCMessage(JSONRPCNotification(jsonrpc="2.0", method="notifications/progress", params={"n": n}))
+def note(n: int) -> Any:
+    return jsonrpc_message({"jsonrpc": "2.0", "method": "notifications/progress", "params": {"n": n}})
 
 
 async def replay(store, last_id: str) -> tuple[str | None, list[int]]:
     got: list[int] = []
 
     async def collect(event) -> None:
-        got.append(event.message.root.params["n"])
+        got.append(message_wire(event.message)["params"]["n"])
 
     stream = await store.replay_events_after(last_id, collect)
     return stream, got
@@ -93,13 +95,12 @@ async def test_session_views_do_not_see_each_other():
     assert await replay(bob, a_first) == (None, [])
 
 
-def big(n: int, chars: int) -> JSONRPCMessage:
-    return JSONRPCMessage(
-        JSONRPCNotification(jsonrpc="2.0", method="notifications/progress", params={"n": n, "pad": "x" * chars})
-    )
+def big(n: int, chars: int) -> Any:
+    params = {"n": n, "pad": "x" * chars}
+    return jsonrpc_message({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
 
 
-def wire_size(message: JSONRPCMessage) -> int:
+def wire_size(message: Any) -> int:
     return len(message.model_dump_json(by_alias=True, exclude_none=True).encode())
 
 

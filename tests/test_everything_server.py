@@ -13,7 +13,7 @@ import httpx
 import pytest
 from harness import in_memory_client
 from mcp import types
-from pydantic import AnyUrl
+from sdk_compat import quietly, server_capabilities, text_of, to_wire, wire_callbacks
 from wire import headers, initialize, parse_sse, request
 
 from demo_servers.everything import build_server
@@ -40,33 +40,35 @@ def test_silence_wav_reads_back():
 async def test_subscribed_session_hears_updates_until_it_unsubscribes():
     updates: list[str] = []
 
-    async def on_message(message: object) -> None:
-        if isinstance(message, types.ServerNotification) and isinstance(
-            message.root, types.ResourceUpdatedNotification
-        ):
-            updates.append(str(message.root.params.uri))
+    heard = anyio.Event()
 
-    async with in_memory_client(build_server(), message_handler=on_message) as client:
-        capabilities = client.get_server_capabilities()
-        assert capabilities is not None and capabilities.resources is not None
-        assert capabilities.resources.subscribe is True
-        await client.subscribe_resource(AnyUrl(WATCHED_URI))
-        await client.call_tool("update_watched_resource", {"text": "new"})
-        read = await client.read_resource(AnyUrl(WATCHED_URI))
-        await client.unsubscribe_resource(AnyUrl(WATCHED_URI))
+    def on_notification(message: dict) -> None:
+        if message["method"] == "notifications/resources/updated":
+            updates.append(message["params"]["uri"])
+            heard.set()
+
+    async with in_memory_client(build_server(), **wire_callbacks(notification=on_notification)) as client:
+        assert server_capabilities(client)["resources"]["subscribe"] is True
+        await quietly(client.subscribe_resource, WATCHED_URI)
+        first = await client.call_tool("update_watched_resource", {"text": "new"})
+        with anyio.fail_after(5):
+            await heard.wait()
+        read = await client.read_resource(WATCHED_URI)
+        await quietly(client.unsubscribe_resource, WATCHED_URI)
         result = await client.call_tool("update_watched_resource", {"text": "newer"})
-        await anyio.sleep(0.05)
     assert updates == [WATCHED_URI]
-    assert read.contents[0].text == "new"  # type: ignore[union-attr]
-    assert "notified 0" in result.content[0].text  # type: ignore[union-attr]
+    assert "notified 1" in text_of(first)
+    assert text_of(read) == "new"
+    # Told no one: the unsubscribed session was the only subscriber.
+    assert "notified 0" in text_of(result)
 
 
 @pytest.mark.anyio
 async def test_sampling_without_the_capability_is_a_tool_error():
     async with in_memory_client(build_server()) as client:
         result = await client.call_tool("test_sampling", {"prompt": "hello"})
-    assert result.isError
-    assert "sampling" in result.content[0].text  # type: ignore[union-attr]
+    assert to_wire(result)["isError"]
+    assert "sampling" in text_of(result)
 
 
 @pytest.mark.e2e
@@ -96,10 +98,10 @@ class ScriptedUser:
 
     def __init__(self, action: str, content: dict | None = None) -> None:
         self.action, self.content = action, content
-        self.asked: list[types.ElicitRequestParams] = []
+        self.asked: list[dict] = []
 
     async def __call__(self, context, params: types.ElicitRequestParams) -> types.ElicitResult:
-        self.asked.append(params)
+        self.asked.append(to_wire(params))
         return types.ElicitResult(action=self.action, content=self.content)  # type: ignore[arg-type]
 
 
@@ -115,10 +117,10 @@ async def test_enum_form_is_the_toolkit_schema_plus_legacy_titles_and_answers_re
     user = ScriptedUser("accept", choices)
     async with in_memory_client(build_server(), elicitation_callback=user) as client:
         result = await client.call_tool("test_elicitation_sep1330_enums", {})
-    schema = user.asked[0].requestedSchema
+    schema = user.asked[0]["requestedSchema"]
     assert schema == {**choices_schema(), "required": schema["required"]}
     assert schema["properties"]["legacyEnum"]["enumNames"] == ["Option One", "Option Two", "Option Three"]
-    text = result.content[0].text  # type: ignore[union-attr]
+    text = text_of(result)
     assert text == f"Elicitation completed: action=accept, content={json.dumps(choices)}"
 
 
@@ -133,8 +135,8 @@ async def test_enum_form_answer_outside_the_options_is_a_tool_error():
     }
     async with in_memory_client(build_server(), elicitation_callback=ScriptedUser("accept", wrong)) as client:
         result = await client.call_tool("test_elicitation_sep1330_enums", {})
-    assert result.isError
-    assert "untitledSingle" in result.content[0].text  # type: ignore[union-attr]
+    assert to_wire(result)["isError"]
+    assert "untitledSingle" in text_of(result)
 
 
 @pytest.mark.anyio
@@ -143,8 +145,8 @@ async def test_declined_or_cancelled_forms_report_the_action(action):
     async with in_memory_client(build_server(), elicitation_callback=ScriptedUser(action)) as client:
         defaults = await client.call_tool("test_elicitation_sep1034_defaults", {})
         contact = await client.call_tool("test_elicitation", {"message": "Who are you?"})
-    assert defaults.content[0].text == f"Elicitation completed: action={action}, content={{}}"  # type: ignore[union-attr]
-    assert contact.content[0].text == f"User response: action={action}, content={{}}"  # type: ignore[union-attr]
+    assert text_of(defaults) == f"Elicitation completed: action={action}, content={{}}"
+    assert text_of(contact) == f"User response: action={action}, content={{}}"
 
 
 @pytest.mark.anyio
@@ -152,7 +154,7 @@ async def test_defaults_form_sends_a_default_for_every_field():
     user = ScriptedUser("decline")
     async with in_memory_client(build_server(), elicitation_callback=user) as client:
         await client.call_tool("test_elicitation_sep1034_defaults", {})
-    properties = user.asked[0].requestedSchema["properties"]
+    properties = user.asked[0]["requestedSchema"]["properties"]
     assert {name: prop["default"] for name, prop in properties.items()} == {
         "name": "John Doe",
         "age": 30,

@@ -14,17 +14,25 @@ import pytest
 from harness import in_memory_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mcp import types
-from mcp.server.fastmcp import Context, FastMCP
+from sdk_compat import SDK_LINE, SDKServer, quietly, structured, wire_callbacks
 
 import toolkit
-from toolkit import Progress, track
+from toolkit import Context, Progress, track
 from toolkit.errors import InvalidArgument
 
 pytestmark = pytest.mark.anyio
 
 # ---------------------------------------------------------------------------
 # A recording stand-in for the session, with a clock the test moves by hand.
+
+
+class FakeConnection:
+    """The per-session object of mcp 2.x, as the toolkit's SDK boundary reads it."""
+
+    def __init__(self, exit_stack: AsyncExitStack) -> None:
+        self.exit_stack = exit_stack
+        self.state: dict[str, Any] = {}
+        self.protocol_version = "2025-11-25"
 
 
 @dataclass(eq=False)
@@ -35,6 +43,12 @@ class RecordingSession:
     fail_with: BaseException | None = None
     # Where mcp 1.x sessions keep their session-closed callbacks.
     _exit_stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+    # mcp 2.x: whether the call can still reach the client, and the session behind the request.
+    can_send_request: bool = True
+    _connection: FakeConnection = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._connection = FakeConnection(self._exit_stack)
 
     async def send_progress_notification(self, *, progress_token, progress, total, message, related_request_id):
         if self.fail_with is not None:
@@ -51,9 +65,18 @@ class ManualClock:
 
 
 def fake_ctx(session: RecordingSession, token: str | int | None = "token") -> Any:
-    meta = SimpleNamespace(progressToken=token)
-    request = SimpleNamespace(request_id=1, meta=meta, session=session)
-    # The parts of mcp 1.x's Context the toolkit reads, through its SDK boundary.
+    """The parts of the line's Context the toolkit reads, through its SDK boundary."""
+    if SDK_LINE >= 2:
+        # mcp 2.x keeps `_meta` as a dict with snake_case keys.
+        request = SimpleNamespace(request_id=1, meta={"progress_token": token}, session=session)
+        return SimpleNamespace(
+            request_context=request,
+            session=session,
+            request_id="1",
+            protocol_version="2025-11-25",
+            mcp_server=SimpleNamespace(),
+        )
+    request = SimpleNamespace(request_id=1, meta=SimpleNamespace(progressToken=token), session=session)
     return SimpleNamespace(request_context=request, session=session, request_id="1", fastmcp=SimpleNamespace())
 
 
@@ -106,7 +129,7 @@ def test_any_updates_send_strictly_increasing_values_ending_at_the_last(ops, tot
 @given(ops=st.lists(st.tuples(st.sampled_from(["advance", "set"]), st.integers(-5, 40)), max_size=25))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_property_holds_through_a_real_client_session(ops):
-    server = FastMCP("property")
+    server = SDKServer("property")
 
     @server.tool()
     async def run(ctx: Context) -> float:
@@ -126,7 +149,7 @@ def test_the_property_holds_through_a_real_client_session(ops):
 
         async with in_memory_client(server) as client:
             result = await client.call_tool("run", {}, progress_callback=on_progress)
-        return seen, float(result.structuredContent["result"])
+        return seen, float(structured(result)["result"])
 
     seen, final = anyio.run(scenario)
     assert all(a < b for a, b in itertools.pairwise(seen)), seen
@@ -251,18 +274,14 @@ async def test_a_bad_update_is_refused_and_loses_nothing(method, number):
 # Through a real client session.
 
 
-def notifications_recorder() -> tuple[list[Any], Any]:
-    seen: list[Any] = []
-
-    async def handler(message: Any) -> None:
-        if isinstance(message, types.ServerNotification):
-            seen.append(message.root)
-
-    return seen, handler
+def notifications_recorder() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every server notification the client receives, in wire form, and the callbacks recording them."""
+    seen: list[dict[str, Any]] = []
+    return seen, wire_callbacks(notification=seen.append)
 
 
 async def test_without_a_token_nothing_is_sent_but_the_count_goes_on():
-    server = FastMCP("quiet")
+    server = SDKServer("quiet")
 
     @server.tool()
     async def work(ctx: Context) -> list[Any]:
@@ -270,10 +289,10 @@ async def test_without_a_token_nothing_is_sent_but_the_count_goes_on():
         sent = [await progress.advance() for _ in range(5)]
         return [progress.active, progress.value, sent]
 
-    seen, handler = notifications_recorder()
-    async with in_memory_client(server, message_handler=handler) as client:
+    seen, recording = notifications_recorder()
+    async with in_memory_client(server, **recording) as client:
         result = await client.call_tool("work", {})
-    assert result.structuredContent["result"] == [False, 5, [False] * 5]
+    assert structured(result)["result"] == [False, 5, [False] * 5]
     assert seen == []
 
 
@@ -287,18 +306,15 @@ async def test_without_a_token_it_falls_back_to_log_notifications_when_asked():
             await progress.advance()
         return "done"
 
-    logs: list[types.LoggingMessageNotificationParams] = []
+    logs: list[dict[str, Any]] = []
 
-    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
-        logs.append(params)
-
-    async with in_memory_client(server, logging_callback=on_log) as client:
+    async with in_memory_client(server, **wire_callbacks(logging=logs.append)) as client:
         await client.call_tool("work", {})
-        assert [(entry.level, entry.logger, entry.data) for entry in logs] == [
+        assert [(entry["level"], entry["logger"], entry["data"]) for entry in logs] == [
             ("info", "progress", "first (1/2)"),
             ("info", "progress", "2/2"),
         ]
-        await client.set_logging_level("warning")
+        await quietly(client.set_logging_level, "warning")
         await client.call_tool("work", {})
     assert len(logs) == 2, "the client's logging/setLevel filters the fallback"
 
@@ -315,19 +331,16 @@ async def test_the_log_fallback_is_not_used_when_there_is_a_token():
     logs: list[Any] = []
     seen: list[float] = []
 
-    async def on_log(params: Any) -> None:
-        logs.append(params)
-
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         seen.append(value)
 
-    async with in_memory_client(server, logging_callback=on_log) as client:
+    async with in_memory_client(server, **wire_callbacks(logging=logs.append)) as client:
         await client.call_tool("work", {}, progress_callback=on_progress)
     assert (seen, logs) == ([1], [])
 
 
 async def test_updates_after_the_response_are_not_sent():
-    server = FastMCP("late")
+    server = SDKServer("late")
     kept: dict[str, Progress] = {}
 
     @server.tool()
@@ -341,20 +354,24 @@ async def test_updates_after_the_response_are_not_sent():
         kept["progress"] = progress
         return "answered"
 
-    seen, handler = notifications_recorder()
-    async with in_memory_client(server, message_handler=handler) as client:
+    seen: list[float] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        seen.append(value)
+
+    async with in_memory_client(server) as client:
         for scoped in (True, False):
             seen.clear()
-            await client.call_tool("work", {"scoped": scoped}, progress_callback=_ignore)
+            await client.call_tool("work", {"scoped": scoped}, progress_callback=on_progress)
             late = kept["progress"]
             assert [await late.advance(), await late.set(10)] == [False, False]
-            await client.send_ping()  # anything sent late would arrive before the ping's answer
-            assert [n.params.progress for n in seen if isinstance(n, types.ProgressNotification)] == [1]
+            await quietly(client.send_ping)  # anything sent late would arrive before the ping's answer
+            assert seen == [1]
             assert not late.active
 
 
 async def test_two_reporters_on_one_call_share_one_increasing_sequence():
-    server = FastMCP("shared")
+    server = SDKServer("shared")
 
     @server.tool()
     async def work(ctx: Context) -> str:
@@ -384,15 +401,11 @@ def test_outside_a_request_progress_is_inert():
     assert progress.value == 1
 
 
-async def _ignore(value: float, total: float | None, message: str | None) -> None:
-    return None
-
-
 # ---------------------------------------------------------------------------
 # track()
 
 
-async def collect(server: FastMCP, tool: str, arguments: dict[str, Any] | None = None) -> tuple[list[Any], Any]:
+async def collect(server: Any, tool: str, arguments: dict[str, Any] | None = None) -> tuple[list[Any], Any]:
     seen: list[tuple[float, float | None, str | None]] = []
 
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
@@ -400,12 +413,11 @@ async def collect(server: FastMCP, tool: str, arguments: dict[str, Any] | None =
 
     async with in_memory_client(server) as client:
         result = await client.call_tool(tool, arguments or {}, progress_callback=on_progress)
-    assert not result.isError, result.content
-    return seen, result.structuredContent["result"]
+    return seen, structured(result)["result"]
 
 
 async def test_track_reports_items_of_a_list_with_its_length_as_total():
-    server = FastMCP("track")
+    server = SDKServer("track")
 
     @server.tool()
     async def work(ctx: Context) -> list[str]:
@@ -417,7 +429,7 @@ async def test_track_reports_items_of_a_list_with_its_length_as_total():
 
 
 async def test_track_reports_an_async_iterable_without_a_known_total():
-    server = FastMCP("track-async")
+    server = SDKServer("track-async")
 
     async def numbers():
         for number in range(4):
@@ -442,7 +454,7 @@ async def test_track_counts_an_item_as_done_only_when_the_next_one_is_asked_for(
 
 
 async def test_leaving_a_tracked_loop_early_sends_the_last_value_on_close():
-    server = FastMCP("track-break")
+    server = SDKServer("track-break")
 
     @server.tool()
     async def work(ctx: Context) -> int:
@@ -458,7 +470,7 @@ async def test_leaving_a_tracked_loop_early_sends_the_last_value_on_close():
 
 
 async def test_track_with_an_explicit_total_and_bad_total():
-    server = FastMCP("track-total")
+    server = SDKServer("track-total")
 
     @server.tool()
     async def work(ctx: Context) -> int:
@@ -472,16 +484,16 @@ async def test_track_with_an_explicit_total_and_bad_total():
 
 
 async def test_track_without_a_token_yields_every_item():
-    server = FastMCP("track-quiet")
+    server = SDKServer("track-quiet")
 
     @server.tool()
     async def work(ctx: Context) -> int:
         return sum([item async for item in track(ctx, range(1000))])
 
-    seen, handler = notifications_recorder()
-    async with in_memory_client(server, message_handler=handler) as client:
+    seen, recording = notifications_recorder()
+    async with in_memory_client(server, **recording) as client:
         result = await client.call_tool("work", {})
-    assert result.structuredContent["result"] == sum(range(1000))
+    assert structured(result)["result"] == sum(range(1000))
     assert seen == []
 
 

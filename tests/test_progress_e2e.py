@@ -10,8 +10,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from mcp import ClientSession, types
-from mcp.client.streamable_http import streamable_http_client
+from sdk_compat import open_http_session, to_wire, wire_callbacks
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
@@ -25,10 +24,16 @@ def server(spawn_server, test_server_script):
 
 
 @asynccontextmanager
-async def connect(url: str, **callbacks: Any) -> AsyncIterator[ClientSession]:
-    async with streamable_http_client(url) as (read, write, _), ClientSession(read, write, **callbacks) as session:
-        await session.initialize()
+async def connect(url: str, **callbacks: Any) -> AsyncIterator[Any]:
+    async with open_http_session(url, **callbacks) as session:
         yield session
+
+
+def content(result: Any) -> Any:
+    """The structured content of a tool result that is not an error."""
+    wire = to_wire(result)
+    assert not wire.get("isError"), wire
+    return wire["structuredContent"]
 
 
 def strictly_increasing(values: list[float]) -> bool:
@@ -87,8 +92,7 @@ async def test_a_2000_step_loop_sends_a_bounded_increasing_sequence_ending_at_th
         result = await session.call_tool(
             "count_to", {"steps": 2000, "min_interval": min_interval}, progress_callback=on_progress
         )
-    assert not result.isError, result.content
-    elapsed = result.structuredContent["elapsed"]
+    elapsed = content(result)["elapsed"]
     values = [value for value, _ in seen]
     assert strictly_increasing(values)
     assert values[-1] == 2000
@@ -109,24 +113,20 @@ async def test_a_heartbeat_keeps_flowing_while_time_sleep_runs_in_a_thread(serve
         # return if the beats flow while the thread blocks.
         arguments = {"beats": 4, "every": 0.05}
         result = await session.call_tool("sleep_until_beats", arguments, progress_callback=on_progress)
-    assert not result.isError, result.content
-    assert result.structuredContent["result"] >= 1, "the worker really slept"
+    assert content(result)["result"] >= 1, "the worker really slept"
     assert len(seen) >= 4
     assert strictly_increasing([value for value, _, _ in seen])
     assert all(total is None and message.startswith("Sleeping (") for _, total, message in seen)
 
 
 async def test_without_a_token_the_heartbeat_sends_log_notifications(server):
-    logs: list[types.LoggingMessageNotificationParams] = []
+    logs: list[dict[str, Any]] = []
 
-    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
-        logs.append(params)
-
-    async with connect(server.url, logging_callback=on_log) as session:
+    async with connect(server.url, **wire_callbacks(logging=logs.append)) as session:
         result = await session.call_tool("sleep_until_beats", {"beats": 2, "every": 0.05})
-    assert not result.isError, result.content
+    content(result)
     assert len(logs) >= 2
-    assert all(log.level == "info" and str(log.data).startswith("Sleeping (") for log in logs)
+    assert all(log["level"] == "info" and str(log["data"]).startswith("Sleeping (") for log in logs)
 
 
 @pytest.mark.parametrize("scoped", [True, False], ids=["closed-by-block", "left-open"])
@@ -153,6 +153,7 @@ def test_no_progress_arrives_after_the_response(server, scoped):
         assert progress_of(replay_after(http, server.url, session, response_id)) == []
 
 
+@pytest.mark.only_mcp1("mcp 2.x drops a request's notifications once it is answered: no late one to catch")
 def test_the_replay_check_does_catch_a_late_notification(server):
     """Control: the SDK's own report_progress after the response does reach the stream."""
     with httpx.Client(timeout=10) as http:

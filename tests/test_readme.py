@@ -11,7 +11,7 @@ import types
 import pytest
 from doc_blocks import python_blocks
 from harness import ROOT, in_memory_client
-from mcp.types import ElicitResult
+from sdk_compat import text_of, wire_callbacks
 
 README = (ROOT / "README.md").read_text()
 
@@ -27,13 +27,13 @@ async def test_the_server_example_elicits_and_answers(monkeypatch):
     namespace = module.__dict__
     seen: list[dict] = []
 
-    async def answer(context, params) -> ElicitResult:
-        seen.append(params.requestedSchema)
-        return ElicitResult(action="accept", content={"amount": 2.5})
+    def answer(params: dict) -> dict:
+        seen.append(params["requestedSchema"])
+        return {"action": "accept", "content": {"amount": 2.5}}
 
-    async with in_memory_client(namespace["server"], elicitation_callback=answer) as client:
+    async with in_memory_client(namespace["server"], **wire_callbacks(elicitation=answer)) as client:
         result = await client.call_tool("tip", {})
-    assert result.content[0].text == "Thank you for 2.5!"
+    assert text_of(result) == "Thank you for 2.5!"
     assert seen[0]["properties"]["amount"]["minimum"] == 0.01
 
 

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 import pytest
-from mcp import ClientSession
-from mcp.server.fastmcp import Context
-from mcp.shared.memory import create_client_server_memory_streams
-from mcp.shared.message import SessionMessage
+from harness import in_memory_client
 from mcp.types import (
     CreateMessageRequestParams,
     CreateMessageResult,
     CreateMessageResultWithTools,
     ImageContent,
-    JSONRPCMessage,
-    JSONRPCNotification,
-    JSONRPCRequest,
     SamplingCapability,
     SamplingContextCapability,
     SamplingToolsCapability,
     TextContent,
-    Tool,
     ToolUseContent,
 )
 from pydantic import BaseModel, ValidationError
+from sdk_compat import text_of, to_wire
 
 import toolkit
+from toolkit import Context
 from toolkit.sampling.structured import parse_structured
 
 pytestmark = pytest.mark.anyio
@@ -42,10 +36,11 @@ class Recorder:
 
     def __init__(self, *replies: Any) -> None:
         self.replies = list(replies)
-        self.requests: list[CreateMessageRequestParams] = []
+        #: The requests' params in wire form.
+        self.requests: list[dict[str, Any]] = []
 
     async def __call__(self, context: Any, params: CreateMessageRequestParams) -> Any:
-        self.requests.append(params)
+        self.requests.append(to_wire(params))
         reply = self.replies.pop(0)
         if isinstance(reply, str):
             return CreateMessageResult(
@@ -74,7 +69,8 @@ class Probe:
     async def run(self, action: Action, callback: Recorder | None = None, capability: Any = None) -> Any:
         """Call the tool from a client that declares `capability`; re-raise what the action raised."""
         self._action = action
-        async with connect(self.server, callback, capability) as session:
+        client = {"sampling_callback": callback, "sampling_capabilities": capability} if callback is not None else {}
+        async with in_memory_client(self.server, **client) as session:
             await session.call_tool("probe", {})
         result, error = self._outcome
         if error is not None:
@@ -82,26 +78,12 @@ class Probe:
         return result
 
 
-@asynccontextmanager
-async def connect(server: Any, callback: Recorder | None, capability: Any) -> AsyncIterator[ClientSession]:
-    async with create_client_server_memory_streams() as (client_streams, server_streams):
-        lowlevel = server._mcp_server
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(lambda: lowlevel.run(*server_streams, lowlevel.create_initialization_options()))
-            async with ClientSession(
-                *client_streams, sampling_callback=callback, sampling_capabilities=capability
-            ) as s:
-                await s.initialize()
-                yield s
-            tg.cancel_scope.cancel()
-
-
 @pytest.fixture
 def probe() -> Probe:
     return Probe()
 
 
-LOOKUP = Tool(name="lookup_rate", description="Exchange rate", inputSchema={"type": "object"})
+LOOKUP = {"name": "lookup_rate", "description": "Exchange rate", "inputSchema": {"type": "object"}}
 
 
 async def test_include_context_needs_sampling_context(probe):
@@ -118,7 +100,7 @@ async def test_include_context_is_sent_when_declared(probe):
     capability = SamplingCapability(context=SamplingContextCapability())
     text = await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi", include_context="allServers"), llm, capability)
     assert text == "with context"
-    assert llm.requests[0].includeContext == "allServers"
+    assert llm.requests[0]["includeContext"] == "allServers"
 
 
 async def test_include_context_none_needs_no_extra_capability(probe):
@@ -140,9 +122,9 @@ async def test_tool_calls_come_back_when_declared(probe):
     llm = Recorder(reply)
     capability = SamplingCapability(tools=SamplingToolsCapability())
     result = await probe.run(lambda ctx: toolkit.sample(ctx, "Rate?", tools=[LOOKUP]), llm, capability)
-    assert result.tool_uses == (use.model_dump(by_alias=True, exclude_none=True),)
+    assert result.tool_uses == (to_wire(use),)
     assert result.text == "" and result.stop_reason == "toolUse"
-    assert [tool.name for tool in llm.requests[0].tools] == ["lookup_rate"]
+    assert [tool["name"] for tool in llm.requests[0]["tools"]] == ["lookup_rate"]
 
 
 async def test_sample_text_refuses_an_answer_of_only_tool_calls(probe):
@@ -179,7 +161,7 @@ async def test_bad_options_fail_before_anything_is_sent(probe, options, fragment
 async def test_default_max_tokens_is_sent(probe):
     llm = Recorder("ok")
     await probe.run(lambda ctx: toolkit.sample_text(ctx, "Hi"), llm)
-    assert llm.requests[0].maxTokens == 1000
+    assert llm.requests[0]["maxTokens"] == 1000
 
 
 class Split(BaseModel):
@@ -218,8 +200,8 @@ async def test_structured_output_keeps_the_callers_system_prompt(probe):
         return await toolkit.sample_structured(ctx, "Split 30 by 3", Split, system_prompt="Be exact.", max_tokens=50)
 
     assert await probe.run(action, llm) == Split(people=3, share=10.0)
-    assert llm.requests[0].systemPrompt.startswith("Be exact.\n\nAnswer with a single JSON object")
-    assert llm.requests[0].maxTokens == 50
+    assert llm.requests[0]["systemPrompt"].startswith("Be exact.\n\nAnswer with a single JSON object")
+    assert llm.requests[0]["maxTokens"] == 50
 
 
 @pytest.mark.parametrize(
@@ -300,16 +282,57 @@ def test_use_fallback_sampler_rejects_non_samplers(probe):
 # --- cancellation ----------------------------------------------------------------------------
 
 
-def _request(id: int, method: str, params: dict[str, Any]) -> SessionMessage:
-    return SessionMessage(JSONRPCMessage(JSONRPCRequest(jsonrpc="2.0", id=id, method=method, params=params)))
-
-
-def _notification(method: str) -> SessionMessage:
-    return SessionMessage(JSONRPCMessage(JSONRPCNotification(jsonrpc="2.0", method=method)))
-
-
+@pytest.mark.only_mcp2(
+    "mcp 1.x's client runs a server's request callback inline, so one that never answers keeps it from "
+    "hearing the cancellation; the mcp 1.x test reads the wire instead"
+)
 async def test_cancelled_tool_call_cancels_its_sampling_request_too():
     """A caller's own cancel scope around `sample` also sends `notifications/cancelled`."""
+    server = toolkit.stateful_server("cancel")
+    asked, cancelled = anyio.Event(), anyio.Event()
+
+    @server.tool()
+    async def give_up(ctx: Context) -> str:
+        with anyio.move_on_after(0.2):
+            await toolkit.sample_text(ctx, "Anyone?", timeout=None)
+        return "gave up"
+
+    async def never_answers(context: Any, params: Any) -> Any:
+        asked.set()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            # The client stops waiting for its LLM only because the server said so.
+            cancelled.set()
+
+    async with in_memory_client(server, sampling_callback=never_answers) as client:
+        result = await client.call_tool("give_up", {})
+        with anyio.fail_after(10):
+            await cancelled.wait()
+    assert asked.is_set()
+    assert text_of(result) == "gave up"
+
+
+def _request(id: int, method: str, params: dict[str, Any]) -> Any:
+    from mcp.shared.message import SessionMessage
+    from mcp.types import JSONRPCMessage
+
+    wire = {"jsonrpc": "2.0", "id": id, "method": method, "params": params}
+    return SessionMessage(JSONRPCMessage.model_validate(wire))
+
+
+def _notification(method: str) -> Any:
+    from mcp.shared.message import SessionMessage
+    from mcp.types import JSONRPCMessage
+
+    return SessionMessage(JSONRPCMessage.model_validate({"jsonrpc": "2.0", "method": method}))
+
+
+@pytest.mark.only_mcp1("the raw in-memory streams of mcp 1.x's low-level server")
+async def test_cancelled_tool_call_cancels_its_sampling_request_on_the_wire():
+    """A caller's own cancel scope around `sample` also sends `notifications/cancelled`, naming the request."""
+    from mcp.shared.memory import create_client_server_memory_streams
+
     server = toolkit.stateful_server("cancel")
 
     @server.tool()

@@ -7,12 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 import httpx
 import pytest
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CreateMessageRequestParams, CreateMessageResult, ErrorData, TextContent
+from sdk_compat import open_http_session, text_of, to_wire
 from wire import headers, initialize, parse_sse, request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
@@ -25,10 +23,11 @@ class FakeLLM:
 
     def __init__(self, *replies: str | ErrorData) -> None:
         self.replies = list(replies)
-        self.requests: list[CreateMessageRequestParams] = []
+        #: The requests' params in wire form.
+        self.requests: list[dict[str, Any]] = []
 
     async def __call__(self, context: Any, params: CreateMessageRequestParams) -> CreateMessageResult | ErrorData:
-        self.requests.append(params)
+        self.requests.append(to_wire(params))
         reply = self.replies.pop(0)
         if isinstance(reply, ErrorData):
             return reply
@@ -38,23 +37,16 @@ class FakeLLM:
 
 
 @asynccontextmanager
-async def connect(
-    url: str, transport: httpx.AsyncBaseTransport | None = None, **session_options: Any
-) -> AsyncIterator[ClientSession]:
-    """An initialized SDK client session over streamable HTTP."""
-    async with (
-        httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT) as client,
-        streamable_http_client(url, http_client=client) as (read, write, _),
-        ClientSession(read, write, **session_options) as session,
-    ):
-        await session.initialize()
+async def connect(url: str, **session_options: Any) -> AsyncIterator[Any]:
+    """An initialized SDK client over streamable HTTP (a 2025-11-25 session)."""
+    async with open_http_session(url, **session_options) as session:
         yield session
 
 
-async def call(session: ClientSession, tool: str, **arguments: Any) -> dict[str, Any]:
+async def call(session: Any, tool: str, **arguments: Any) -> dict[str, Any]:
     result = await session.call_tool(tool, arguments)
-    assert not result.isError, result.content
-    return json.loads(result.content[0].text)
+    assert not to_wire(result).get("isError"), to_wire(result)
+    return json.loads(text_of(result))
 
 
 @pytest.fixture
@@ -94,7 +86,8 @@ async def test_request_carries_the_options_exactly_and_result_has_model_and_stop
     async with connect(server.url, sampling_callback=llm) as session:
         answer = await call(session, "ask", prompt=prompt, options=options)
 
-    sent = llm.requests[0].model_dump(mode="json", by_alias=True, exclude_none=True)
+    # mcp 2.1 stamps an empty `_meta` on every request it sends; the options are the rest.
+    sent = {key: value for key, value in llm.requests[0].items() if key != "_meta"}
     assert sent == {
         "messages": [
             {"role": "user", "content": {"type": "text", "text": "Summarise March."}},
@@ -185,60 +178,49 @@ def test_timeout_cancels_the_request_on_the_wire(sampling_server):
     assert "within 0.5 s; it was cancelled" in answer["message"]
 
 
-class _Tap(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, marker: bytes, seen: anyio.Event) -> None:
-        self.inner, self.marker, self.seen = inner, marker, seen
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        tail = b""
-        async for chunk in self.inner:
-            if self.marker in tail + chunk:
-                self.seen.set()
-            tail = chunk[-len(self.marker) :]
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+def sse_messages(response: httpx.Response) -> Any:
+    """JSON-RPC messages of a streamed SSE response, as each event completes."""
+    lines: list[str] = []
+    for line in response.iter_lines():
+        if line:
+            lines.append(line)
+            continue
+        yield from (event.json() for event in parse_sse(lines) if event.data)
+        lines = []
 
 
-class WireTap(httpx.AsyncBaseTransport):
-    """Real HTTP, with an event set when `marker` passes by in a response body."""
-
-    def __init__(self, marker: bytes) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.marker = marker
-        self.seen = anyio.Event()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _Tap(response.stream, self.marker, self.seen)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-async def test_late_answer_after_timeout_is_ignored_and_the_session_goes_on(sampling_server):
+def test_late_answer_after_timeout_is_ignored_and_the_session_goes_on(sampling_server):
+    """A raw client answers the first request only after the server gave up on it."""
     server = sampling_server()
-    tap = WireTap(b'"notifications/cancelled"')
+    with httpx.Client(timeout=HTTP_TIMEOUT) as http:
+        session = initialize(http, server.url, capabilities={"sampling": {}})
+        slow = {"prompt": "First?", "options": {"timeout": 0.3}}
+        first_call = request("tools/call", {"name": "ask_text", "arguments": slow}, id=7)
+        with http.stream("POST", server.url, json=first_call, headers=headers(session)) as response:
+            first = list(sse_messages(response))
+        asked = first[0]
+        late = {"jsonrpc": "2.0", "id": asked["id"], "result": reply("too late")}
+        assert http.post(server.url, json=late, headers=headers(session)).status_code == 202
+        second_call = request("tools/call", {"name": "ask_text", "arguments": {"prompt": "Second?"}}, id=8)
+        with http.stream("POST", server.url, json=second_call, headers=headers(session)) as response:
+            second = []
+            for message in sse_messages(response):
+                second.append(message)
+                if message.get("method") == "sampling/createMessage":
+                    answer = {"jsonrpc": "2.0", "id": message["id"], "result": reply("on time")}
+                    assert http.post(server.url, json=answer, headers=headers(session)).status_code == 202
 
-    class SlowUser(FakeLLM):
-        async def __call__(self, context: Any, params: CreateMessageRequestParams) -> Any:
-            if not self.requests:
-                # The SDK client runs this callback inline, so it answers only after the
-                # server's cancellation has been read off the wire.
-                with anyio.fail_after(20):
-                    await tap.seen.wait()
-            return await super().__call__(context, params)
+    assert [message.get("method", "response") for message in first] == [
+        "sampling/createMessage",
+        "notifications/cancelled",
+        "response",
+    ]
+    assert json.loads(first[-1]["result"]["content"][0]["text"])["error"] == "SamplingTimeout"
+    assert json.loads(second[-1]["result"]["content"][0]["text"]) == {"text": "on time"}
 
-    llm = SlowUser("too late", "on time")
-    async with connect(server.url, tap, sampling_callback=llm) as session:
-        first = await call(session, "ask_text", prompt="First?", options={"timeout": 0.3})
-        second = await call(session, "ask_text", prompt="Second?")
-    assert first["error"] == "SamplingTimeout"
-    assert tap.seen.is_set()
-    assert second == {"text": "on time"}
+
+def reply(text: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": {"type": "text", "text": text}, "model": "fake-llm"}
 
 
 async def test_structured_output_retries_after_an_invalid_reply(sampling_server):
@@ -252,9 +234,9 @@ async def test_structured_output_retries_after_an_invalid_reply(sampling_server)
     assert answer == {"expense": {"amount": 12.5, "currency": "EUR", "category": "food"}}
 
     first, second = llm.requests
-    assert '"category"' in first.systemPrompt and "JSON Schema" in first.systemPrompt
-    assert [m.role for m in second.messages] == ["user", "assistant", "user"]
-    assert second.messages[1].content.text == 'Sure! {"amount": "twelve", "currency": "EUR"}'
-    correction = second.messages[2].content.text
+    assert '"category"' in first["systemPrompt"] and "JSON Schema" in first["systemPrompt"]
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "user"]
+    assert second["messages"][1]["content"]["text"] == 'Sure! {"amount": "twelve", "currency": "EUR"}'
+    correction = second["messages"][2]["content"]["text"]
     assert "amount: Input should be a valid number" in correction
     assert "category: Field required" in correction

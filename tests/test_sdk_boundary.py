@@ -1,8 +1,10 @@
 """The SDK boundary: the installed line provides the whole interface, its private SDK touches
 still hold, and nothing outside `toolkit/_sdk/` imports the SDK.
 
-Each private attribute the mcp 1.x line touches has a test here that names it, so an SDK
-release that renames or reshapes it fails by name rather than deep inside a request.
+Each private attribute a line touches has a test here that names it, so an SDK release that
+renames or reshapes it fails by name rather than deep inside a request. The mcp 1.x pins skip
+on mcp 2.x and the other way round; `tests/test_sdk_v2_line.py` drives the mcp 2.x touches
+over real HTTP.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import anyio
 import httpx
 import pytest
 from doc_blocks import PAGES, python_blocks
-from harness import ROOT, in_memory_client
+from harness import ROOT, asgi_http, in_memory_client
+from wire import headers, initialize_payload, parse_sse, request
 
 import toolkit
 from toolkit._sdk import SDKLine, TransportOptions, interface, sdk
@@ -26,6 +29,7 @@ from toolkit._sdk import SDKLine, TransportOptions, interface, sdk
 pytestmark = pytest.mark.anyio
 
 only_v1 = pytest.mark.skipif(sdk.LINE != 1, reason="private attributes of mcp 1.x (FastMCP)")
+only_v2 = pytest.mark.skipif(sdk.LINE != 2, reason="private attributes of mcp 2.x (MCPServer)")
 
 
 # --- the interface --------------------------------------------------------------------------------
@@ -305,6 +309,104 @@ async def test_v1_each_session_gets_its_own_event_store_view_closed_when_it_ends
         deleted = await http.delete("/mcp", headers={"mcp-session-id": session_id, **headers})
         assert deleted.status_code == 200
     assert views.closed == [session_id], "closed once, however often the SDK discards the session"
+
+
+# --- mcp 2.x: the private attributes, each by name ---------------------------------------------------
+
+
+@only_v2
+async def test_v2_a_request_session_reaches_its_connection_and_the_calls_own_channel():
+    from contextlib import AsyncExitStack
+
+    from mcp.server.connection import Connection
+
+    server = toolkit.stateful_server("boundary-v2-names")
+
+    @server.tool()
+    async def names(ctx: toolkit.Context) -> dict[str, bool]:
+        connection = getattr(ctx.session, "_connection", None)
+        outbound = getattr(ctx.session, "_request_outbound", None)
+        return {
+            "ServerSession._connection": isinstance(connection, Connection),
+            "Connection.exit_stack": isinstance(getattr(connection, "exit_stack", None), AsyncExitStack),
+            "Connection.state": isinstance(getattr(connection, "state", None), dict),
+            "ServerSession._request_outbound.send_raw_request": callable(getattr(outbound, "send_raw_request", None)),
+        }
+
+    async with in_memory_client(server) as client:
+        result = await client.call_tool("names", {})
+    found = result.structured_content
+    assert found is not None, result
+    assert [name for name, present in found.items() if not present] == []
+
+
+@only_v2
+def test_v2_the_dispatcher_routes_a_notification_onto_a_calls_stream_by_keyword():
+    from mcp.shared.jsonrpc_dispatcher import JSONRPCDispatcher
+
+    notify = inspect.signature(JSONRPCDispatcher.notify).parameters
+    assert "_related_request_id" in notify, "JSONRPCDispatcher.notify(_related_request_id=)"
+
+
+@only_v2
+def test_v2_mcpserver_keeps_its_low_level_server_and_its_cached_server_info():
+    import functools
+
+    from mcp.server.lowlevel import Server
+    from mcp.server.mcpserver import MCPServer
+
+    lowlevel = MCPServer("names")._lowlevel_server
+    assert isinstance(lowlevel, Server), "MCPServer._lowlevel_server"
+    assert callable(lowlevel.add_request_handler), "Server.add_request_handler"
+    assert isinstance(lowlevel.version, str), "Server.version"
+    stamp = inspect.getattr_static(Server, "_server_info_stamp_source", None)
+    assert isinstance(stamp, functools.cached_property), "Server._server_info_stamp_source"
+
+
+@only_v2
+def test_v2_session_transports_appear_where_the_line_looks_for_them():
+    from mcp.server.streamable_http import StreamableHTTPServerTransport
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+
+    from toolkit._sdk import v2
+
+    transport = StreamableHTTPServerTransport(mcp_session_id="pin", event_store=None)
+    assert "_event_store" in vars(transport), "StreamableHTTPServerTransport._event_store"
+    assert callable(transport.connect) and callable(transport.handle_request)
+    if v2._MANAGER_ADMITS:
+        assert callable(StreamableHTTPSessionManager._admit_session), "StreamableHTTPSessionManager._admit_session"
+    else:
+        # mcp 2.1 creates a session's transport inline and files it in this table.
+        server = toolkit.stateful_server("boundary-v2-table")
+        server.streamable_http_app()
+        assert isinstance(server.session_manager._server_instances, dict), "._server_instances"
+        assert callable(server.session_manager.asgi_app), "StreamableHTTPSessionManager.asgi_app"
+        assert "idle_scope" in vars(transport), "StreamableHTTPServerTransport.idle_scope"
+
+
+# --- both lines: priming events follow the session's negotiated version ---------------------------
+
+
+def test_each_line_mints_priming_events_per_stream_and_version():
+    from mcp.server.streamable_http import StreamableHTTPServerTransport
+
+    mint = getattr(StreamableHTTPServerTransport, "_mint_priming_event", None)
+    assert callable(mint), "StreamableHTTPServerTransport._mint_priming_event"
+    assert list(inspect.signature(mint).parameters) == ["self", "stream_id", "protocol_version"]
+
+
+async def test_a_request_with_an_older_version_header_still_opens_with_a_priming_event():
+    """A client that negotiated 2025-11-25 but sends an older header keeps its priming events."""
+    server = toolkit.stateful_server("boundary-priming", retry_interval_ms=250)
+    async with asgi_http(server) as http:
+        opened = await http.post("/mcp", json=initialize_payload(), headers=headers())
+        session = opened.headers["mcp-session-id"]
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        await http.post("/mcp", json=initialized, headers=headers(session))
+        older = headers(session, **{"MCP-Protocol-Version": "2025-03-26"})
+        listed = await http.post("/mcp", json=request("tools/list", id=2), headers=older)
+    first = parse_sse(listed.text.splitlines())[0]
+    assert (first.id is not None, first.data, first.retry) == (True, "", 250)
 
 
 # --- no SDK imports outside the boundary -----------------------------------------------------------

@@ -2,15 +2,13 @@
 
 Each test serves an MCPServer with uvicorn on 127.0.0.1 and talks to it with `mcp.Client`, in
 a 2025-11-25 session ("legacy") and session-less on 2026-07-28, or with raw HTTP where the
-test is about the transport. The private SDK attributes v2 touches are pinned here too: when
-the SDK changes under one of them, a test here fails by name.
+test is about the transport. The private SDK attributes v2 touches are pinned by name in
+`tests/test_sdk_boundary.py`; the tests here show what each of them is for.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
-import inspect
 import json
 import socket
 import warnings
@@ -29,8 +27,7 @@ import httpx
 import mcp_types as types
 import uvicorn
 from mcp import Client, MCPDeprecationWarning
-from mcp.server.session import ServerSession
-from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
+from mcp.server.streamable_http import EventStore
 from mcp.shared.exceptions import MCPError
 
 from toolkit._sdk import v2 as sdk
@@ -195,10 +192,10 @@ def build_server(probe: Probe) -> Any:
             )
         except ClientRequestTimeout as exc:
             return {"outcome": "timeout", "reason": str(exc)}
+        except NoBackChannel as exc:
+            return {"outcome": "no back-channel", "code": exc.code, "message": exc.message}
         except ClientRequestError as exc:
             return {"outcome": "error", "code": exc.code, "message": exc.message, "data": exc.data}
-        except NoBackChannel as exc:
-            return {"outcome": "no back-channel", "message": str(exc)}
         return {"outcome": "answered", "answer": result}
 
     @server.tool()
@@ -255,7 +252,7 @@ def build_server(probe: Probe) -> Any:
     async def touch(uri: str) -> int:
         subscribers = [key for key, uris in probe.subscribed.items() if uri in uris]
         for key in subscribers:
-            await sdk.notify_resource_updated(key, uri)
+            await sdk.notify_session(key, "notifications/resources/updated", {"uri": uri})
         return len(subscribers)
 
     @server.resource("res://thing")
@@ -305,28 +302,14 @@ def test_line_describes_mcp_2() -> None:
     assert issubclass(sdk.UrlElicitationRequiredBase, sdk.ProtocolErrorBase)
 
 
-def test_private_sdk_attributes_v2_touches_still_exist() -> None:
-    server = sdk.ServerBase("pins")
-    lowlevel = server._lowlevel_server
-    assert callable(lowlevel.add_request_handler)
-    assert isinstance(lowlevel.version, str)
-    stamp = inspect.getattr_static(type(lowlevel), "_server_info_stamp_source")
-    assert isinstance(stamp, functools.cached_property)
-    assert "connection" in inspect.signature(ServerSession.__init__).parameters
-    transport = StreamableHTTPServerTransport(mcp_session_id="pin", event_store=None)
-    assert transport._event_store is None
-    assert callable(transport.connect)
-    sdk.streamable_http_app(server, options())
-    manager = server.session_manager
-    if sdk._MANAGER_ADMITS:
-        assert callable(manager._admit_session)
-    else:
-        assert isinstance(manager._server_instances, sdk._Sessions)
+class _NeedsSignIn(sdk.UrlElicitationRequiredBase):
+    def __init__(self, elicitations: list[dict[str, Any]]) -> None:
+        sdk.init_url_elicitation_required(self, elicitations, "needs sign-in")
 
 
 def test_url_elicitation_required_carries_wire_form() -> None:
     wire = {"mode": "url", "message": "Sign in", "url": "https://example.com/x", "elicitationId": "e1"}
-    error = sdk.url_elicitation_required([wire], "needs sign-in")
+    error = _NeedsSignIn([wire])
     assert isinstance(error, sdk.UrlElicitationRequiredBase)
     assert error.code == types.URL_ELICITATION_REQUIRED
     assert error.message == "needs sign-in"
@@ -378,7 +361,8 @@ async def test_capabilities_come_from_each_request() -> None:
     assert "elicitation" not in bare["capabilities"]
     assert asking["capabilities"]["elicitation"] == {"form": {}, "url": {}}
     assert bare["session_id"] is None
-    assert probe.keys[1] is None and probe.keys[2] is None
+    # Each 2026-07-28 request is its own session: a key of its own.
+    assert probe.keys[1] is not None and probe.keys[1] is not probe.keys[2]
 
 
 async def test_session_key_lives_as_long_as_the_session() -> None:
@@ -394,11 +378,11 @@ async def test_session_key_lives_as_long_as_the_session() -> None:
     first, again, other, sessionless = probe.keys
     assert first is not None and first is again
     assert other is not None and other is not first
-    assert sessionless is None
+    assert sessionless is not None and sessionless not in (first, other)
     # Per-session tables key weakly by it, and nothing else keeps an ended session alive.
     gone = weakref.ref(first)
     probe.keys.clear()
-    del first, again, other
+    del first, again, other, sessionless
     gc.collect()
     assert gone() is None
 
@@ -526,6 +510,7 @@ async def test_request_client_on_2026_has_no_back_channel() -> None:
     ):
         outcome = structured(await client.call_tool("ask", {}))
     assert outcome["outcome"] == "no back-channel"
+    assert outcome["code"] == -32600
     assert "elicitation/create" in outcome["message"]
 
 
@@ -771,8 +756,7 @@ class _SharedStore(EventStore):
     async def replay_events_after(self, last_event_id: str, send_callback: Any) -> str | None:
         return None
 
-    def scoped(self, session_id: str, store: Any) -> _View:
-        assert store is self
+    def view(self, session_id: str) -> _View:
         view = self.views[session_id] = _View(self, session_id)
         return view
 
@@ -800,7 +784,7 @@ class _View:
 async def test_event_store_is_scoped_per_session_and_closed_with_it() -> None:
     probe = Probe()
     store = _SharedStore()
-    transport = options(event_store=store, retry_interval_ms=500)
+    transport = options(event_store=store, retry_interval_ms=500, session_events=store.view)
     async with serving(build_server(probe), transport) as url:
         session_ids = []
         for _ in range(2):
@@ -816,28 +800,27 @@ async def test_event_store_is_scoped_per_session_and_closed_with_it() -> None:
     assert all(view.closes == 1 for view in store.views.values())
 
 
-async def test_on_session_closed_is_a_no_op_without_a_session() -> None:
-    probe = Probe()
-    server = build_server(probe)
-    registered: list[bool] = []
+async def test_on_session_closed_runs_once_a_2026_request_is_answered() -> None:
+    server = build_server(Probe())
+    closed = anyio.Event()
 
     @server.tool()
     async def register(ctx: sdk.Context) -> bool:
-        async def never() -> None:
-            raise AssertionError("a 2026-07-28 request has no session to close")
+        async def after() -> None:
+            closed.set()
 
-        sdk.on_session_closed(ctx, never)
-        registered.append(True)
-        return sdk.session_key(ctx) is None
+        sdk.on_session_closed(ctx, after)
+        return closed.is_set()
 
     async with serving(server) as url, Client(url, mode=SESSIONLESS_REVISION) as client:
-        assert structured(await client.call_tool("register", {})) is True
-    assert registered == [True]
+        # Not while the tool ran, but once its request was answered.
+        assert structured(await client.call_tool("register", {})) is False
+        await arrives(closed)
 
 
 async def test_a_failing_event_store_close_does_not_stop_the_server() -> None:
     store = _SharedStore(failing_close=True)
-    async with serving(build_server(Probe()), options(event_store=store)) as url:
+    async with serving(build_server(Probe()), options(event_store=store, session_events=store.view)) as url:
         async with Client(url, mode=LEGACY) as client:
             session_id = structured(await client.call_tool("about", {}))["session_id"]
         await arrives(store.views[session_id].closed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from harness import in_memory_client
+from sdk_compat import quietly, structured
 
 import toolkit
 from toolkit.server.state import ServerState, session_state, state_of
@@ -31,9 +32,9 @@ async def test_a_sessions_log_level_stays_with_that_session_and_goes_with_it():
         return toolkit.server.client_log_level(ctx)
 
     async with in_memory_client(server) as first, in_memory_client(server) as second:
-        await first.set_logging_level("error")
-        assert (await first.call_tool("level", {})).structuredContent == {"result": "error"}
-        assert (await second.call_tool("level", {})).structuredContent == {"result": "debug"}
+        await quietly(first.set_logging_level, "error")
+        assert structured(await first.call_tool("level", {})) == {"result": "error"}
+        assert structured(await second.call_tool("level", {})) == {"result": "debug"}
         assert len(server.toolkit.sessions) == 2
     assert len(server.toolkit.sessions) == 0, "dropped when the sessions ended"
 
@@ -53,4 +54,4 @@ async def test_progress_channels_are_kept_per_session_and_pruned_per_call():
         for _ in range(3):
             result = await session.call_tool("report", {}, meta={"progressToken": "t"})
             # The finished calls' channels are pruned when the next call asks for one.
-            assert result.structuredContent == {"result": 1}
+            assert structured(result) == {"result": 1}

@@ -7,7 +7,7 @@ import re
 import anyio
 import pytest
 from harness import in_memory_client
-from mcp.server.fastmcp import FastMCP
+from sdk_compat import SDKServer, is_error, structured, to_wire
 from task_support import ALL_STORES, WAIT_SECONDS, eventually, store_url, wait_for
 
 from toolkit import ConfigurationError, TaskContext, TaskManager, TaskStatus, open_task_store, register_task_tools
@@ -104,20 +104,20 @@ async def test_the_owner_form_of_anonymous_tasks_cannot_be_claimed():
 
 
 async def test_a_task_started_in_one_session_is_read_from_another():
-    server = FastMCP("tasks")
+    server = SDKServer("tasks")
     manager = TaskManager(open_task_store("memory://"))
     register_task_tools(server, manager, echo)
     async with manager:
         async with in_memory_client(server) as first:
-            started = (await first.call_tool("start_echo", {"text": "later"})).structuredContent
+            started = structured(await first.call_tool("start_echo", {"text": "later"}))
         async with in_memory_client(server) as second:
             with anyio.fail_after(WAIT_SECONDS):
                 while True:
                     status = await second.call_tool("check_task_status", {"task_id": started["task_id"]})
-                    assert not status.isError, status.content
-                    if status.structuredContent["status"] == "completed":
+                    assert not is_error(status), to_wire(status)
+                    if to_wire(status)["structuredContent"]["status"] == "completed":
                         break
                     await anyio.sleep(0.01)
             results = await second.call_tool("get_task_results", {"task_id": started["task_id"]})
-    assert not results.isError, results.content
-    assert results.structuredContent["result"] == "later"
+    assert not is_error(results), to_wire(results)
+    assert to_wire(results)["structuredContent"]["result"] == "later"

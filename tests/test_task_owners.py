@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from mcp.server.auth.middleware.auth_context import auth_context_var
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
-from mcp.server.fastmcp import Context, FastMCP
+from sdk_compat import SDKServer, is_error, text_of, to_wire
 
+from toolkit import Context
 from toolkit.errors import InvalidArgument
 from toolkit.tasks import MemoryIds, OwnerPolicy, owner_of, parse_memory_ids
 from toolkit.tasks.memory_ids import ACTOR_ID, MEMORY_ID, SESSION_ID
@@ -25,8 +26,8 @@ HEADER = "X-Memory-Ids"
 SERVICE_MODEL = boto3.client("bedrock-agentcore", region_name="us-east-1").meta.service_model
 
 
-def owner_server(policy: OwnerPolicy | None = None) -> FastMCP:
-    server = FastMCP("owners")
+def owner_server(policy: OwnerPolicy | None = None) -> SDKServer:
+    server = SDKServer("owners")
 
     @server.tool()
     async def who(ctx: Context) -> str:
@@ -37,8 +38,8 @@ def owner_server(policy: OwnerPolicy | None = None) -> FastMCP:
 
 async def call_who(session) -> str:
     result = await session.call_tool("who", {})
-    assert not result.isError, result.content
-    return result.content[0].text
+    assert not is_error(result), to_wire(result)
+    return text_of(result)
 
 
 async def test_without_a_user_or_actor_the_caller_is_anonymous_in_every_session():

@@ -71,8 +71,8 @@ __all__ = [
 ]
 
 
-class ToolkitError(Exception):
-    """Root of every error raised by the toolkit."""
+class ToolkitError(sdk.ToolErrorBase):  # type: ignore[misc,name-defined]
+    """Root of every error raised by the toolkit; raised from a tool, the caller reads its message."""
 
 
 # -- the code or the deployment must change ----------------------------------------------

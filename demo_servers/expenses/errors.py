@@ -16,6 +16,8 @@ botocore are translated in the store modules and re-raised `from` the original.
 
 from __future__ import annotations
 
+from toolkit.server import ToolError
+
 __all__ = [
     "ExpenseError",
     "ExpenseTableMissing",
@@ -28,8 +30,8 @@ __all__ = [
 ]
 
 
-class ExpenseError(Exception):
-    """Root of every error the expense tracker raises on purpose."""
+class ExpenseError(ToolError):
+    """Root of every error the expense tracker raises on purpose; a tool's caller reads its message."""
 
 
 class InvalidArgument(ExpenseError, ValueError):

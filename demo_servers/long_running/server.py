@@ -22,6 +22,7 @@ import anyio
 
 import toolkit
 from toolkit import Context
+from toolkit.server import ToolError
 
 from ..capability_report import CapabilityReport, capability_report
 from .tool_support import training_tool_support
@@ -42,7 +43,7 @@ INSTRUCTIONS = (
 )
 
 
-class TrainingTooLong(ValueError):
+class TrainingTooLong(ToolError, ValueError):
     """The training would outlast one request; it should run as a background task."""
 
     def __init__(self, epochs: int, seconds: float) -> None:

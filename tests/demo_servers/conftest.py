@@ -10,15 +10,13 @@ from typing import Any
 
 import pytest
 from harness import ServerProcess
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
+from sdk_compat import open_http_session
 
 
 @asynccontextmanager
-async def mcp_session(url: str, **callbacks: Any) -> AsyncIterator[ClientSession]:
-    """An initialized SDK `ClientSession` over streamable HTTP; callbacks declare capabilities."""
-    async with streamable_http_client(url) as (read, write, _), ClientSession(read, write, **callbacks) as session:
-        await session.initialize()
+async def mcp_session(url: str, **callbacks: Any) -> AsyncIterator[Any]:
+    """An initialized SDK client over streamable HTTP (a 2025-11-25 session); callbacks declare capabilities."""
+    async with open_http_session(url, **callbacks) as session:
         yield session
 
 

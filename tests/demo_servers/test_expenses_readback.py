@@ -19,8 +19,8 @@ import pytest
 from harness import in_memory_client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from mcp import ClientSession
-from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult
+from mcp.types import ElicitRequestParams, ElicitResult
+from sdk_compat import is_error, structured, to_wire
 
 from demo_servers.expenses.records import CATEGORIES
 from demo_servers.expenses.server import create_server
@@ -37,7 +37,7 @@ ROUNDTRIP = settings(max_examples=60, deadline=None, suppress_health_check=[Heal
 
 
 @asynccontextmanager
-async def expense_session(**callbacks: Any) -> AsyncIterator[ClientSession]:
+async def expense_session(**callbacks: Any) -> AsyncIterator[Any]:
     """A client of a fresh expense server on its own SQLite file."""
     with tempfile.TemporaryDirectory() as folder:
         server = create_server(SqliteExpenseStore(Path(folder) / "expenses.db"))
@@ -45,17 +45,18 @@ async def expense_session(**callbacks: Any) -> AsyncIterator[ClientSession]:
             yield session
 
 
-def error_text(result: CallToolResult) -> str:
-    assert result.isError, result.structuredContent
-    text = " ".join(getattr(block, "text", "") for block in result.content)
+def error_text(result: Any) -> str:
+    wire = to_wire(result)
+    assert wire.get("isError"), wire.get("structuredContent")
+    text = " ".join(block.get("text", "") for block in wire["content"])
     text.encode("utf-8")  # an error must itself be sendable as JSON
     return text
 
 
-def ok(result: CallToolResult) -> dict[str, Any]:
-    assert not result.isError, result.content
-    assert result.structuredContent is not None
-    return result.structuredContent
+def ok(result: Any) -> dict[str, Any]:
+    content = structured(result)
+    assert content is not None
+    return content
 
 
 def month_of(day: str) -> str:
@@ -65,7 +66,7 @@ def month_of(day: str) -> str:
 async def add_then_read_back(arguments: dict[str, Any]) -> None:
     async with expense_session() as session:
         added = await session.call_tool("add_expense", arguments)
-        if added.isError:
+        if is_error(added):
             text = error_text(added)
             assert any(name in text for name in FIELDS), text
             assert "Nothing was stored" in text or "validation error" in text, text
@@ -137,10 +138,11 @@ class FormUser:
 
     def __init__(self, *contents: dict[str, Any]) -> None:
         self.contents = list(contents)
-        self.questions: list[ElicitRequestParams] = []
+        #: The questions' params in wire form.
+        self.questions: list[dict[str, Any]] = []
 
     async def __call__(self, context: Any, params: ElicitRequestParams) -> ElicitResult:
-        self.questions.append(params)
+        self.questions.append(to_wire(params))
         return ElicitResult(action="accept", content=self.contents.pop(0))
 
 
@@ -160,9 +162,9 @@ async def test_the_interactive_form_asks_again_for_text_that_cannot_be_stored():
     assert result["status"] == "stored"
     assert [expense["description"] for expense in listed["expenses"]] == ["Taxi"]
     again = user.questions[2]
-    assert "- description: contains a character that is not valid text (a lone surrogate)" in again.message
-    again.message.encode("utf-8")
-    assert "default" not in again.requestedSchema["properties"]["description"]
+    assert "- description: contains a character that is not valid text (a lone surrogate)" in again["message"]
+    again["message"].encode("utf-8")
+    assert "default" not in again["requestedSchema"]["properties"]["description"]
 
 
 # --- errors of tools that only read ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sdk_compat import is_error, structured, text_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 
@@ -21,7 +22,7 @@ async def add_expenses(session, alias: str) -> None:
             "add_expense",
             {"user_alias": alias, "amount": amount, "description": description, "category": category, "spent_on": day},
         )
-        assert not result.isError
+        assert not is_error(result)
 
 
 async def test_report_sends_increasing_progress_and_covers_every_month(expenses_server, connect):
@@ -34,8 +35,8 @@ async def test_report_sends_increasing_progress_and_covers_every_month(expenses_
         await add_expenses(session, "alice")
         result = await session.call_tool("generate_report", {"user_alias": "alice"}, progress_callback=on_progress)
 
-    report = result.structuredContent
-    assert not result.isError
+    report = structured(result)
+    assert not is_error(result)
     assert report["total_spent"] == "54.75"
     assert [m["month"] for m in report["months"]] == ["2025-01", "2025-02", "2025-03"]
     january = report["months"][0]
@@ -64,8 +65,8 @@ async def test_report_without_a_progress_token_is_the_same(expenses_server, conn
         with_progress = await session.call_tool("generate_report", {"user_alias": "bob"}, progress_callback=_ignore)
         without = await session.call_tool("generate_report", {"user_alias": "bob"})
 
-    assert without.structuredContent["text"] == with_progress.structuredContent["text"]
-    assert without.structuredContent["months"] == with_progress.structuredContent["months"]
+    assert structured(without)["text"] == structured(with_progress)["text"]
+    assert structured(without)["months"] == structured(with_progress)["months"]
 
 
 async def test_report_for_a_user_without_expenses(expenses_server, connect):
@@ -77,16 +78,16 @@ async def test_report_for_a_user_without_expenses(expenses_server, connect):
     async with connect(expenses_server.url) as session:
         result = await session.call_tool("generate_report", {"user_alias": "carol"}, progress_callback=on_progress)
 
-    assert result.structuredContent["months"] == []
-    assert "No expenses recorded yet." in result.structuredContent["text"]
+    assert structured(result)["months"] == []
+    assert "No expenses recorded yet." in structured(result)["text"]
     assert updates == [(1, 3), (2, 3), (3, 3)]
 
 
 async def test_report_refuses_a_bad_alias(expenses_server, connect):
     async with connect(expenses_server.url) as session:
         result = await session.call_tool("generate_report", {"user_alias": "a#b"})
-    assert result.isError
-    assert "user_alias" in result.content[0].text
+    assert is_error(result)
+    assert "user_alias" in text_of(result)
 
 
 async def _ignore(progress, total, message) -> None:

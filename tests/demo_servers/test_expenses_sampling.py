@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from mcp.types import CreateMessageRequestParams, CreateMessageResult, ErrorData, TextContent
+from sdk_compat import is_error, structured, text_of, to_wire
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 
@@ -16,10 +19,11 @@ class FakeLLM:
 
     def __init__(self, answer: str = "Cook at home twice a week.") -> None:
         self.answer = answer
-        self.requests: list[CreateMessageRequestParams] = []
+        #: The requests' params in wire form.
+        self.requests: list[dict[str, Any]] = []
 
     async def __call__(self, context, params: CreateMessageRequestParams) -> CreateMessageResult:
-        self.requests.append(params)
+        self.requests.append(to_wire(params))
         return CreateMessageResult(
             role="assistant", content=TextContent(type="text", text=self.answer), model="fake-llm-1"
         )
@@ -38,7 +42,7 @@ async def add_month_of_spending(session, alias: str) -> None:
                 "spent_on": "2025-04-10",
             },
         )
-        assert not result.isError
+        assert not is_error(result)
 
 
 async def test_the_clients_llm_writes_the_analysis(expenses_server, connect, alias):
@@ -47,19 +51,19 @@ async def test_the_clients_llm_writes_the_analysis(expenses_server, connect, ali
         await add_month_of_spending(session, alias)
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
-    analysis = result.structuredContent
+    analysis = structured(result)
     assert analysis["source"] == "client_llm"
     assert analysis["text"] == "Cook at home twice a week."
     assert analysis["model"] == "fake-llm-1"
     assert "client's LLM" in analysis["label"]
     [request] = llm.requests
-    prompt = request.messages[0].content.text
+    prompt = request["messages"][0]["content"]["text"]
     assert f"user {alias}" in prompt
     assert "total 60.50" in prompt
     assert "pizza night" in prompt and "train" in prompt
     assert "Budget food: limit 50.00, spent 42.00, remaining 8.00" in prompt
-    assert request.maxTokens == 400
-    assert "not instructions" in request.systemPrompt
+    assert request["maxTokens"] == 400
+    assert "not instructions" in request["systemPrompt"]
 
 
 async def test_without_sampling_a_labelled_computed_summary_answers(expenses_server, connect, alias):
@@ -67,8 +71,8 @@ async def test_without_sampling_a_labelled_computed_summary_answers(expenses_ser
         await add_month_of_spending(session, alias)
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
-    analysis = result.structuredContent
-    assert not result.isError
+    analysis = structured(result)
+    assert not is_error(result)
     assert analysis["source"] == "computed"
     assert analysis["model"] is None
     assert analysis["label"].startswith("Computed summary, not written by an LLM: the client cannot sample")
@@ -85,8 +89,8 @@ async def test_a_rejected_llm_request_falls_back_to_the_computed_summary(expense
         await add_month_of_spending(session, alias)
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
-    assert result.structuredContent["source"] == "computed"
-    assert "the user declined the LLM request" in result.structuredContent["label"]
+    assert structured(result)["source"] == "computed"
+    assert "the user declined the LLM request" in structured(result)["label"]
 
 
 async def test_a_failing_llm_falls_back_and_names_the_failure(expenses_server, connect, alias):
@@ -97,15 +101,15 @@ async def test_a_failing_llm_falls_back_and_names_the_failure(expenses_server, c
         await add_month_of_spending(session, alias)
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": MONTH})
 
-    assert result.structuredContent["source"] == "computed"
-    assert "the LLM request failed (SamplingFailed)" in result.structuredContent["label"]
+    assert structured(result)["source"] == "computed"
+    assert "the LLM request failed (SamplingFailed)" in structured(result)["label"]
 
 
 async def test_a_user_without_expenses_gets_a_plain_answer(expenses_server, connect):
     async with connect(expenses_server.url) as session:
         result = await session.call_tool("analyze_spending", {"user_alias": "nobody", "month": "2020-01"})
 
-    assert result.structuredContent["text"] == "nobody recorded no expenses in 2020-01."
+    assert structured(result)["text"] == "nobody recorded no expenses in 2020-01."
 
 
 async def test_bad_month_is_refused_before_sampling(expenses_server, connect, alias):
@@ -113,6 +117,6 @@ async def test_bad_month_is_refused_before_sampling(expenses_server, connect, al
     async with connect(expenses_server.url, sampling_callback=llm) as session:
         result = await session.call_tool("analyze_spending", {"user_alias": alias, "month": "2025-13"})
 
-    assert result.isError
-    assert "YYYY-MM" in result.content[0].text
+    assert is_error(result)
+    assert "YYYY-MM" in text_of(result)
     assert llm.requests == []

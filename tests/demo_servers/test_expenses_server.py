@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from harness import in_memory_client
+from sdk_compat import structured, to_wire
 
 import toolkit
 from demo_servers.expenses.server import create_server
@@ -34,7 +35,7 @@ async def test_every_tool_has_structured_output(store):
 
     assert {tool.name for tool in tools} == TOOLS
     for tool in tools:
-        assert tool.outputSchema is not None, f"{tool.name} lost its structured output"
+        assert to_wire(tool).get("outputSchema") is not None, f"{tool.name} lost its structured output"
         assert tool.description, tool.name
 
 
@@ -42,9 +43,10 @@ async def test_money_arguments_accept_numbers_and_strings(store):
     async with in_memory_client(create_server(store)) as session:
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
 
-    amount = tools["add_expense"].inputSchema["properties"]["amount"]
+    schema = to_wire(tools["add_expense"])["inputSchema"]
+    amount = schema["properties"]["amount"]
     assert {"number", "string"} <= {option.get("type") for option in amount["anyOf"]}
-    assert tools["add_expense"].inputSchema["required"] == ["user_alias", "amount", "description", "category"]
+    assert schema["required"] == ["user_alias", "amount", "description", "category"]
 
 
 async def test_a_server_fallback_model_answers_clients_that_cannot_sample(store):
@@ -63,7 +65,7 @@ async def test_a_server_fallback_model_answers_clients_that_cannot_sample(store)
         )
         result = await session.call_tool("analyze_spending", {"user_alias": "alice", "month": "2025-04"})
 
-    analysis = result.structuredContent
+    analysis = structured(result)
     assert analysis["source"] == "server_llm"
     assert analysis["model"] == "offline-extractive"
     assert analysis["label"] == "Written by the server's fallback model offline-extractive (the client cannot sample)."

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from mcp.types import CallToolResult
+from sdk_compat import structured, to_wire
 
 from demo_servers.expenses.dynamodb_store import create_expense_table, dynamodb_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e]
 
 
-def ok(result: CallToolResult) -> dict:
-    assert not result.isError, result.content
-    assert result.structuredContent is not None
-    return result.structuredContent
+def ok(result: Any) -> dict:
+    content = structured(result)
+    assert content is not None
+    return content
 
 
-def error_text(result: CallToolResult) -> str:
-    assert result.isError
-    return " ".join(getattr(block, "text", "") for block in result.content)
+def error_text(result: Any) -> str:
+    wire = to_wire(result)
+    assert wire.get("isError")
+    return " ".join(block.get("text", "") for block in wire["content"])
 
 
 async def test_add_then_list_keeps_exact_amounts(expenses_server, connect):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from harness import in_memory_client
+from sdk_compat import to_wire
 
 import toolkit
 from demo_servers.long_running.server import TrainingSettings, create_server
@@ -28,8 +29,8 @@ async def test_every_tool_is_registered_with_structured_output():
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
 
     assert set(tools) == TOOLS
-    assert all(tool.outputSchema is not None for tool in tools.values())
-    epochs = tools["start_model_training"].inputSchema["properties"]["epochs"]
+    assert all(to_wire(tool).get("outputSchema") is not None for tool in tools.values())
+    epochs = to_wire(tools["start_model_training"])["inputSchema"]["properties"]["epochs"]
     assert (epochs["minimum"], epochs["maximum"]) == (1, 1000)
 
 

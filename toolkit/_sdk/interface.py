@@ -49,6 +49,9 @@ HANDSHAKE_REVISION = "2025-11-25"
 #: The session-less protocol revision (multi round-trip requests); mcp 2.x only.
 SESSIONLESS_REVISION = "2026-07-28"
 
+#: JSON-RPC "invalid request": the code of `NoBackChannel`.
+INVALID_REQUEST = -32600
+
 #: A low-level request handler: (the call's context, the request's params in wire form) ->
 #: the result in wire form, or None for an empty result.
 RequestHandler = Callable[[Any, Mapping[str, Any]], Awaitable[Mapping[str, Any] | None]]
@@ -84,12 +87,18 @@ class SessionEvents(Protocol):
     def close(self) -> None:
         """The session has ended: drop its events and keep nothing stored from now on."""
 
-class NoBackChannel(Exception):
+
+
+class NoBackChannel(ClientRequestError):
     """The call has no channel for server-to-client requests; nothing was sent.
 
     A 2026-07-28 request never has one: the server asks the client by answering with an
-    input-required result instead. Only mcp 2.x raises it.
+    input-required result instead. Only mcp 2.x raises it. It is a `ClientRequestError` with
+    code -32600 (invalid request), so code that handles client errors handles it too.
     """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(INVALID_REQUEST, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,10 @@ class SDKLine(Protocol):
     UrlElicitationRequiredBase: type[Exception]
     #: The SDK's JSON-RPC error class: raised from a tool, the client gets that error.
     ProtocolErrorBase: type[Exception]
+    #: The SDK's error for a tool failure its author anticipated: raised from a tool, the call
+    #: answers with `isError` and the error's message. mcp 2.x withholds the message of any
+    #: other exception ("Error executing tool <name>"); mcp 1.x sends every message.
+    ToolErrorBase: type[Exception]
     #: The SDK's abstract event store for SSE resumability (`store_event`,
     #: `replay_events_after`), the base of the toolkit's stores.
     EventStoreBase: type
@@ -249,14 +262,19 @@ class SDKLine(Protocol):
         pass (reason `timeout_reason`, on the call's stream), and when the awaiting task is
         cancelled (on the session's standalone stream, as the call's stream is closing; then
         the cancellation propagates). `seconds=None` waits as long as the call lives.
-        2026-07-28: there is no back channel, so this raises `ClientRequestError` with code
-        -32600 before anything is sent; tools use multi round-trip results there instead.
+        2026-07-28: there is no back channel, so this raises `NoBackChannel` (a
+        `ClientRequestError` with code -32600) before anything is sent; tools use multi
+        round-trip results there instead.
+
+        Where the SDK itself sends the cancellation (mcp 2.x), its `reason` is the SDK's own
+        wording; `timeout_reason` then only names the `ClientRequestTimeout`.
 
         Raises:
             ValueError: `params` are not valid params of `method`; nothing was sent.
             ClientRequestTimeout: No answer within `seconds`; the request was cancelled.
-            ClientRequestError: The client answered with a JSON-RPC error, its result is not
-                a valid result object, or the call has no back channel.
+            NoBackChannel: The call cannot reach the client; nothing was sent.
+            ClientRequestError: The client answered with a JSON-RPC error, or its result is
+                not a valid result object.
         """
         ...
 
@@ -286,8 +304,9 @@ class SDKLine(Protocol):
         `session` is a `session_key(ctx)` value, so this works from outside any request (a
         web route, a background task). Without `related_request_id` it goes on the session's
         standalone GET stream; with it, on the stream of that call of the session (if it is
-        still open). Raises `anyio.ClosedResourceError` or `anyio.BrokenResourceError` when the
-        session's client is gone. For a 2026-07-28 request's key it does nothing.
+        still open). A line may raise `anyio.ClosedResourceError` or `anyio.BrokenResourceError`
+        when the session's client is gone (mcp 1.x does; mcp 2.x drops the notification
+        instead). For a 2026-07-28 request's key it does nothing.
         """
         ...
 
@@ -327,6 +346,22 @@ class SDKLine(Protocol):
         ...
 
     # -- the server ----------------------------------------------------------------------
+    def make_server(self, cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+        """A new `cls` (`ServerBase` or a subclass) named `name`, built with the SDK's `options`.
+
+        The SDK's server constructors differ between lines, and each configures the root
+        logger itself (`logging.basicConfig`, with rich's handler when rich is installed);
+        here the logging stays as the application set it, and `log_level` (`DEBUG` to
+        `CRITICAL`) only becomes the server's own setting. `options` are the constructor's
+        keywords that are not about the transport (`instructions`, `lifespan`, `auth`,
+        `token_verifier`, `tools`, ...); the transport is configured by `streamable_http_app`.
+
+        Raises:
+            ValueError: An option is a transport setting, or one the line's server does not
+                take; the message names it and the options the line accepts.
+        """
+        ...
+
     def set_server_version(self, server: Any, version: str) -> None:
         """Make the server report `version` as its own (`serverInfo.version`)."""
         ...
@@ -353,6 +388,11 @@ class SDKLine(Protocol):
 
         On mcp 2.x the same endpoint also serves 2026-07-28 requests. The app's lifespan
         runs the session manager; build it once per server.
+
+        With an event store, every SSE stream of a session that negotiated 2025-11-25 opens
+        with a priming event (an id, empty data, and the `retry` hint), whatever
+        `MCP-Protocol-Version` header a later request of the session carries: the SDKs
+        decide on that header alone, which a client may send older than what it negotiated.
         """
         ...
 

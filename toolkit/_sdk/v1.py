@@ -16,12 +16,14 @@ Private SDK attributes touched here, and why; each is pinned by a test in
 - `StreamableHTTPSessionManager._admit_session` / `_discard_session` (overridden) and
   `StreamableHTTPServerTransport._event_store`: give each session its own view of the event
   store, and close it whenever the session ends.
+- `StreamableHTTPServerTransport._mint_priming_event` (replaced on each session's transport):
+  decide priming events by the session's negotiated version, not each request's header.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ import anyio
 from mcp import types
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.fastmcp.tools import Tool
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -39,6 +42,7 @@ from mcp.shared.message import ServerMessageMetadata
 from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from .common import check_server_options, prime_by_negotiated_version, root_logging_kept, server_options
 from .interface import (
     HANDSHAKE_REVISION,
     ClientRequestError,
@@ -61,6 +65,7 @@ __all__ = [
     "EventStoreBase",
     "ProtocolErrorBase",
     "ServerBase",
+    "ToolErrorBase",
     "UrlElicitationRequiredBase",
 ]
 
@@ -70,6 +75,7 @@ REVISIONS: tuple[str, ...] = tuple(str(version) for version in SUPPORTED_PROTOCO
 ServerBase = FastMCP
 UrlElicitationRequiredBase = UrlElicitationRequiredError
 ProtocolErrorBase = McpError
+ToolErrorBase = ToolError
 EventStoreBase = EventStore
 
 #: Seconds allowed for telling the client about a cancellation after the call was cancelled.
@@ -104,9 +110,7 @@ def protocol_version(ctx: Any) -> str:
     if not in_request(ctx):
         return HANDSHAKE_REVISION
     params = ctx.session.client_params
-    requested = str(params.protocolVersion) if params is not None else None
-    # The session answers with the client's version when it supports it, else its newest.
-    return requested if requested in REVISIONS else str(types.LATEST_PROTOCOL_VERSION)
+    return _negotiate(str(params.protocolVersion) if params is not None else "")
 
 
 def request_id(ctx: Any) -> str:
@@ -301,6 +305,24 @@ def replayed_event(event_id: str, data: bytes) -> Any:
 
 # -- the server --------------------------------------------------------------------------
 
+_SERVER_OPTIONS = server_options(FastMCP)
+
+
+def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+    """A new FastMCP (`cls`) named `name`, leaving the root logger as the application set it.
+
+    Raises:
+        ValueError: An option is a transport setting or not a FastMCP option.
+    """
+    check_server_options(options, _SERVER_OPTIONS, f"mcp {VERSION}")
+    with root_logging_kept():
+        return cls(name, log_level=log_level, **options)
+
+
+def _negotiate(requested: str) -> str:
+    # As the session answers `initialize`: the client's version when supported, else its newest.
+    return requested if requested in REVISIONS else str(types.LATEST_PROTOCOL_VERSION)
+
 
 def set_server_version(server: Any, version: str) -> None:
     """Make `initialize` report `version` as the server's own version."""
@@ -377,6 +399,8 @@ class _SessionScopedManager(StreamableHTTPSessionManager):
 
     def _admit_session(self, requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)
+        if transport is not None:
+            prime_by_negotiated_version(transport, _negotiate)
         session_id = transport.mcp_session_id if transport is not None else None
         if transport is not None and session_id is not None and self.session_events is not None:
             view = self.session_events(session_id)

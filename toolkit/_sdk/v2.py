@@ -9,12 +9,19 @@ Supported releases: 2.1 (the newest that strands-agents allows) and 2.3. Where t
 (session idle timeout and session limit, event-store scoping, forgetting ended sessions), the
 difference is detected by feature, never by version number.
 
-Private SDK attributes touched here, each pinned by a test in `tests/test_sdk_v2_line.py`:
+Private SDK attributes touched here, each pinned by a test in `tests/test_sdk_boundary.py`
+(and exercised over real HTTP in `tests/test_sdk_v2_line.py`):
 
+- `ServerSession._request_outbound`: the call's own channel to the client, for requests whose
+  result the toolkit validates itself (`send_request` would reject a malformed answer with
+  the SDK's generic error before the toolkit could say what was wrong with it).
 - `ServerSession._connection`: the per-session `Connection` (a new `ServerSession` is made for
   every request). Its identity keys per-session state (`session_key`), its `exit_stack` runs
   session-closed callbacks (`on_session_closed`), and on 2026-07-28, where each request has a
   `Connection` of its own, its `exit_stack` tells when the call has ended (`call_open`).
+- `JSONRPCDispatcher.notify(..., _related_request_id=)`: a session's `Connection.outbound`;
+  the keyword puts a notification sent from outside a request on one call's stream
+  (`notify_session`), as the request's own channel does.
 - `MCPServer._lowlevel_server`: the low-level `Server`, for `add_request_handler` and for the
   server's own version (`version` has no setter on MCPServer).
 - `Server._server_info_stamp_source`: the cached `serverInfo` stamped on 2026-07-28 results,
@@ -23,6 +30,8 @@ Private SDK attributes touched here, each pinned by a test in `tests/test_sdk_v2
   new session's transport appears, to give it its own event-store view, close that view when
   the session ends, and (2.1) forget the ended session and count open ones.
 - `StreamableHTTPServerTransport._event_store`: the store a session's transport writes to.
+- `StreamableHTTPServerTransport._mint_priming_event` (replaced on each session's transport):
+  decide priming events by the session's negotiated version, not each request's header.
 
 Public SDK methods replaced on one object (each new session's transport, and on 2.1 the session
 manager), pinned by the same tests: `StreamableHTTPServerTransport.connect` (to notice the end
@@ -36,7 +45,7 @@ import inspect
 import logging
 import math
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -45,15 +54,18 @@ import anyio
 import mcp_types as types
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.streamable_http import StreamableHTTPServerTransport
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.dispatcher import CallOptions
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError, NoBackChannelError, UrlElicitationRequiredError
-from mcp.shared.message import ServerMessageMetadata
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
-from pydantic import ConfigDict, ValidationError
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION, MODERN_PROTOCOL_VERSIONS
+from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
+from .common import check_server_options, prime_by_negotiated_version, root_logging_kept, server_options
 from .interface import (
     HANDSHAKE_REVISION,
     SESSIONLESS_REVISION,
@@ -62,6 +74,7 @@ from .interface import (
     LoggingLevel,
     NoBackChannel,
     RequestHandler,
+    SessionEvents,
     TransportOptions,
 )
 
@@ -78,10 +91,25 @@ REVISIONS: tuple[str, ...] = (HANDSHAKE_REVISION, SESSIONLESS_REVISION)
 ServerBase = MCPServer
 UrlElicitationRequiredBase = UrlElicitationRequiredError
 ProtocolErrorBase = MCPError
+ToolErrorBase = ToolError
+EventStoreBase = EventStore
 
-__all__ = ["LINE", "REVISIONS", "VERSION", "Context", "ProtocolErrorBase", "ServerBase", "UrlElicitationRequiredBase"]
+__all__ = [
+    "LINE",
+    "REVISIONS",
+    "VERSION",
+    "Context",
+    "EventStoreBase",
+    "ProtocolErrorBase",
+    "ServerBase",
+    "ToolErrorBase",
+    "UrlElicitationRequiredBase",
+]
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+_CONTENT_BLOCK: TypeAdapter[Any] = TypeAdapter(types.ContentBlock)
+#: JSON-RPC "invalid params": the code used when the client's result does not fit.
+INVALID_PARAMS = types.INVALID_PARAMS
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +124,12 @@ _CALL_ENDED = "toolkit.call_ended"
 
 def _wire(model: Any) -> dict[str, Any]:
     return model.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
 def _sessionless(ctx: Any) -> bool:
@@ -135,12 +169,16 @@ def client_capabilities(ctx: Any) -> dict[str, Any]:
     On 2025-11-25 that is what it sent in `initialize`; on 2026-07-28, what this very request
     carries in its `_meta`.
     """
+    if not in_request(ctx):
+        return {}
     capabilities = ctx.client_capabilities
     return {} if capabilities is None else _wire(capabilities)
 
 
 def client_info(ctx: Any) -> dict[str, Any] | None:
     """The client's `clientInfo` in wire form, or None when it sent none (optional on 2026-07-28)."""
+    if not in_request(ctx):
+        return None
     params = ctx.session.client_params
     if params is None or params.client_info is None:
         return None
@@ -163,8 +201,8 @@ def access_token_claims() -> dict[str, Any] | None:
 
 
 def session_key(ctx: Any) -> object | None:
-    """An object that lives exactly as long as the call's 2025-11-25 session; None on 2026-07-28."""
-    if not in_request(ctx) or _sessionless(ctx):
+    """The call's `Connection`: one per 2025-11-25 session, and one per 2026-07-28 request."""
+    if not in_request(ctx):
         return None
     return _connection(ctx)
 
@@ -211,12 +249,6 @@ def _watch_call(ctx: Any) -> Connection:
 # -- talking to the client ---------------------------------------------------------------
 
 
-class _AnyResult(types.Result):
-    """Any result object; the toolkit validates the fields it reads itself."""
-
-    model_config = ConfigDict(extra="allow")
-
-
 async def request_client(
     ctx: Any, method: str, params: dict[str, Any], *, seconds: float | None, timeout_reason: str
 ) -> dict[str, Any]:
@@ -230,30 +262,32 @@ async def request_client(
         NoBackChannel: The call cannot reach the client: a 2026-07-28 request, which asks
             with an input-required result instead.
         ClientRequestTimeout: No answer within `seconds`; cancelled on the wire.
-        ClientRequestError: The client answered with a JSON-RPC error, or with a result that
-            does not fit `method`.
+        ClientRequestError: The client answered with a JSON-RPC error, or not with an object.
     """
+    try:
+        request = types.server_request_adapter.validate_python({"method": method, "params": params})
+    except ValidationError as exc:
+        raise ValueError(f"not a valid {method} request: {_first_error(exc)}") from exc
     if _sessionless(ctx):
         raise NoBackChannel(
             f"Cannot send {method!r} on a {ctx.protocol_version} request: it has no channel back to the client."
         )
-    request = types.server_request_adapter.validate_python({"method": method, "params": params})
-    metadata_ = ServerMessageMetadata(related_request_id=ctx.request_id)
+    wire = _wire(request)
+    options: CallOptions = {} if seconds is None else {"timeout": seconds}
     try:
-        result = await ctx.session.send_request(
-            request, _AnyResult, request_read_timeout_seconds=seconds, metadata=metadata_
-        )
+        # The call's own channel, as `send_request` uses it, but without the SDK's validation of
+        # the result: the toolkit checks what it reads and says precisely what was wrong.
+        raw = await ctx.session._request_outbound.send_raw_request(method, wire.get("params"), options)
     except NoBackChannelError as exc:
         raise NoBackChannel(exc.message) from exc
     except MCPError as exc:
         if _is_sdk_timeout(exc, method):
             raise ClientRequestTimeout(timeout_reason) from exc
         raise ClientRequestError(exc.code, exc.message, exc.data) from exc
-    except ValidationError as exc:
-        raise ClientRequestError(
-            -32602, f"the client's result does not fit {method!r}: {exc.errors()[0]['msg']}"
-        ) from exc
-    return _wire(result)
+    if not isinstance(raw, dict):
+        problem = f"the client's result is not valid: {type(raw).__name__}, not an object"
+        raise ClientRequestError(INVALID_PARAMS, problem)
+    return raw
 
 
 def _is_sdk_timeout(exc: MCPError, method: str) -> bool:
@@ -283,18 +317,84 @@ async def send_log(ctx: Any, level: LoggingLevel, data: Any, logger: str | None)
     await sending
 
 
-async def notify_resource_updated(session: object, uri: str) -> None:
-    """Send `notifications/resources/updated` to one 2025-11-25 session (on its standalone stream)."""
-    await session.send_resource_updated(uri)  # type: ignore[attr-defined]
+async def notify_session(
+    session: object, method: str, params: dict[str, Any], *, related_request_id: str | None = None
+) -> None:
+    """Send a notification in wire form to one 2025-11-25 session (its standalone stream, or a call's stream).
+
+    `session` is the session's `Connection`. The SDK drops a notification whose stream is
+    gone, so nothing is raised for a client that left. A 2026-07-28 request's key has no
+    stream to send on: nothing is sent.
+    """
+    notification = types.server_notification_adapter.validate_python({"method": method, "params": params})
+    connection: Connection = session  # type: ignore[assignment]
+    if connection.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        return
+    wire = _wire(notification)
+    if related_request_id is None:
+        await connection.notify(wire["method"], wire.get("params"))
+        return
+    # The request's own channel routes by this keyword; from outside the request, the
+    # session's dispatcher is the way onto that call's stream.
+    await connection.outbound.notify(  # type: ignore[call-arg]
+        wire["method"], wire.get("params"), None, _related_request_id=related_request_id
+    )
 
 
-def url_elicitation_required(elicitations: list[dict[str, Any]], message: str | None) -> Exception:
-    """The SDK's -32042 error carrying `elicitations` (URL-mode params in wire form)."""
-    params = [types.ElicitRequestURLParams.model_validate(item) for item in elicitations]
-    return UrlElicitationRequiredError(params, message)
+def init_url_elicitation_required(error: Exception, elicitations: list[dict[str, Any]], message: str | None) -> None:
+    """Initialise `error` (a `UrlElicitationRequiredError` subclass) with URL-mode params in wire form."""
+    params = [types.ElicitRequestURLParams.model_validate({"mode": "url", **item}) for item in elicitations]
+    UrlElicitationRequiredError.__init__(error, params, message)  # type: ignore[arg-type]
+
+
+# -- SDK objects built from wire form ----------------------------------------------------
+
+
+def content_block(wire: dict[str, Any]) -> Any:
+    """The SDK content block for `wire`.
+
+    Raises:
+        ValueError: `wire` is not a content block.
+    """
+    try:
+        return _CONTENT_BLOCK.validate_python(wire)
+    except ValidationError as exc:
+        raise ValueError(f"not a content block: {_first_error(exc)}") from exc
+
+
+def schema_tool(fn: Callable[..., Any], *, name: str, description: str, input_schema: dict[str, Any]) -> Any:
+    """An MCPServer `Tool` for `fn` whose advertised input schema is `input_schema`."""
+    tool = Tool.from_function(fn, name=name, description=description, structured_output=False)
+    return tool.model_copy(update={"parameters": input_schema})
+
+
+def replayed_event(event_id: str, data: bytes) -> Any:
+    """The `EventMessage` replaying a stored message's wire JSON as event `event_id`."""
+    return EventMessage(types.jsonrpc_message_adapter.validate_json(data), event_id)
 
 
 # -- the server --------------------------------------------------------------------------
+
+_SERVER_OPTIONS = server_options(MCPServer)
+
+
+def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+    """A new MCPServer (`cls`) named `name`, leaving the root logger as the application set it.
+
+    MCPServer takes no transport settings; `streamable_http_app` gets them.
+
+    Raises:
+        ValueError: An option is not an MCPServer option.
+    """
+    check_server_options(options, _SERVER_OPTIONS, f"mcp {VERSION}")
+    with root_logging_kept():
+        return cls(name, log_level=log_level, **options)
+
+
+def _negotiate(requested: str) -> str:
+    # As the session answers `initialize`: the client's version when it has a handshake, else the newest.
+    return requested if requested in HANDSHAKE_PROTOCOL_VERSIONS else LATEST_HANDSHAKE_VERSION
+
 
 
 def set_server_version(server: Any, version: str) -> None:
@@ -379,48 +479,66 @@ def streamable_http_app(server: Any, options: TransportOptions) -> Starlette:
         settings["session_idle_timeout"] = options.session_idle_timeout
         if options.max_sessions is not None:
             settings["max_sessions"] = options.max_sessions
-    app = server.streamable_http_app(**settings)
+    # MCPServer's own builder, not the override of a subclass that called us.
+    app = MCPServer.streamable_http_app(server, **settings)
     manager = server.session_manager
-    scope_events = getattr(options.event_store, "scoped", None) if options.event_store is not None else None
+    session_events = options.session_events if options.event_store is not None else None
     if _MANAGER_ADMITS:
-        _hook_admission(manager, scope_events)
+        _hook_admission(manager, session_events)
     else:
-        _hook_instances(manager, scope_events, options)
+        _hook_instances(manager, session_events, options)
     return app
 
 
 def on_session_closed(ctx: Any, callback: Callable[[], Awaitable[None]]) -> None:
     """Run `callback` once when the call's session ends (DELETE, idle expiry, crash, shutdown).
 
-    A 2026-07-28 request has no session, so nothing is registered for it.
+    A 2026-07-28 request is its own session: `callback` runs once it has been answered.
     """
-    if session_key(ctx) is None:
+    if not in_request(ctx):
         return
-    _connection(ctx).exit_stack.push_async_callback(callback)
+
+    async def run() -> None:
+        with anyio.CancelScope(shield=True):
+            try:
+                await callback()
+            except Exception:
+                # A failing hook must not keep the rest of the session's teardown from running.
+                logger.exception("A session-closed callback failed")
+
+    _connection(ctx).exit_stack.push_async_callback(run)
 
 
 # -- sessions of the streamable-HTTP app -------------------------------------------------
 
-#: `scoped(session_id, store) -> store`: the event-store view one session writes to.
-ScopeEvents = Callable[[str, Any], Any]
+#: `session_events(session_id) -> view`: the event-store view one session writes to.
+ScopeEvents = Callable[[str], SessionEvents]
 
 
-def _scope_transport(
-    transport: StreamableHTTPServerTransport, scope_events: ScopeEvents, on_end: Callable[[], None]
+def _admitted(
+    transport: StreamableHTTPServerTransport, session_events: ScopeEvents | None, on_end: Callable[[], None]
 ) -> None:
-    """Give a new session's transport its own event-store view, closed with the session."""
+    """Set up a new session's transport: priming by its negotiated version, its own event-store view."""
+    prime_by_negotiated_version(transport, _negotiate)
     session_id = transport.mcp_session_id
-    assert session_id is not None
-    view = scope_events(session_id, transport._event_store)
-    transport._event_store = view
-    close = getattr(view, "close", None)
+    view = session_events(session_id) if session_events is not None and session_id is not None else None
+    if view is not None:
+        transport._event_store = view  # type: ignore[assignment]
+    ended = False
 
-    def ended() -> None:
-        if close is not None:
-            close()
-        on_end()
+    def end() -> None:
+        nonlocal ended
+        # The view is closed exactly once, however many ways the session's end is noticed.
+        if ended:
+            return
+        ended = True
+        try:
+            if view is not None:
+                view.close()
+        finally:
+            on_end()
 
-    _when_session_ends(transport, ended)
+    _when_session_ends(transport, end)
 
 
 def _when_session_ends(transport: StreamableHTTPServerTransport, callback: Callable[[], None]) -> None:
@@ -443,16 +561,14 @@ def _when_session_ends(transport: StreamableHTTPServerTransport, callback: Calla
     transport.connect = connect_until_closed  # type: ignore[method-assign]
 
 
-def _hook_admission(manager: StreamableHTTPSessionManager, scope_events: ScopeEvents | None) -> None:
-    """mcp 2.3: scope each admitted session's events; the manager forgets ended sessions itself."""
-    if scope_events is None:
-        return
+def _hook_admission(manager: StreamableHTTPSessionManager, session_events: ScopeEvents | None) -> None:
+    """mcp 2.3: set up each admitted session; the manager forgets ended sessions itself."""
     admit = manager._admit_session
 
     def admit_scoped(requestor: Any) -> StreamableHTTPServerTransport | None:
         transport = admit(requestor)
         if transport is not None:
-            _scope_transport(transport, scope_events, lambda: None)
+            _admitted(transport, session_events, lambda: None)
         return transport
 
     manager._admit_session = admit_scoped  # type: ignore[method-assign]
@@ -470,11 +586,11 @@ class _Sessions(dict[str, StreamableHTTPServerTransport]):
         self,
         sessions: dict[str, StreamableHTTPServerTransport],
         manager: StreamableHTTPSessionManager,
-        scope_events: ScopeEvents | None,
+        session_events: ScopeEvents | None,
     ) -> None:
         super().__init__(sessions)
         self._manager = manager
-        self._scope_events = scope_events
+        self._session_events = session_events
 
     def __setitem__(self, session_id: str, transport: StreamableHTTPServerTransport) -> None:
         super().__setitem__(session_id, transport)
@@ -483,10 +599,7 @@ class _Sessions(dict[str, StreamableHTTPServerTransport]):
             if self.get(session_id) is transport:
                 del self[session_id]
 
-        if self._scope_events is not None:
-            _scope_transport(transport, self._scope_events, forget)
-        else:
-            _when_session_ends(transport, forget)
+        _admitted(transport, self._session_events, forget)
         _idle_only_between_requests(transport, self._manager)
 
 
@@ -515,12 +628,12 @@ def _idle_only_between_requests(
 
 
 def _hook_instances(
-    manager: StreamableHTTPSessionManager, scope_events: ScopeEvents | None, options: TransportOptions
+    manager: StreamableHTTPSessionManager, session_events: ScopeEvents | None, options: TransportOptions
 ) -> None:
     """mcp 2.1: the session settings `streamable_http_app` does not take, and the session table."""
     # A plain attribute there, read as each session starts.
     manager.session_idle_timeout = options.session_idle_timeout
-    manager._server_instances = _Sessions(manager._server_instances, manager, scope_events)
+    manager._server_instances = _Sessions(manager._server_instances, manager, session_events)
     if options.max_sessions is not None:
         manager.asgi_app = _SessionLimit(manager.asgi_app, manager, options.max_sessions)
 

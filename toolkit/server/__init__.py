@@ -2,7 +2,15 @@
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
-from .context import Context, http_request, notify_session, request_header, session_id
+from .context import (
+    MCP_SESSION_ID_HEADER,
+    Context,
+    ToolError,
+    http_request,
+    notify_session,
+    request_header,
+    session_id,
+)
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import LOG_LEVELS, TruncateLongMessages, client_log_level, configure_server_logging, send_log
 from .preset import ServerSettings, StatefulServer, stateful_server, toolkit_version
@@ -19,6 +27,7 @@ __all__ = [
     "ServerState",
     "SessionEventStore",
     "StatefulServer",
+    "ToolError",
     "TruncateLongMessages",
     "client_features",
     "client_log_level",

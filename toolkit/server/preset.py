@@ -167,7 +167,7 @@ class ServerSettings:
 
 
 class StatefulServer(sdk.ServerBase):  # type: ignore[misc,name-defined]
-    """The SDK's server (FastMCP on mcp 1.x) with the toolkit's transport and state.
+    """The SDK's server (FastMCP on mcp 1.x, MCPServer on mcp 2.x) with the toolkit's transport and state.
 
     Everything the SDK's server offers still works: `@server.tool()`, resources, prompts,
     custom routes. Its streamable-HTTP app keeps sessions, answers with SSE, scopes
@@ -258,8 +258,9 @@ def enter_with_app(server: Any, resource: AbstractAsyncContextManager[Any]) -> N
         return
     build_app = server.streamable_http_app
 
-    def streamable_http_app() -> Starlette:
-        return _entering(build_app(), state.app_resources)
+    def streamable_http_app(*args: Any, **kwargs: Any) -> Starlette:
+        # The SDK's own run() passes its transport settings (mcp 2.x); they go through.
+        return _entering(build_app(*args, **kwargs), state.app_resources)
 
     # An instance attribute shadows the method, so the SDK's own run() builds the wrapped app too.
     setattr(server, "streamable_http_app", streamable_http_app)  # noqa: B010
@@ -327,14 +328,16 @@ def stateful_server(
             default `INFO`).
         version: Server version reported on `initialize` (default: the toolkit's version).
         **overrides: Passed to the SDK's server class unchanged (instructions, lifespan,
-            auth, ...).
+            auth, token_verifier, tools, ...); not transport settings, which the arguments
+            above cover.
 
     Returns:
         The configured server; run it with `server.serve()`, or serve
         `server.streamable_http_app()` with any ASGI server.
 
     Raises:
-        ConfigurationError: A setting, from an argument or the environment, is invalid.
+        ConfigurationError: A setting, from an argument or the environment, is invalid, or
+            an override is a transport setting or not an option of the SDK's server.
     """
     own_store = event_store if isinstance(event_store, sdk.EventStoreBase) else None
     if own_store is None and event_store is not None and not isinstance(event_store, bool):
@@ -355,10 +358,12 @@ def stateful_server(
         default_log_level=default_log_level,
         log_level=log_level,
     )
-    # Before the SDK's server is built: with a handler on the root logger, it adds no rich one.
     configure_server_logging(settings.log_level)
     store = own_store or (BoundedEventStore() if settings.event_store else None)
-    server = StatefulServer(name, log_level=settings.log_level, **overrides)
+    try:
+        server = sdk.make_server(StatefulServer, name, settings.log_level, overrides)
+    except ValueError as exc:
+        raise ConfigurationError(f"stateful_server({name!r}): {exc}") from exc
     sdk.set_server_version(server, version or toolkit_version())
     state = state_of(server)
     state.settings = settings
