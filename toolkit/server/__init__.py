@@ -3,7 +3,6 @@
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
 from .context import (
-    MCP_SESSION_ID_HEADER,
     Context,
     ToolError,
     http_request,
