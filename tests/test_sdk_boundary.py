@@ -65,6 +65,8 @@ def test_the_line_constants_and_classes():
     assert issubclass(toolkit.errors.UrlElicitationRequired, sdk.UrlElicitationRequiredBase)
     assert issubclass(toolkit.StatefulServer, sdk.ServerBase)
     assert issubclass(toolkit.server.BoundedEventStore, sdk.EventStoreBase)
+    assert issubclass(toolkit.ToolkitError, sdk.ToolErrorBase)
+    assert toolkit.server.ToolError is sdk.ToolErrorBase
     assert toolkit.Context is sdk.Context
 
 
