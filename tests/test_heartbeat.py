@@ -135,7 +135,7 @@ async def test_an_error_in_the_block_propagates_unchanged_and_stops_the_beats():
     assert kept["beat"].beats == kept["beats"] == len(seen.progress)
 
 
-class DatasetMissing(toolkit.server.ToolError, LookupError):
+class DatasetMissing(toolkit.errors.ToolError, LookupError):
     """A failure the tool's author anticipated, so its message is for the caller on every line."""
 
 

@@ -66,7 +66,7 @@ def test_the_line_constants_and_classes():
     assert issubclass(toolkit.StatefulServer, sdk.ServerBase)
     assert issubclass(toolkit.server.BoundedEventStore, sdk.EventStoreBase)
     assert issubclass(toolkit.ToolkitError, sdk.ToolErrorBase)
-    assert toolkit.server.ToolError is sdk.ToolErrorBase
+    assert issubclass(toolkit.errors.ToolError, sdk.ToolErrorBase)
     assert toolkit.Context is sdk.Context
 
 

@@ -223,7 +223,7 @@ def test_initialize_reports_the_servers_name_and_the_toolkit_version(preset, htt
     assert server_info["version"] != importlib.metadata.version("mcp")
 
 
-class _MonthUnreadable(toolkit.server.ToolError, ValueError):
+class _MonthUnreadable(toolkit.errors.ToolError, ValueError):
     """A tool's own anticipated failure."""
 
 

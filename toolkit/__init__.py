@@ -33,6 +33,7 @@ from .errors import (
     MissingExtra,
     SamplingError,
     TaskError,
+    ToolError,
     ToolkitError,
 )
 from .progress.heartbeats import heartbeat, run_blocking
@@ -72,6 +73,7 @@ __all__ = [
     "TaskManager",
     "TaskStatus",
     "Titles",
+    "ToolError",
     "ToolkitError",
     "ask",
     "choose",

@@ -1,6 +1,7 @@
 """Every exception the toolkit raises, in one tree.
 
     ToolkitError
+    ├── ToolError                     a tool's own failure, its message meant for the caller
     ├── ConfigurationError            the code or the deployment asks for something the toolkit cannot do
     │   ├── MissingExtra              (also an ImportError) a feature's optional dependencies are not installed
     │   ├── InvalidArgument           (also a ValueError) a value the toolkit cannot use: a progress number,
@@ -65,6 +66,7 @@ __all__ = [
     "TaskNotFound",
     "TaskStoreError",
     "TooManyTasks",
+    "ToolError",
     "ToolkitError",
     "UnknownElicitation",
     "UrlElicitationRequired",
@@ -73,6 +75,15 @@ __all__ = [
 
 class ToolkitError(sdk.ToolErrorBase):  # type: ignore[misc,name-defined]
     """Root of every error raised by the toolkit; raised from a tool, the caller reads its message."""
+
+
+class ToolError(ToolkitError):
+    """A tool's own failure whose message is meant for the caller.
+
+    Raised from a tool, the call answers with `isError` and this message on both SDK lines
+    (mcp 2.x withholds the message of any other exception, saying only "Error executing tool").
+    Subclass it for a tool's anticipated errors.
+    """
 
 
 # -- the code or the deployment must change ----------------------------------------------

@@ -16,7 +16,7 @@ botocore are translated in the store modules and re-raised `from` the original.
 
 from __future__ import annotations
 
-from toolkit.server import ToolError
+from toolkit.errors import ToolError
 
 __all__ = [
     "ExpenseError",

@@ -22,7 +22,7 @@ import anyio
 
 import toolkit
 from toolkit import Context
-from toolkit.server import ToolError
+from toolkit.errors import ToolError
 
 from ..capability_report import CapabilityReport, capability_report
 from .tool_support import training_tool_support

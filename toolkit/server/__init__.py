@@ -4,7 +4,6 @@ from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
 from .context import (
     Context,
-    ToolError,
     http_request,
     notify_session,
     request_header,
@@ -26,7 +25,6 @@ __all__ = [
     "ServerState",
     "SessionEventStore",
     "StatefulServer",
-    "ToolError",
     "TruncateLongMessages",
     "client_features",
     "client_log_level",

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MCP_SESSION_ID_HEADER",
     "Context",
-    "ToolError",
     "http_request",
     "notify_session",
     "request_header",
@@ -26,13 +25,6 @@ __all__ = [
 #: The header that names a 2025-11-25 session.
 MCP_SESSION_ID_HEADER = "mcp-session-id"
 
-if TYPE_CHECKING:
-    ToolError = Exception
-else:
-    #: The base of a tool's own errors whose message is for the caller: raised from a tool, the
-    #: call answers with `isError` and the message, on both SDK lines. (mcp 2.x withholds the
-    #: message of any other exception, saying only "Error executing tool <name>".)
-    ToolError = sdk.ToolErrorBase
 
 
 def http_request(ctx: Context) -> Request | None:
