@@ -637,7 +637,7 @@ async def test_a_ten_question_flow_keeps_its_sealed_state_under_8_kb(server):
 
     assert text_of_wire(result).count("answer number") == 10
     assert max(sizes) < 8 * 1024, sizes
-    assert sizes == sorted(sizes), "the state grows with the answers"
+    assert sizes[-1] > sizes[0], "the state holds the answers"
 
 
 # --- the function the toolkit did not register ----------------------------------------------------------

@@ -49,9 +49,9 @@ from ..errors import (
 )
 from ..server.capabilities import require_elicitation
 from ..server.preset import DEFAULT_ELICITATION_TIMEOUT, ELICITATION_TIMEOUT_ENV, elicitation_timeout_from
-from ..server.rounds import ask_client, attempt_key, is_replayed
+from ..server.rounds import ask_client, attempt_key, current_call, is_replayed
 from ..server.state import call_state
-from .forms import parse_form_content, requested_schema
+from .forms import parse_form_content, shared_schema
 
 if TYPE_CHECKING:
     from .._sdk import Context
@@ -183,7 +183,8 @@ async def elicit(
         InvalidElicitationResponse: The client's result is not a valid elicitation result.
         ConfigurationError: A limit is out of range, or `MCP_ELICITATION_TIMEOUT` is malformed.
     """
-    schema = requested_schema(model)
+    # Read-only here: `prefilled` copies it before changing anything.
+    schema = shared_schema(model)
     check_limits(max_attempts, timeout)
     seconds = resolve_timeout(timeout, ctx)
     require_elicitation(ctx, "form")
@@ -254,7 +255,7 @@ def resolve_timeout(timeout: Timeout, ctx: Context | None = None) -> float | Non
 
 
 def _server_settings(ctx: Context | None) -> ServerSettings | None:
-    if ctx is None or not sdk.in_request(ctx):
+    if ctx is None or (current_call(ctx) is None and not sdk.in_request(ctx)):
         return None
     return call_state(ctx).settings
 

@@ -65,9 +65,16 @@ T = TypeVar("T")
 
 #: The version of the state's JSON; a state of another version is refused by name.
 STATE_VERSION = 1
-#: How often an unanswered question yields before it ends the round, so questions asked
-#: concurrently (siblings in a task group) reach their own ask and go out in the same round.
-_BATCH_CHECKPOINTS = 8
+#: An unanswered question yields to the event loop before it ends the round, so questions
+#: asked concurrently (siblings in a task group) reach their own ask and go out in the same
+#: round: until this many yields in a row brought no new question, and at most `_MOST_YIELDS`.
+_QUIET_YIELDS = 2
+_MOST_YIELDS = 16
+#: States longer than this are compressed; shorter ones gain too little to pay for it.
+_COMPRESS_FROM = 1024
+# Made once: `json.dumps` with any option builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+_FINGERPRINT = json.JSONEncoder(separators=(",", ":"), default=str)
 #: Bytes of a question's fingerprint.
 _DIGEST_BYTES = 6
 
@@ -112,11 +119,18 @@ class _Call:
     pending: dict[str, _Question] = field(default_factory=dict)
     keys_used: set[str] = field(default_factory=set)
     counter: int = 0
+    #: What the client of this call declared, read once (`client_features`).
+    features: Any = None
 
     def load(self) -> None:
         if self.loaded:
             return
         self.loaded = True
+        if not self.replaying:
+            return
+        # Read on first use: a call that asks nothing never pays for it.
+        self.state_text = sdk.request_state(self.ctx)
+        self.responses = sdk.input_responses(self.ctx) or {}
         if self.state_text is None:
             return
         doc = _parse_state(self.state_text)
@@ -164,8 +178,13 @@ class _Call:
             return response
         self.pending[key] = _Question(method, params, digest)
         # Let concurrent siblings reach their own questions first, so they go out together.
-        for _ in range(_BATCH_CHECKPOINTS):
+        quiet = 0
+        for _ in range(_MOST_YIELDS):
+            asked = len(self.pending)
             await anyio.lowlevel.checkpoint()
+            quiet = quiet + 1 if len(self.pending) == asked else 0
+            if quiet == _QUIET_YIELDS:
+                break
         raise InputNeeded(key)
 
     def input_required(self) -> Any:
@@ -181,21 +200,24 @@ class _Call:
             "p": {key: question.digest for key, question in self.pending.items()},
             "o": self.once_results,
         }
-        text = json.dumps(doc, separators=(",", ":"))
-        if self.once_results:
+        text = _COMPACT.encode(doc)
+        if self.once_results or len(text) < _COMPRESS_FROM:
             # A length that shrinks with what the client typed would hint at what `once`
             # kept next to it; without `once` results there is nothing to hint at.
             return text
-        packed = "z" + base64.urlsafe_b64encode(zlib.compress(text.encode(), 9)).decode().rstrip("=")
-        # The SDK embeds the state as a JSON string, which escapes every quote of plain JSON.
-        return packed if len(packed) < len(json.dumps(text)) else text
+        packed = "z" + base64.urlsafe_b64encode(zlib.compress(text.encode())).decode().rstrip("=")
+        # The SDK embeds the state as a JSON string, which escapes each quote and backslash
+        # of plain JSON (ASCII only, so nothing else grows).
+        embedded = len(text) + text.count('"') + text.count("\\")
+        return packed if len(packed) < embedded else text
 
 
 _CALL: ContextVar[_Call | None] = ContextVar("toolkit_call", default=None)
 
 
 def _digest(method: str, params: Mapping[str, Any]) -> str:
-    data = json.dumps({"m": method, "p": params}, sort_keys=True, separators=(",", ":"), default=str)
+    # Unsorted: a replayed body builds its params in the same order, and sorting costs.
+    data = _FINGERPRINT.encode([method, params])
     raw = hashlib.sha256(data.encode()).digest()[:_DIGEST_BYTES]
     return base64.urlsafe_b64encode(raw).decode()
 
@@ -243,9 +265,13 @@ def _parse_state(text: str) -> dict[str, Any]:
     return doc
 
 
-def _current(ctx: Context) -> _Call | None:
+def current_call(ctx: Context) -> _Call | None:
+    """What the toolkit keeps for the call of `ctx` while it runs, or None (not a call it wrapped)."""
     call = _CALL.get()
     return call if call is not None and call.ctx is ctx else None
+
+
+_current = current_call
 
 
 def _call_of(ctx: Context) -> _Call:
@@ -310,7 +336,7 @@ async def ask_client(
         chosen = call.claim(key)
         if call.replaying:
             return await call.ask(chosen, method, params)
-    if sdk.in_request(ctx) and sdk.protocol_version(ctx) == SESSIONLESS_REVISION:
+    elif sdk.in_request(ctx) and sdk.protocol_version(ctx) == SESSIONLESS_REVISION:
         raise NoBackChannel(
             f"Cannot ask {method!r} on a {SESSIONLESS_REVISION} request from a function the toolkit did not "
             "register: register the tool, prompt or resource template on a toolkit server "
@@ -437,9 +463,6 @@ def replayable(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any
             return await fn(*args, **kwargs)
         replaying = sdk.protocol_version(ctx) == SESSIONLESS_REVISION
         call = _Call(ctx, replaying=replaying)
-        if replaying:
-            call.state_text = sdk.request_state(ctx)
-            call.responses = sdk.input_responses(ctx) or {}
         token = _CALL.set(call)
         try:
             if not replaying:
