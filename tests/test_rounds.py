@@ -640,6 +640,23 @@ async def test_a_ten_question_flow_keeps_its_sealed_state_under_8_kb(server):
     assert sizes[-1] > sizes[0], "the state holds the answers"
 
 
+async def test_a_long_state_is_compressed_and_still_replays(server):
+    long_answer = "a long answer that repeats itself " * 30
+    async with modern(server) as client:
+        result = await call_round(client, "ten_questions", {})
+        sizes = []
+        for _ in range(4):
+            key, _ = only_request(result)
+            result = await call_round(
+                client, "ten_questions", {}, responses={key: answer_value(long_answer)}, state=result["requestState"]
+            )
+            sizes.append(len(result["requestState"]))
+
+    # Four answers of about a kilobyte each: compressed, the state stays a fraction of them.
+    assert only_request(result)[0] == "q5"
+    assert sizes[-1] < 2 * len(long_answer), sizes
+
+
 # --- the function the toolkit did not register ----------------------------------------------------------
 
 

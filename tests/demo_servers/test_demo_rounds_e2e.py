@@ -371,3 +371,19 @@ async def test_model_training_reports_progress_and_background_tasks_run(training
     assert seen == sorted(seen) and len(seen) >= 3
     assert status["status"] == "completed"
     assert results["result"]["epochs"] == 2
+
+
+async def test_heartbeats_keep_a_2026_call_informed_while_work_blocks(training_server):
+    beats: list[float] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        beats.append(progress)
+
+    async with open_http_session(training_server.url, revision=SESSIONLESS_REVISION) as client:
+        trained = await client.call_tool(
+            "model_training_heartbeat", {"model_name": "resnet", "epochs": 20}, progress_callback=on_progress
+        )
+
+    assert structured(trained)["epochs"] == 20
+    assert beats and beats == sorted(beats)
+
