@@ -387,3 +387,34 @@ async def test_heartbeats_keep_a_2026_call_informed_while_work_blocks(training_s
     assert structured(trained)["epochs"] == 20
     assert beats and beats == sorted(beats)
 
+
+async def test_on_dynamodb_two_replicas_racing_the_last_round_store_one_expense(spawn_server, dynamodb_endpoint, alias):
+    from demo_servers.expenses.dynamodb_store import create_expense_table, dynamodb_client
+
+    table = f"rounds-{secrets.token_hex(6)}"
+    assert create_expense_table(table, dynamodb_client(endpoint_url=dynamodb_endpoint, region="us-east-1"))
+    store = f"dynamodb://{table}?endpoint_url={dynamodb_endpoint}&region=us-east-1"
+    first, second = (
+        spawn_server("demo_servers.expenses", "--store", store, env={"MCP_REQUEST_STATE_KEYS": KEYS}) for _ in range(2)
+    )
+    async with forms_client(first.url) as a, forms_client(second.url) as b:
+        before = await rounds_up_to([a, b], alias, len(ANSWERS) - 1)
+        outcomes: list[dict[str, Any]] = []
+
+        async def last_round(client: Any) -> None:
+            result = await call_round(
+                client,
+                "add_expense_interactive",
+                {"user_alias": alias},
+                responses=dict(ANSWERS[-1:]),
+                state=before["requestState"],
+            )
+            outcomes.append(result["structuredContent"])
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(last_round, a)
+            tg.start_soon(last_round, b)
+
+    expenses = await stored(first.url, alias)
+    assert len(expenses) == 1
+    assert {o["expense"]["expense_id"] for o in outcomes} == {expenses[0]["expense_id"]}
