@@ -6,6 +6,9 @@ on mcp 1.x, MCPServer and `mcp.Client` on mcp 2.x. This module names each of the
 - `Server`, `Context`: the SDK's server class and the context its tools annotate.
 - `sdk_session(url, ...)`: the SDK's bare client on a 2025-11-25 session over streamable HTTP.
 - `memory_session(server)`: the SDK's bare client on a server in this process.
+- `modern_session(url, ...)`: the SDK's bare client speaking 2026-07-28 (mcp 2.x only).
+- `input_required(key, message, schema, state)`: the SDK's input-required result asking one form
+  (mcp 2.x only), for a tool that writes its rounds by hand.
 - `wire(model)`: an SDK model in wire form (camelCase keys), the one shape both lines agree on.
 """
 
@@ -16,14 +19,28 @@ from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any
 
-__all__ = ["HANDSHAKE_REVISION", "SDK_LINE", "Context", "Server", "memory_session", "sdk_session", "wire"]
+__all__ = [
+    "HANDSHAKE_REVISION",
+    "SDK_LINE",
+    "SESSIONLESS_REVISION",
+    "Context",
+    "Server",
+    "input_required",
+    "memory_session",
+    "modern_session",
+    "sdk_session",
+    "wire",
+]
 
 #: 1 for mcp 1.x (FastMCP), 2 for mcp 2.x (MCPServer).
 SDK_LINE = int(metadata.version("mcp").split(".")[0])
 #: The protocol revision of every benchmark session: the newest with `initialize` and sessions.
 HANDSHAKE_REVISION = "2025-11-25"
+#: The session-less revision, answered in rounds (mcp 2.x only).
+SESSIONLESS_REVISION = "2026-07-28"
 
 if SDK_LINE >= 2:
+    import mcp_types
     from mcp import Client
     from mcp.client.streamable_http import streamable_http_client
     from mcp.server.mcpserver import Context
@@ -68,3 +85,23 @@ async def memory_session(server: Any) -> AsyncIterator[Any]:
         return
     async with create_connected_server_and_client_session(server) as session:
         yield session
+
+
+@asynccontextmanager
+async def modern_session(url: str, **callbacks: Any) -> AsyncIterator[Any]:
+    """The SDK's bare client on `url` speaking 2026-07-28: no handshake, every request on its own.
+
+    It answers input-required results itself, through `callbacks` (`elicitation_callback`, ...).
+    """
+    if SDK_LINE < 2:
+        raise RuntimeError("mcp 1.x speaks no 2026-07-28")
+    async with Client(streamable_http_client(url), mode=SESSIONLESS_REVISION, **callbacks) as client:
+        yield client
+
+
+def input_required(key: str, message: str, schema: dict[str, Any], state: str) -> Any:
+    """The SDK's input-required result asking one form under `key`, with `state` for the SDK to seal."""
+    request = mcp_types.ElicitRequest(
+        params=mcp_types.ElicitRequestFormParams(message=message, requested_schema=schema)  # type: ignore[arg-type]
+    )
+    return mcp_types.InputRequiredResult(input_requests={key: request}, request_state=state)

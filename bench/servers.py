@@ -4,9 +4,11 @@ The bare server is the installed line's own (FastMCP on mcp 1.x, MCPServer on mc
 toolkit is always measured against the SDK it runs on.
 
 `python -m bench.servers toolkit|raw --port N` serves one of them on 127.0.0.1. Both have
-`echo`, `client_name` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has
-`ask_toolkit` (`toolkit.elicit`). Both elicitation tools ask for the same `Expense` form and return what
-was entered, so a client can answer either with `EXPENSE_ANSWER`.
+`echo`, `client_name`, `revision` and `ask_raw` (the SDK's `ctx.elicit`); the toolkit server also has
+`ask_toolkit` (`toolkit.elicit`, on both protocol revisions) and `ask_ten` (ten questions in a row),
+and on mcp 2.x the raw server has `ask_by_hand` (the same question as an input-required result
+written by hand, 2026-07-28 only). The elicitation tools ask for the same `Expense` form and return
+what was entered, so a client can answer any of them with `EXPENSE_ANSWER`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import BaseModel, Field
 import toolkit
 from demo_client import ToolResult
 
-from .sdk_line import Context, Server, wire
+from .sdk_line import SDK_LINE, Context, Server, input_required, wire
 
 __all__ = ["ANSWER_TEXT", "EXPENSE_ANSWER", "FLAVORS", "Expense", "Flavor", "build_server", "expect_text"]
 
@@ -40,6 +42,10 @@ class Expense(BaseModel):
 EXPENSE_ANSWER: dict[str, Any] = {"amount": 12.5, "description": "lunch", "urgent": False}
 #: What an elicitation tool returns for `EXPENSE_ANSWER`.
 ANSWER_TEXT = "accept:12.5:lunch"
+#: How many questions `ask_ten` asks, one per round on 2026-07-28.
+TEN = 10
+#: The form both servers send, built once: what `toolkit.elicit` sends for `Expense`.
+EXPENSE_SCHEMA = toolkit.elicitation.requested_schema(Expense)
 
 
 def build_server(flavor: Flavor) -> Any:
@@ -47,11 +53,15 @@ def build_server(flavor: Flavor) -> Any:
     if flavor == "toolkit":
         server: Any = toolkit.stateful_server("bench-toolkit", log_level="WARNING")
         server.tool()(ask_toolkit)
+        server.tool()(ask_ten)
     else:
         # Stateful sessions answering with SSE: the default of both lines.
         server = Server("bench-raw", log_level="WARNING")
+        if SDK_LINE >= 2:
+            server.tool()(ask_by_hand)
     server.tool()(echo)
     server.tool()(client_name)
+    server.tool()(revision)
     server.tool()(ask_raw)
     return server
 
@@ -68,6 +78,35 @@ async def client_name(ctx: Context) -> str:
     """
     params = ctx.session.client_params
     return f"You are {wire(params)['clientInfo']['name'] if params is not None else 'unnamed'}."
+
+
+async def revision(ctx: Context) -> str:
+    """The protocol revision of the call: a tool with a context and no questions."""
+    return str(getattr(ctx.request_context, "protocol_version", None) or HANDSHAKE)
+
+
+HANDSHAKE = "2025-11-25"
+
+
+async def ask_by_hand(ctx: Context) -> Any:
+    """Ask for an expense on 2026-07-28 with an input-required result written by hand (mcp 2.x)."""
+    answers = ctx.input_responses or {}
+    answer = answers.get("expense")
+    if answer is None:
+        return input_required("expense", QUESTION, EXPENSE_SCHEMA, "expense")
+    content = wire(answer).get("content") if wire(answer).get("action") == "accept" else None
+    if content is None:
+        return wire(answer).get("action", "cancel")
+    return _answer_text(Expense.model_validate(content))
+
+
+async def ask_ten(ctx: Context) -> str:
+    """Ask `TEN` one-field questions in a row: ten rounds on 2026-07-28."""
+    answers = []
+    for number in range(1, TEN + 1):
+        outcome = await toolkit.ask(ctx, f"Question {number} of {TEN}?", str, label=f"Answer {number}")
+        answers.append(outcome.data if isinstance(outcome, toolkit.Accepted) else outcome.action)
+    return ",".join(answers)
 
 
 async def ask_raw(ctx: Context) -> str:

@@ -13,6 +13,7 @@ import json
 import math
 
 import pytest
+from sdk_compat import SESSIONLESS_REVISION
 
 from bench.__main__ import BENCHMARKS, SUMMARY, benchmark_name, main
 
@@ -52,8 +53,22 @@ SESSION_RELEASE_KEYS = {
     "retained_mb",
     "retained_mb_store_off",
 }
+MRTR_KEYS = {
+    *(f"mrtr_{suffix}" for suffix in COMPARISON_SUFFIXES),
+    *(f"mrtr_call_{suffix}" for suffix in COMPARISON_SUFFIXES),
+    "mrtr_throughput_ratio",
+    "mrtr_round_ms_first",
+    "mrtr_round_ms_last",
+    "mrtr_round_ms_per_step",
+    "mrtr_state_bytes_1",
+    "mrtr_state_bytes_10",
+    "mrtr_state_bytes_per_answer",
+}
 SUMMARY_KEYS = {
     "elicit_ratio",
+    "mrtr_ratio",
+    "mrtr_throughput_ratio",
+    "mrtr_state_bytes_10",
     "client_call_ratio",
     "client_mrtr_ratio",
     "reinit_ratio",
@@ -151,12 +166,37 @@ def test_quick_session_release_run_reports_memory_before_and_after_delete(capsys
     assert results[SUMMARY] == {"rss_mb_after_delete": figures["rss_mb_after_delete"]}
 
 
+@pytest.mark.e2e
+@pytest.mark.requires_revision(SESSIONLESS_REVISION)
+def test_quick_mrtr_run_compares_replay_with_the_sdks_own_rounds_and_measures_the_state(capsys):
+    results, table = quick_json_run(capsys, ["mrtr"])
+    figures = results["mrtr"]
+    assert set(figures) == MRTR_KEYS
+    assert all_positive(figures)
+    assert figures["mrtr_throughput_ratio"] == pytest.approx(
+        figures["mrtr_call_baseline_ms"] / figures["mrtr_call_subject_ms"]
+    )
+    # Sizes are exact, unlike times: a ten-question flow's state stays far under 8 KB.
+    assert figures["mrtr_state_bytes_1"] < figures["mrtr_state_bytes_10"] < 8 * 1024
+    assert results[SUMMARY] == {
+        key: figures[key] for key in ("mrtr_ratio", "mrtr_throughput_ratio", "mrtr_state_bytes_10")
+    }
+    assert any("mrtr_round_ms_per_step" in line for line in table)
+
+
+@pytest.mark.e2e
+@pytest.mark.only_mcp1("mcp 1.x has no 2026-07-28, so the benchmark has nothing to measure")
+def test_the_mrtr_benchmark_reports_nothing_on_mcp_1(capsys):
+    results, _ = quick_json_run(capsys, ["mrtr"])
+    assert results == {"mrtr": {}, SUMMARY: {}}
+
+
 def test_an_unknown_benchmark_name_is_refused(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["no-such-benchmark"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "unknown benchmark(s) no-such-benchmark; choose from elicit, client_call" in err
+    assert "unknown benchmark(s) no-such-benchmark; choose from elicit, mrtr, client_call, client_mrtr" in err
 
 
 @pytest.mark.e2e

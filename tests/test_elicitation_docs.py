@@ -12,7 +12,7 @@ import pytest
 from doc_blocks import python_blocks
 from harness import in_memory_client
 from mcp import types
-from sdk_compat import text_of, to_wire
+from sdk_compat import SESSIONLESS_REVISION, call_round, text_of, to_wire
 
 import toolkit
 
@@ -104,3 +104,41 @@ async def test_url_mode_example(example):
         with anyio.fail_after(10):
             assert await call_text(example, "link_bank", consent) == "Bank linked."
     assert asked[0]["url"] == f"https://expenses.example.com/bank/connect?elicitation={asked[0]['elicitationId']}"
+
+
+@pytest.mark.anyio
+async def test_replay_example_on_a_2025_session(example):
+    lookups, payments = example["LOOKUPS"], example["PAYMENTS"]
+    before_lookups, before_payments = len(lookups), len(payments)
+
+    paid = await call_text(example, "pay_invoice", replies(accept(value=True)), invoice="INV-7")
+
+    assert paid == "Paid 120.00 EUR for INV-7."
+    assert len(lookups) == before_lookups + 1
+    assert len(payments) == before_payments + 1
+
+
+@pytest.mark.anyio
+@pytest.mark.requires_revision(SESSIONLESS_REVISION)
+async def test_replay_example_on_2026_looks_up_once_and_pays_once_when_the_last_round_repeats(example):
+    lookups, payments = example["LOOKUPS"], example["PAYMENTS"]
+    before_lookups, before_payments = len(lookups), len(payments)
+    declare = {"elicitation_callback": replies()}
+    async with in_memory_client(example["server"], revision=SESSIONLESS_REVISION, **declare) as client:
+        first = await call_round(client, "pay_invoice", {"invoice": "INV-7"})
+        (key,) = first["inputRequests"]
+        assert first["inputRequests"][key]["params"]["message"] == "Pay 120.00 EUR for INV-7?"
+        last = [
+            await call_round(
+                client,
+                "pay_invoice",
+                {"invoice": "INV-7"},
+                responses={key: {"action": "accept", "content": {"value": True}}},
+                state=first["requestState"],
+            )
+            for _ in range(2)
+        ]
+
+    assert [result["content"][0]["text"] for result in last] == ["Paid 120.00 EUR for INV-7."] * 2
+    assert len(lookups) == before_lookups + 1, "looked up on the first round only"
+    assert len(payments) == before_payments + 1, "the repeated last round paid nothing twice"

@@ -447,3 +447,41 @@ def test_the_import_check_finds_what_it_looks_for():
     assert found == ["f:1: from mcp.server.fastmcp import Context", "f:2: import mcp", "f:3: import mcp_types"]
     assert _python_files(), "the files were found"
     assert any(python_blocks(page) for page in PAGES), "the doc blocks were found"
+
+
+# --- the wrapper that answers in rounds keeps what the SDK reads of a function ----------------------
+
+
+async def test_a_tool_wrapped_for_rounds_keeps_its_schema_name_description_and_context():
+    from sdk_compat import SDKServer, structured, to_wire
+
+    async def lookup(city: str, ctx: toolkit.Context, days: int = 3) -> dict[str, Any]:
+        """Look a city up."""
+        return {"city": city, "days": days, "request": toolkit.server.http_request(ctx) is None}
+
+    wrapped = toolkit.server.replayable(lookup)
+    assert wrapped is not lookup and sdk.context_parameter(wrapped) == "ctx"
+    bare, ours = SDKServer("bare"), toolkit.stateful_server("ours")
+    bare.tool()(lookup)
+    ours.tool()(lookup)
+
+    listed = {}
+    for name, server in (("bare", bare), ("ours", ours)):
+        async with in_memory_client(server) as client:
+            (tool,) = to_wire(await client.list_tools())["tools"]
+            result = await client.call_tool("lookup", {"city": "Oslo"})
+        listed[name] = tool
+        assert structured(result) == {"city": "Oslo", "days": 3, "request": True}
+    assert listed["ours"] == listed["bare"]
+    assert listed["ours"]["description"] == "Look a city up."
+
+
+def test_functions_that_cannot_ask_are_registered_unwrapped():
+    def plain(x: int) -> int:
+        return x
+
+    async def no_context(x: int) -> int:
+        return x
+
+    assert toolkit.server.replayable(plain) is plain
+    assert toolkit.server.replayable(no_context) is no_context

@@ -268,3 +268,63 @@ def _progress_recorder() -> tuple[list[float], Any]:
         seen.append(progress)
 
     return seen, on_progress
+
+
+# --- request-state keys and TTL ------------------------------------------------------------------------
+
+KEY_A, KEY_B = "a" * 32, "b" * 40
+
+
+def test_request_state_keys_and_ttl_resolve_from_arguments_over_the_environment():
+    env = {"MCP_REQUEST_STATE_KEYS": f"{KEY_A}, {KEY_B}", "MCP_REQUEST_STATE_TTL": "120"}
+
+    from_env = ServerSettings.resolve(env)
+    chosen = ServerSettings.resolve(env, request_state_keys=[KEY_B], request_state_ttl=30)
+
+    assert from_env.request_state_keys == (KEY_A, KEY_B) and from_env.request_state_ttl == 120
+    assert chosen.request_state_keys == (KEY_B,) and chosen.request_state_ttl == 30
+    assert ServerSettings.resolve({}).request_state_ttl == 600
+    options = from_env.request_state()
+    assert options.keys == (KEY_A.encode(), KEY_B.encode()) and options.ttl == 120
+
+
+def test_request_state_keys_never_appear_in_a_repr_or_an_error():
+    settings = ServerSettings.resolve({"MCP_REQUEST_STATE_KEYS": KEY_A})
+    assert KEY_A not in repr(settings) and KEY_A not in repr(settings.request_state())
+
+    with pytest.raises(toolkit.ConfigurationError) as short:
+        ServerSettings.resolve({"MCP_REQUEST_STATE_KEYS": f"{KEY_A},too-short-secret"})
+    message = str(short.value)
+    assert "key 2 is shorter than 32 bytes (MCP_REQUEST_STATE_KEYS)" in message
+    assert "secrets.token_hex(32)" in message and "too-short-secret" not in message
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"MCP_REQUEST_STATE_KEYS": f"{KEY_A},{KEY_A}"}, "repeats a key"),
+        ({"MCP_REQUEST_STATE_TTL": "0"}, "MCP_REQUEST_STATE_TTL='0' is not valid"),
+        ({"MCP_REQUEST_STATE_TTL": "ten minutes"}, "MCP_REQUEST_STATE_TTL='ten minutes' is not valid"),
+    ],
+)
+def test_bad_request_state_settings_are_refused_by_name(env, named):
+    with pytest.raises(toolkit.ConfigurationError, match=named):
+        ServerSettings.resolve(env)
+
+
+def test_without_keys_the_process_makes_one_key_and_warns_once(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import toolkit\n"
+        "for name in ('one', 'two', 'three'):\n"
+        "    toolkit.stateful_server(name)\n"
+    )
+    env = {key: value for key, value in __import__("os").environ.items() if key != "MCP_REQUEST_STATE_KEYS"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "MCP_REQUEST_STATE_KEYS is not set" in line]
+    expected = 1 if SESSIONLESS_REVISION in sdk.REVISIONS else 0
+    assert len(warnings) == expected, done.stderr

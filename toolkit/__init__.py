@@ -45,6 +45,8 @@ from .server.capabilities import client_features
 from .server.context import Context
 from .server.logs import send_log
 from .server.preset import StatefulServer, stateful_server
+from .server.roots import list_roots
+from .server.rounds import flow_id, once
 from .tasks.manager import TaskContext, TaskManager
 from .tasks.record import TaskStatus
 from .tasks.store import open_task_store
@@ -81,7 +83,10 @@ __all__ = [
     "confirm",
     "elicit",
     "elicit_url",
+    "flow_id",
     "heartbeat",
+    "list_roots",
+    "once",
     "open_task_store",
     "register_task_tools",
     "run_blocking",

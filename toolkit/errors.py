@@ -9,6 +9,8 @@
     │   │                             a requestedSchema
     │   └── InvalidDefinition         (also a TypeError) a form the protocol cannot carry
     ├── CapabilityError               the client did not declare what a helper needs; `.capability` names it
+    ├── ReplayError                   a 2026-07-28 call cannot replay: a question changed, or the state is foreign
+    ├── RootsFailed                   `roots/list` got an error, a malformed result, or no answer in time
     ├── ElicitationError              an elicitation could not produce an answer
     │   ├── InvalidFormContent        (also a ValueError) an answer that does not fit its form
     │   ├── ElicitationAttemptsExhausted   the user kept sending invalid answers
@@ -56,6 +58,8 @@ __all__ = [
     "InvalidDefinition",
     "InvalidFormContent",
     "MissingExtra",
+    "ReplayError",
+    "RootsFailed",
     "SamplingError",
     "SamplingFailed",
     "SamplingRejected",
@@ -203,7 +207,7 @@ class CapabilityError(ToolkitError):
 
     Nothing was sent. Elicitation in a mode the client lacks (``elicitation.form``,
     ``elicitation.url``) and sampling it cannot do (``sampling``, ``sampling.context``,
-    ``sampling.tools``) end here.
+    ``sampling.tools``) and listing roots without ``roots`` end here.
 
     Attributes:
         capability: The capability path that is missing, e.g. ``"elicitation.form"``.
@@ -216,6 +220,31 @@ class CapabilityError(ToolkitError):
             or f"The client did not declare the '{capability}' capability, so the server cannot use it. "
             f"Connect with a client that declares '{capability}'."
         )
+
+
+# -- roots and rounds --------------------------------------------------------------------
+
+
+class RootsFailed(ToolkitError):
+    """The client answered `roots/list` with an error or a malformed result, or not in time.
+
+    Attributes:
+        code: The JSON-RPC error code the client sent, or None when there was no error.
+    """
+
+    def __init__(self, code: int | None, detail: str) -> None:
+        self.code = code
+        suffix = f" (error {code})" if code is not None else ""
+        super().__init__(f"The client could not list its roots: {detail}{suffix}.")
+
+
+class ReplayError(ToolkitError):
+    """A 2026-07-28 call answered in rounds cannot be replayed.
+
+    The tool asked a different question at a key than in an earlier round (its questions
+    must not depend on the clock or randomness), or the echoed state was not made by this
+    version of the toolkit.
+    """
 
 
 # -- elicitation -------------------------------------------------------------------------

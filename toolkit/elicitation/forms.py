@@ -62,13 +62,22 @@ def requested_schema(model: type[BaseModel]) -> dict[str, Any]:
         InvalidDefinition: `model` is not a Pydantic model class, or a field has a type the
             protocol's flat forms cannot carry.
     """
+    return copy.deepcopy(shared_schema(model))
+
+
+def shared_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`requested_schema(model)` without the copy: the one cached dict, which must never change.
+
+    For the toolkit's own hot paths (every question, and every round of a replayed call,
+    reads it); anything that edits a schema starts from `requested_schema`.
+    """
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise InvalidDefinition.for_form(model)
     schema = _schemas.get(model)
     if schema is None:
         _complete(model)
         schema = _schemas[model] = _render(model)
-    return copy.deepcopy(schema)
+    return schema
 
 
 def parse_form_content(model: type[ModelT], content: Any) -> ModelT:
@@ -89,7 +98,7 @@ def parse_form_content(model: type[ModelT], content: Any) -> ModelT:
         InvalidFormContent: The answer does not fit; `problems` says why and `kept` holds
             the values that were fine.
     """
-    schema = requested_schema(model)
+    schema = shared_schema(model)
     problems = form_content_problems(schema, content)
     if not isinstance(content, Mapping):
         raise InvalidFormContent(problems)

@@ -1,4 +1,4 @@
-"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions."""
+"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions, rounds."""
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
@@ -12,6 +12,8 @@ from .context import (
 from .event_store import BoundedEventStore, SessionEventStore
 from .logs import LOG_LEVELS, TruncateLongMessages, client_log_level, configure_server_logging, send_log
 from .preset import ServerSettings, StatefulServer, stateful_server, toolkit_version
+from .roots import list_roots
+from .rounds import ask_client, flow_id, once, replayable
 from .state import ServerState
 from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 
@@ -26,13 +28,18 @@ __all__ = [
     "SessionEventStore",
     "StatefulServer",
     "TruncateLongMessages",
+    "ask_client",
     "client_features",
     "client_log_level",
     "configure_server_logging",
     "content",
     "enable_resource_subscriptions",
+    "flow_id",
     "http_request",
+    "list_roots",
     "notify_session",
+    "once",
+    "replayable",
     "request_header",
     "require_elicitation",
     "require_sampling",

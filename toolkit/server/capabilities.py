@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._sdk import sdk
 from ..errors import CapabilityError
+from .rounds import current_call
 
 if TYPE_CHECKING:
     from .._sdk import Context
@@ -72,10 +73,17 @@ class ClientFeatures:
 
 def client_features(ctx: Context) -> ClientFeatures:
     """What the client of this request declared: at `initialize` on 2025-11-25, per request on 2026-07-28."""
+    call = current_call(ctx)
+    if call is not None and call.features is not None:
+        # Read once per call: a call asking several questions checks before each of them.
+        return call.features
     info = sdk.client_info(ctx) or {}
-    return ClientFeatures.from_capabilities(
+    features = ClientFeatures.from_capabilities(
         sdk.client_capabilities(ctx), client_name=info.get("name"), client_version=info.get("version")
     )
+    if call is not None:
+        call.features = features
+    return features
 
 
 def _object(value: Any) -> Mapping[str, Any] | None:
