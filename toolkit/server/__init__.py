@@ -1,4 +1,4 @@
-"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions."""
+"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions, caching."""
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
@@ -12,6 +12,7 @@ from .context import (
     session_id,
 )
 from .event_store import BoundedEventStore, SessionEventStore
+from .freshness import CACHEABLE_METHODS, CacheHint, CacheScope, ListKind, notify_list_changed
 from .logs import (
     LOG_LEVELS,
     MAX_MESSAGE_CHARS,
@@ -37,6 +38,7 @@ from .state import ServerState, SessionState, call_state, session_state, state_o
 from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 
 __all__ = [
+    "CACHEABLE_METHODS",
     "DEFAULT_ELICITATION_TIMEOUT",
     "ELICITATION_TIMEOUT_ENV",
     "LOG_LEVELS",
@@ -44,8 +46,11 @@ __all__ = [
     "MCP_SESSION_ID_HEADER",
     "SERVER_LOG_LEVELS",
     "BoundedEventStore",
+    "CacheHint",
+    "CacheScope",
     "ClientFeatures",
     "Context",
+    "ListKind",
     "ResourceSubscriptions",
     "ServerSettings",
     "ServerState",
@@ -64,6 +69,7 @@ __all__ = [
     "enter_with_app",
     "http_request",
     "install_log_level_handler",
+    "notify_list_changed",
     "notify_session",
     "request_header",
     "require_elicitation",

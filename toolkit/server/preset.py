@@ -38,6 +38,7 @@ from starlette.applications import Starlette
 from .._sdk import LOG_LEVELS, LoggingLevel, TransportOptions, sdk
 from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
+from .freshness import CacheHint, cache_hint_options
 from .logs import SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
 from .state import ServerState, state_of
 
@@ -298,6 +299,7 @@ def stateful_server(
     default_log_level: LoggingLevel | None = None,
     log_level: str | None = None,
     version: str | None = None,
+    cache_hints: Mapping[str, CacheHint] | None = None,
     **overrides: Any,
 ) -> StatefulServer:
     """Create a server preset for stateful streamable HTTP, on the installed SDK line.
@@ -327,6 +329,9 @@ def stateful_server(
         log_level: Level of the server's own log, `DEBUG` to `CRITICAL` (`FASTMCP_LOG_LEVEL`,
             default `INFO`).
         version: Server version reported on `initialize` (default: the toolkit's version).
+        cache_hints: Caching hints for 2026-07-28 results, by method (`tools/list`,
+            `resources/read`, ...; see `toolkit.server.freshness`); methods left out are
+            fresh for 0 ms, private. mcp 1.x serves no 2026-07-28 and ignores them.
         **overrides: Passed to the SDK's server class unchanged (instructions, lifespan,
             auth, token_verifier, tools, ...); not transport settings, which the arguments
             above cover.
@@ -360,8 +365,9 @@ def stateful_server(
     )
     configure_server_logging(settings.log_level)
     store = own_store or (BoundedEventStore() if settings.event_store else None)
+    options = {**overrides, **cache_hint_options(cache_hints)}
     try:
-        server = sdk.make_server(StatefulServer, name, settings.log_level, overrides)
+        server = sdk.make_server(StatefulServer, name, settings.log_level, options)
     except ValueError as exc:
         raise ConfigurationError(f"stateful_server({name!r}): {exc}") from exc
     sdk.set_server_version(server, version or toolkit_version())
