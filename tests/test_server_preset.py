@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.metadata
+from typing import Any
 
 import httpx
 import pytest
 from harness import in_memory_client
-from sdk_compat import to_wire
+from sdk_compat import SESSIONLESS_REVISION, open_http_session, structured, to_wire
 from wire import headers, initialize, initialize_payload, messages, parse_sse, request
 
 import toolkit
@@ -244,3 +245,26 @@ async def test_anticipated_tool_errors_reach_the_caller_with_their_message_on_ev
         own_error = to_wire(await client.call_tool("bad_month", {"month": "April"}))
     assert toolkit_error["isError"] and "set MCP_LIMIT to a positive number" in toolkit_error["content"][0]["text"]
     assert own_error["isError"] and "'April' is not a month; write it as 2025-04" in own_error["content"][0]["text"]
+
+
+@pytest.mark.anyio
+@pytest.mark.requires_revision("2026-07-28")
+async def test_serve_answers_sessions_and_session_less_requests_on_one_endpoint(spawn_server, test_server_script):
+    server = spawn_server(test_server_script("preset_server"))
+    for revision in (None, SESSIONLESS_REVISION):
+        seen, on_progress = _progress_recorder()
+        async with open_http_session(server.url, revision=revision) as client:
+            result = await client.call_tool("tracked", {"steps": 3}, progress_callback=on_progress)
+            spoken = client.protocol_version
+        assert structured(result) == {"result": 6}, revision
+        assert seen == [1, 2, 3], revision
+        assert spoken == (revision or "2025-11-25")
+
+
+def _progress_recorder() -> tuple[list[float], Any]:
+    seen: list[float] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(progress)
+
+    return seen, on_progress

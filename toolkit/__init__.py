@@ -33,6 +33,9 @@ from .errors import (
     NonTextSamplingContent,
     NotAFormModel,
     ProgressError,
+    ReplayError,
+    RootsRequestFailed,
+    RootsUnsupported,
     SamplerFailed,
     SamplingError,
     SamplingRejected,
@@ -60,6 +63,8 @@ from .server.context import Context
 from .server.event_store import BoundedEventStore, SessionEventStore
 from .server.logs import LOG_LEVELS, client_log_level, send_log
 from .server.preset import ServerSettings, StatefulServer, stateful_server
+from .server.roots import list_roots
+from .server.rounds import flow_id, once
 from .server.subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 from .tasks.jobs import Job
 from .tasks.manager import ResultSink, TaskContext, TaskManager
@@ -127,8 +132,11 @@ __all__ = [
     "OwnerPolicy",
     "Progress",
     "ProgressError",
+    "ReplayError",
     "ResourceSubscriptions",
     "ResultSink",
+    "RootsRequestFailed",
+    "RootsUnsupported",
     "SQLiteTaskStore",
     "Sampler",
     "SamplerFailed",
@@ -173,8 +181,11 @@ __all__ = [
     "elicit",
     "elicit_url",
     "enable_resource_subscriptions",
+    "flow_id",
     "form_content_problems",
     "heartbeat",
+    "list_roots",
+    "once",
     "open_task_store",
     "owner_of",
     "parse_form_content",

@@ -5,7 +5,10 @@
     │   └── MissingExtra              (also an ImportError) a feature's optional dependencies are not installed
     ├── CapabilityError               the client did not declare what a helper needs
     │   ├── ElicitationUnsupported    no `elicitation` capability, or not the mode asked for
-    │   └── SamplingUnsupported       no `sampling` capability, or not `context` / `tools`
+    │   ├── SamplingUnsupported       no `sampling` capability, or not `context` / `tools`
+    │   └── RootsUnsupported          no `roots` capability
+    ├── RootsRequestFailed            `roots/list` got an error, a malformed result, or no answer in time
+    ├── ReplayError                   a 2026-07-28 call cannot replay: a question changed, or the state is foreign
     ├── ElicitationError
     │   ├── UnsupportedFieldType      (also a TypeError) a form field the protocol cannot carry
     │   ├── NotAFormModel             (also a TypeError) a form that is not a Pydantic model class
@@ -68,6 +71,9 @@ __all__ = [
     "NonTextSamplingContent",
     "NotAFormModel",
     "ProgressError",
+    "ReplayError",
+    "RootsRequestFailed",
+    "RootsUnsupported",
     "SamplerFailed",
     "SamplingError",
     "SamplingRejected",
@@ -135,6 +141,32 @@ class ElicitationUnsupported(CapabilityError):
 
 class SamplingUnsupported(CapabilityError):
     """The client cannot sample, or cannot sample with the requested context or tools."""
+
+
+class RootsUnsupported(CapabilityError):
+    """The client did not declare `roots`, so it cannot list its roots."""
+
+
+class RootsRequestFailed(ToolkitError):
+    """The client answered `roots/list` with an error or a malformed result, or not in time.
+
+    Attributes:
+        code: The JSON-RPC error code the client sent, or None when there was no error.
+    """
+
+    def __init__(self, code: int | None, detail: str) -> None:
+        self.code = code
+        suffix = f" (error {code})" if code is not None else ""
+        super().__init__(f"The client could not list its roots: {detail}{suffix}.")
+
+
+class ReplayError(ToolkitError):
+    """A 2026-07-28 call answered in rounds cannot be replayed.
+
+    The tool asked a different question at a key than in an earlier round (its questions
+    must not depend on the clock or randomness), or the echoed state was not made by this
+    version of the toolkit.
+    """
 
 
 class ElicitationError(ToolkitError):

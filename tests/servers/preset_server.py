@@ -35,6 +35,15 @@ async def slow_progress(steps: int, delay: float, ctx: toolkit.Context) -> str:
 
 
 @server.tool()
+async def tracked(steps: int, ctx: toolkit.Context) -> int:
+    """Add up 1..`steps` through `toolkit.track`, which reports each step as progress."""
+    total = 0
+    async for step in toolkit.track(ctx, range(1, steps + 1), min_interval=0):
+        total += step
+    return total
+
+
+@server.tool()
 async def log_levels(ctx: toolkit.Context) -> str:
     """Send one log notification at each of four levels through the level filter."""
     sent = [lvl for lvl in ("debug", "info", "warning", "error") if await toolkit.send_log(ctx, lvl, lvl)]

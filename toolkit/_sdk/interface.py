@@ -19,7 +19,7 @@ there the request is its own one-call session, so per-session state becomes per-
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HANDSHAKE_REVISION",
     "LOG_LEVELS",
+    "MISSING_CLIENT_CAPABILITY",
     "SESSIONLESS_REVISION",
     "CacheHintValue",
     "ClientRequestError",
@@ -37,6 +38,7 @@ __all__ = [
     "LoggingLevel",
     "NoBackChannel",
     "RequestHandler",
+    "RequestStateOptions",
     "SDKLine",
     "SessionEvents",
     "TransportOptions",
@@ -53,6 +55,8 @@ SESSIONLESS_REVISION = "2026-07-28"
 
 #: JSON-RPC "invalid request": the code of `NoBackChannel`.
 INVALID_REQUEST = -32600
+#: The 2026-07-28 error for "this request did not declare a client capability the server needs".
+MISSING_CLIENT_CAPABILITY = -32021
 
 #: What `notify_list_changed` announces a change of.
 ListKind = Literal["tools", "prompts", "resources"]
@@ -139,6 +143,21 @@ class TransportOptions:
     event_store: Any
     retry_interval_ms: int | None
     session_events: Callable[[str], SessionEvents] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStateOptions:
+    """How the SDK seals the `requestState` of 2026-07-28 input-required results.
+
+    Attributes:
+        keys: The secrets (each at least 32 bytes): the first seals, every one opens, so a
+            key can be rotated in without refusing states sealed under the one before.
+        ttl: Seconds a sealed state stays valid.
+    """
+
+    # Secrets: kept out of every repr, so they never reach a log line.
+    keys: tuple[bytes, ...] = field(repr=False)
+    ttl: float
 
 
 class SDKLine(Protocol):
@@ -337,6 +356,55 @@ class SDKLine(Protocol):
         """
         ...
 
+    # -- multi round-trip requests (2026-07-28) -------------------------------------------
+    def input_responses(self, ctx: Any) -> dict[str, dict[str, Any]] | None:
+        """The answers the call carries in `inputResponses`, by key, each in wire form.
+
+        2026-07-28: what the client sent back for the `inputRequests` of an earlier round
+        (an `ElicitResult`, `CreateMessageResult` or `ListRootsResult` in wire form); the
+        SDK has already refused a call whose entries are not results at all. None when the
+        call carries none, on 2025-11-25, on mcp 1.x, and outside a request.
+        """
+        ...
+
+    def request_state(self, ctx: Any) -> str | None:
+        """The `requestState` the call echoes, as the plaintext the server put in it.
+
+        The SDK opens the sealed state before the handler runs, and refuses the call
+        (-32602 "Invalid or expired requestState") without running anything when the state
+        was tampered with, edited, has expired, or was sealed for another tool, other
+        arguments or another principal. None when the call carries none, on 2025-11-25, on
+        mcp 1.x, and outside a request.
+        """
+        ...
+
+    def input_required(self, requests: Mapping[str, Mapping[str, Any]], request_state: str | None) -> Any:
+        """The SDK's input-required result: the call ends this round by asking `requests`.
+
+        `requests` maps each key to a request in wire form (`{"method": "elicitation/create",
+        "params": {...}}`; also `sampling/createMessage` and `roots/list`). `request_state`
+        is plaintext; the SDK seals it on the way out. Returned from a tool, prompt or
+        resource-template function on a 2026-07-28 request, it answers with
+        `resultType: "input_required"`.
+
+        Raises:
+            ValueError: A request is not a valid elicitation, sampling or roots request.
+            NotImplementedError: mcp 1.x, which serves no 2026-07-28 requests.
+        """
+        ...
+
+    def missing_capability(self, message: str, required: Mapping[str, Any]) -> Exception:
+        """An error that, raised from a tool, answers the call with JSON-RPC error -32021.
+
+        `required` is a `ClientCapabilities` object in wire form (`{"sampling": {}}`); it
+        goes into the error's `data.requiredCapabilities`, and `message` is the error's message.
+        """
+        ...
+
+    def context_parameter(self, fn: Callable[..., Any]) -> str | None:
+        """The name of the parameter of `fn` the SDK fills with the context, or None."""
+        ...
+
     # -- SDK objects built from wire form ------------------------------------------------
     def content_block(self, wire: dict[str, Any]) -> Any:
         """The SDK content block for `wire`, a block in wire form.
@@ -362,7 +430,14 @@ class SDKLine(Protocol):
         ...
 
     # -- the server ----------------------------------------------------------------------
-    def make_server(self, cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+    def make_server(
+        self,
+        cls: type,
+        name: str,
+        log_level: str,
+        options: Mapping[str, Any],
+        request_state: RequestStateOptions | None = None,
+    ) -> Any:
         """A new `cls` (`ServerBase` or a subclass) named `name`, built with the SDK's `options`.
 
         The SDK's server constructors differ between lines, and each configures the root
@@ -371,6 +446,9 @@ class SDKLine(Protocol):
         `CRITICAL`) only becomes the server's own setting. `options` are the constructor's
         keywords that are not about the transport (`instructions`, `lifespan`, `auth`,
         `token_verifier`, `tools`, ...); the transport is configured by `streamable_http_app`.
+        `request_state` says how the server seals 2026-07-28 request states (mcp 2.x; mcp
+        1.x has nothing to seal and ignores it); None leaves the SDK's default, a key of
+        the server's own.
 
         Raises:
             ValueError: An option is a transport setting, or one the line's server does not

@@ -34,6 +34,7 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.fastmcp.tools import Tool
+from mcp.server.fastmcp.utilities.context_injection import find_context_parameter
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
@@ -45,10 +46,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .common import check_server_options, prime_by_negotiated_version, root_logging_kept, server_options
 from .interface import (
     HANDSHAKE_REVISION,
+    MISSING_CLIENT_CAPABILITY,
     ClientRequestError,
     ClientRequestTimeout,
     LoggingLevel,
     RequestHandler,
+    RequestStateOptions,
     SessionEvents,
     TransportOptions,
 )
@@ -289,6 +292,35 @@ def init_url_elicitation_required(error: Exception, elicitations: list[dict[str,
     UrlElicitationRequiredError.__init__(error, params, message)  # type: ignore[arg-type]
 
 
+# -- multi round-trip requests (2026-07-28): none on mcp 1.x ------------------------------
+
+
+def input_responses(ctx: Any) -> dict[str, dict[str, Any]] | None:
+    """Always None: every mcp 1.x call belongs to a 2025-11-25 (or older) session."""
+    return None
+
+
+def request_state(ctx: Any) -> str | None:
+    """Always None: every mcp 1.x call belongs to a 2025-11-25 (or older) session."""
+    return None
+
+
+def input_required(requests: Mapping[str, Mapping[str, Any]], request_state: str | None) -> Any:
+    """mcp 1.x has no input-required result; the toolkit never asks for one on this line."""
+    raise NotImplementedError(f"mcp {VERSION} serves no 2026-07-28 requests, so nothing answers input_required")
+
+
+def missing_capability(message: str, required: Mapping[str, Any]) -> Exception:
+    """The -32021 error with `data.requiredCapabilities`, as mcp 1.x's JSON-RPC error."""
+    data = {"requiredCapabilities": dict(required)}
+    return McpError(types.ErrorData(code=MISSING_CLIENT_CAPABILITY, message=message, data=data))
+
+
+def context_parameter(fn: Callable[..., Any]) -> str | None:
+    """The parameter of `fn` FastMCP fills with the context, or None."""
+    return find_context_parameter(fn)
+
+
 # -- SDK objects built from wire form ----------------------------------------------------
 
 
@@ -320,8 +352,16 @@ def replayed_event(event_id: str, data: bytes) -> Any:
 _SERVER_OPTIONS = server_options(FastMCP)
 
 
-def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+def make_server(
+    cls: type,
+    name: str,
+    log_level: str,
+    options: Mapping[str, Any],
+    request_state: RequestStateOptions | None = None,
+) -> Any:
     """A new FastMCP (`cls`) named `name`, leaving the root logger as the application set it.
+
+    `request_state` is ignored: mcp 1.x serves no 2026-07-28 requests, so it seals no state.
 
     Raises:
         ValueError: An option is a transport setting or not a FastMCP option.

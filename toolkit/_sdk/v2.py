@@ -57,6 +57,8 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.context_injection import find_context_parameter
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.streamable_http import EventMessage, EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
@@ -75,6 +77,7 @@ from .interface import (
     LoggingLevel,
     NoBackChannel,
     RequestHandler,
+    RequestStateOptions,
     SessionEvents,
     TransportOptions,
 )
@@ -371,6 +374,64 @@ def init_url_elicitation_required(error: Exception, elicitations: list[dict[str,
     UrlElicitationRequiredError.__init__(error, params, message)  # type: ignore[arg-type]
 
 
+# -- multi round-trip requests (2026-07-28) ----------------------------------------------
+
+
+def _round_params(ctx: Any) -> Mapping[str, Any] | None:
+    """The call's params as the request-state boundary left them: its state already opened."""
+    if not in_request(ctx) or not _sessionless(ctx):
+        return None
+    params = ctx.request_context.params
+    return params if isinstance(params, Mapping) else None
+
+
+def input_responses(ctx: Any) -> dict[str, dict[str, Any]] | None:
+    """The call's `inputResponses` in wire form (as the client sent them), or None."""
+    params = _round_params(ctx)
+    responses = None if params is None else params.get("inputResponses")
+    if not isinstance(responses, Mapping):
+        return None
+    # The SDK validated each entry as a result before the handler ran; the raw form keeps
+    # every field the client sent, which the toolkit's own checks then read.
+    return {str(key): dict(value) for key, value in responses.items() if isinstance(value, Mapping)}
+
+
+def request_state(ctx: Any) -> str | None:
+    """The call's `requestState`, opened and checked by the SDK's request-state boundary, or None."""
+    params = _round_params(ctx)
+    state = None if params is None else params.get("requestState")
+    return state if isinstance(state, str) else None
+
+
+def input_required(requests: Mapping[str, Mapping[str, Any]], request_state: str | None) -> Any:
+    """An `InputRequiredResult` asking `requests` (wire form), with plaintext `request_state` for the SDK to seal.
+
+    Raises:
+        ValueError: A request is not an elicitation, sampling or roots request.
+    """
+    built: dict[str, Any] = {}
+    for key, wire in requests.items():
+        try:
+            request = types.server_request_adapter.validate_python(dict(wire))
+        except ValidationError as exc:
+            raise ValueError(f"input request {key!r} is not valid: {_first_error(exc)}") from exc
+        if not isinstance(request, types.ElicitRequest | types.CreateMessageRequest | types.ListRootsRequest):
+            raise ValueError(f"input request {key!r} is a {request.method} request; ask only for input")
+        built[key] = request
+    return types.InputRequiredResult(input_requests=built or None, request_state=request_state)
+
+
+def missing_capability(message: str, required: Mapping[str, Any]) -> Exception:
+    """The SDK's -32021 error carrying `data.requiredCapabilities`."""
+    data = types.MissingRequiredClientCapabilityErrorData.model_validate({"requiredCapabilities": dict(required)})
+    return MCPError(code=types.MISSING_REQUIRED_CLIENT_CAPABILITY, message=message, data=_wire(data))
+
+
+def context_parameter(fn: Callable[..., Any]) -> str | None:
+    """The parameter of `fn` MCPServer fills with the context, or None."""
+    return find_context_parameter(fn)
+
+
 # -- SDK objects built from wire form ----------------------------------------------------
 
 
@@ -402,17 +463,29 @@ def replayed_event(event_id: str, data: bytes) -> Any:
 _SERVER_OPTIONS = server_options(MCPServer)
 
 
-def make_server(cls: type, name: str, log_level: str, options: Mapping[str, Any]) -> Any:
+def make_server(
+    cls: type,
+    name: str,
+    log_level: str,
+    options: Mapping[str, Any],
+    request_state: RequestStateOptions | None = None,
+) -> Any:
     """A new MCPServer (`cls`) named `name`, leaving the root logger as the application set it.
 
-    MCPServer takes no transport settings; `streamable_http_app` gets them.
+    MCPServer takes no transport settings; `streamable_http_app` gets them. With
+    `request_state`, 2026-07-28 request states are sealed with its keys (AES-256-GCM, bound to
+    the server's name, the principal, the tool or prompt and its arguments) and expire after
+    its `ttl`.
 
     Raises:
-        ValueError: An option is not an MCPServer option.
+        ValueError: An option is not an MCPServer option, or a key is shorter than 32 bytes.
     """
     check_server_options(options, _SERVER_OPTIONS, f"mcp {VERSION}")
+    extra: dict[str, Any] = {}
+    if request_state is not None:
+        extra["request_state_security"] = RequestStateSecurity(keys=list(request_state.keys), ttl=request_state.ttl)
     with root_logging_kept():
-        return cls(name, log_level=log_level, **options)
+        return cls(name, log_level=log_level, **options, **extra)
 
 
 def _negotiate(requested: str) -> str:

@@ -15,7 +15,8 @@ match await ADD_EXPENSE.run(ctx):
 ```
 
 Every form of a flow is checked when the flow is defined, so no step can fail on its
-form halfway through a conversation. The flow stops at the first decline or cancel.
+form halfway through a conversation. The flow stops at the first decline or cancel. On a
+2026-07-28 request each step is one round, asked under the step's name as its key.
 """
 
 from __future__ import annotations
@@ -166,7 +167,12 @@ class Flow:
         answers = FlowAnswers()
         for index, step in enumerate(self.steps):
             outcome = await elicit(
-                ctx, step.text(answers), step.form, max_attempts=self.max_attempts, timeout=self.timeout
+                ctx,
+                step.text(answers),
+                step.form,
+                max_attempts=self.max_attempts,
+                timeout=self.timeout,
+                key=step.label,
             )
             if not isinstance(outcome, Accepted):
                 return FlowStopped(step.label, index, outcome, answers)

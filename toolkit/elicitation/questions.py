@@ -47,6 +47,7 @@ async def confirm(
     *,
     label: str = "Confirm",
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
+    key: str | None = None,
 ) -> Accepted[bool] | Declined | Cancelled:
     """Ask a yes/no question: accept means yes, decline means no.
 
@@ -58,13 +59,14 @@ async def confirm(
         message: The question, e.g. "Delete all 12 expenses from March?".
         label: The checkbox's title.
         timeout: Seconds to wait for the answer (see `elicit`).
+        key: The question's key on 2026-07-28 (see `elicit`).
 
     Returns:
         `Accepted(True)` when the user accepted the form as shown; `Accepted(False)` only
         when they unticked the box before accepting; else `Declined()` or `Cancelled(...)`.
     """
     form = _one_field("Confirmation", bool, Field(default=True, title=label))
-    return _unwrapped(await elicit(ctx, message, form, timeout=timeout))
+    return _unwrapped(await elicit(ctx, message, form, timeout=timeout, key=key))
 
 
 async def choose(
@@ -76,6 +78,7 @@ async def choose(
     default: str | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
+    key: str | None = None,
 ) -> Accepted[str] | Declined | Cancelled:
     """Ask the user to pick one of several options.
 
@@ -87,6 +90,7 @@ async def choose(
         default: The option selected at first, if any.
         max_attempts: How many times to ask before giving up on invalid answers.
         timeout: Seconds to wait for each answer (see `elicit`).
+        key: The question's key on 2026-07-28 (see `elicit`).
 
     Returns:
         `Accepted(value)` with the chosen option's value, `Declined()` or `Cancelled(...)`.
@@ -98,7 +102,7 @@ async def choose(
     if isinstance(options, Mapping):
         choice = Annotated[choice, Titles(options)]
     form = _one_field("Choice", choice, Field(default=default if default is not None else ..., title=label))
-    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout))
+    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout, key=key))
 
 
 async def ask(
@@ -111,6 +115,7 @@ async def ask(
     default: Any = PydanticUndefined,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109 (see elicit)
+    key: str | None = None,
     **constraints: Any,
 ) -> Accepted[ValueT] | Declined | Cancelled:
     """Ask for one value of any supported field type.
@@ -124,6 +129,7 @@ async def ask(
         default: The value the field starts with; without one, an answer is required.
         max_attempts: How many times to ask before giving up on invalid answers.
         timeout: Seconds to wait for each answer (see `elicit`).
+        key: The question's key on 2026-07-28 (see `elicit`).
         **constraints: Pydantic `Field` constraints, e.g. `gt=0` or `max_length=80`.
 
     Returns:
@@ -136,7 +142,7 @@ async def ask(
     """
     spec = Field(default=default, title=label, description=description, **constraints)
     form = _one_field("Answer", value_type, spec)
-    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout))
+    return _unwrapped(await elicit(ctx, message, form, max_attempts=max_attempts, timeout=timeout, key=key))
 
 
 def _one_field(name: str, annotation: Any, spec: Any) -> type[BaseModel]:

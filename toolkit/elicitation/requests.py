@@ -20,6 +20,12 @@ Content that does not fit the form is never an exception on the first try: the u
 asked again with a message naming each wrong field and why, and with the fields they got
 right prefilled as defaults. Only after `max_attempts` does `ElicitationAttemptsExhausted`
 end the tool call.
+
+The same code runs on both protocol revisions (see `toolkit.server.rounds`): on a 2025-11-25
+session each question is a request the tool waits for; on a 2026-07-28 request it ends the
+round with an input-required result, and the body replays with the answer on the next round.
+There an answer that is not even an elicitation result is asked again too, within the same
+`max_attempts`; the timeout does not apply, since nothing waits between rounds.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from ..errors import (
 )
 from ..server.capabilities import require_elicitation
 from ..server.preset import DEFAULT_ELICITATION_TIMEOUT, ELICITATION_TIMEOUT_ENV, elicitation_timeout_from
+from ..server.rounds import ask_client, attempt_key, is_replayed
 from ..server.state import call_state
 from .forms import parse_form_content, requested_schema
 
@@ -145,6 +152,7 @@ async def elicit(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     # Unlike a caller's fail_after, this timeout ends in Cancelled and cancels on the wire.
     timeout: Timeout = CONFIGURED,  # noqa: ASYNC109
+    key: str | None = None,
 ) -> Accepted[ModelT] | Declined | Cancelled:
     """Ask the user to fill in `model` as a form and return what they did.
 
@@ -161,6 +169,8 @@ async def elicit(
             on the wire and the outcome is `Cancelled(timed_out=True)`. By default the
             server's `elicitation_timeout` (`MCP_ELICITATION_TIMEOUT`, else 300 s); None
             waits for as long as the tool call lives.
+        key: The question's key on 2026-07-28 (attempts after the first add `.2`, `.3`,
+            ...); by default its order of asking in the tool. Ignored on 2025-11-25.
 
     Returns:
         `Accepted(data)` with a validated `model` instance, `Declined()` or `Cancelled(reason)`.
@@ -178,9 +188,18 @@ async def elicit(
     seconds = resolve_timeout(timeout, ctx)
     require_elicitation(ctx, "form")
     prompt, asked = message, schema
-    problems: Sequence[FieldProblem] = ()
+    problems: Sequence[FieldProblem | str] = ()
     for attempt in range(1, max_attempts + 1):
-        answer = await _ask_form(ctx, prompt, asked, seconds)
+        try:
+            answer = await _ask_form(ctx, prompt, asked, seconds, attempt_key(key, attempt))
+        except InvalidElicitationResponse as exc:
+            # Between rounds a bad answer costs nothing to ask again; in a session the client
+            # itself is broken, and asking it again would not help.
+            if not is_replayed(ctx):
+                raise
+            problems = [str(exc)]
+            prompt = retry_message(message, problems, attempt + 1, max_attempts)
+            continue
         if not isinstance(answer, ElicitAnswer):
             return answer
         try:
@@ -240,7 +259,7 @@ def _server_settings(ctx: Context | None) -> ServerSettings | None:
     return call_state(ctx).settings
 
 
-def retry_message(message: str, problems: Sequence[FieldProblem], attempt: int, max_attempts: int) -> str:
+def retry_message(message: str, problems: Sequence[FieldProblem | str], attempt: int, max_attempts: int) -> str:
     """The message for asking again: what was wrong with the last answer, then the question."""
     listed = "\n".join(f"- {problem}" for problem in problems)
     return (
@@ -258,7 +277,7 @@ def prefilled(schema: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
 
 
 async def send_elicitation(
-    ctx: Context, params: dict[str, Any], seconds: float | None
+    ctx: Context, params: dict[str, Any], seconds: float | None, key: str | None = None
 ) -> ElicitAnswer | Declined | Cancelled:
     """Send one `elicitation/create` with `params` (wire form) and sort the answer.
 
@@ -266,6 +285,7 @@ async def send_elicitation(
         ctx: The tool's context.
         params: The request's params, e.g. `{"mode": "form", "message": ..., "requestedSchema": ...}`.
         seconds: Seconds to wait for the answer; None waits as long as the tool call lives.
+        key: The question's key on 2026-07-28; by default its order of asking.
 
     Returns:
         The raw answer when the user accepted, else `Declined()` or `Cancelled(...)`.
@@ -276,7 +296,7 @@ async def send_elicitation(
     """
     reason = f"no answer within {seconds:g} s" if seconds is not None else ""
     try:
-        raw = await sdk.request_client(ctx, "elicitation/create", params, seconds=seconds, timeout_reason=reason)
+        raw = await ask_client(ctx, "elicitation/create", params, seconds=seconds, timeout_reason=reason, key=key)
     except ClientRequestTimeout:
         return Cancelled(reason=reason, timed_out=True)
     except ClientRequestError as exc:
@@ -292,9 +312,10 @@ async def send_elicitation(
 
 
 async def _ask_form(
-    ctx: Context, message: str, schema: dict[str, Any], seconds: float | None
+    ctx: Context, message: str, schema: dict[str, Any], seconds: float | None, key: str | None
 ) -> ElicitAnswer | Declined | Cancelled:
-    return await send_elicitation(ctx, {"mode": "form", "message": message, "requestedSchema": schema}, seconds)
+    params = {"mode": "form", "message": message, "requestedSchema": schema}
+    return await send_elicitation(ctx, params, seconds, key)
 
 
 def _sorted(answer: ElicitAnswer) -> ElicitAnswer | Declined | Cancelled:

@@ -82,6 +82,7 @@ async def elicit_url(
     *,
     elicitation_id: str | None = None,
     timeout: float | None = None,  # noqa: ASYNC109 (see elicit)
+    key: str | None = None,
 ) -> UrlAccepted | Declined | Cancelled:
     """Ask the client to send the user to `url`.
 
@@ -93,6 +94,7 @@ async def elicit_url(
             to bind it to the user).
         timeout: Seconds to wait for the user's consent; the request is cancelled on the
             wire when they pass.
+        key: The question's key on 2026-07-28 (see `toolkit.elicit`).
 
     Returns:
         `UrlAccepted(elicitation_id, url)` when the user agreed to open the page,
@@ -107,7 +109,7 @@ async def elicit_url(
     require_elicitation(ctx, "url")
     elicitation_id = elicitation_id or new_elicitation_id()
     params = {"mode": "url", "message": message, "url": url, "elicitationId": elicitation_id}
-    answer = await send_elicitation(ctx, params, timeout)
+    answer = await send_elicitation(ctx, params, timeout, key)
     if isinstance(answer, ElicitAnswer):
         return UrlAccepted(elicitation_id, url)
     return answer

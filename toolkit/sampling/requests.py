@@ -5,6 +5,11 @@ bounded time (and cancels the request on the wire when that runs out), and turns
 of failing into its own `SamplingError`. A server can register a fallback `Sampler` with
 `use_fallback_sampler`; it answers when the client cannot sample and, if asked, when the
 user rejects the request.
+
+On a 2026-07-28 request the same call ends the round with an input-required result asking
+for the sample, and the tool's body replays with the answer (see `toolkit.server.rounds`). A
+fallback sampler answers inside the round, so it runs again on every round of a flow that
+samples before another question: keep such a step in `toolkit.once`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, get_args
 
-from .._sdk import ClientRequestError, ClientRequestTimeout, sdk
+from .._sdk import ClientRequestError, ClientRequestTimeout
 from ..errors import (
     InvalidSamplingRequest,
     NonTextSamplingContent,
@@ -25,6 +30,7 @@ from ..errors import (
     SamplingUnsupported,
 )
 from ..server.capabilities import client_features, require_sampling
+from ..server.rounds import ask_client
 from ..server.state import call_state, state_of
 from .samplers import Prompt, Sampler, SamplingRequest, SamplingResult, content_blocks, to_wire
 
@@ -68,6 +74,7 @@ class SamplingOptions(TypedDict, total=False):
     metadata: dict[str, Any] | None
     timeout: float | None
     use_fallback: bool
+    key: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ async def sample(
     # Our own timeout, unlike a caller's fail_after, can name the error and cancel on the wire.
     timeout: float | None = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     use_fallback: bool = True,
+    key: str | None = None,
 ) -> SamplingResult:
     """Ask the client's LLM (or the server's fallback sampler) and return text, model and stop reason.
 
@@ -138,6 +146,8 @@ async def sample(
         timeout: Seconds to wait for the client; None waits for ever. When it runs out, or
             when the call is cancelled from outside, the request is cancelled on the wire.
         use_fallback: Whether the server's fallback sampler may answer this call.
+        key: The request's key on 2026-07-28; by default its order of asking in the tool.
+            Ignored on 2025-11-25.
 
     Returns:
         The answer; `via_fallback` tells whether the fallback sampler produced it.
@@ -173,6 +183,7 @@ async def sample(
         _tool_choice(tool_choice),
         metadata,
         timeout,
+        key,
     )
     try:
         return await call.run(ctx, request)
@@ -210,12 +221,18 @@ class _ClientCall:
     tool_choice: dict[str, Any] | None
     metadata: dict[str, Any] | None
     timeout: float | None
+    key: str | None = None
 
     async def run(self, ctx: Context, request: SamplingRequest) -> SamplingResult:
         params = self._params(request)
         try:
-            reply = await sdk.request_client(
-                ctx, "sampling/createMessage", params, seconds=self.timeout, timeout_reason=TIMEOUT_REASON
+            reply = await ask_client(
+                ctx,
+                "sampling/createMessage",
+                params,
+                seconds=self.timeout,
+                timeout_reason=TIMEOUT_REASON,
+                key=self.key,
             )
         except ValueError as exc:
             raise InvalidSamplingRequest(f"The sampling request cannot be sent: {exc}.") from exc

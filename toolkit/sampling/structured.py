@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidSamplingRequest, StructuredOutputInvalid
+from ..server.rounds import attempt_key
 from .requests import SamplingOptions, sample
 from .samplers import Message, Prompt, SamplingResult, to_messages
 
@@ -66,9 +67,11 @@ async def sample_structured(
         raise InvalidSamplingRequest(f"max_retries must be a non-negative integer, got {max_retries!r}.")
     options["system_prompt"] = schema_instructions(output_type, options.get("system_prompt"))
     conversation: list[Message] = list(to_messages(prompt))
+    key = options.pop("key", None)
     errors = ""
-    for _attempt in range(max_retries + 1):
-        result = await sample(ctx, conversation, **options)
+    for attempt in range(1, max_retries + 2):
+        # Each correction is a request of its own, so on 2026-07-28 it needs a key of its own.
+        result = await sample(ctx, conversation, **options, key=attempt_key(key, attempt))
         try:
             return parse_structured(result.text, output_type)
         except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions, caching."""
+"""The server preset: settings, the HTTP app, per-server state, content, events, logs, subscriptions, rounds, caches."""
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
@@ -26,7 +26,10 @@ from .logs import (
 )
 from .preset import (
     DEFAULT_ELICITATION_TIMEOUT,
+    DEFAULT_REQUEST_STATE_TTL,
     ELICITATION_TIMEOUT_ENV,
+    REQUEST_STATE_KEYS_ENV,
+    REQUEST_STATE_TTL_ENV,
     ServerSettings,
     StatefulServer,
     elicitation_timeout_from,
@@ -34,16 +37,21 @@ from .preset import (
     stateful_server,
     toolkit_version,
 )
+from .roots import list_roots
+from .rounds import ask_client, flow_id, once, replayable
 from .state import ServerState, SessionState, call_state, session_state, state_of
 from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 
 __all__ = [
     "CACHEABLE_METHODS",
     "DEFAULT_ELICITATION_TIMEOUT",
+    "DEFAULT_REQUEST_STATE_TTL",
     "ELICITATION_TIMEOUT_ENV",
     "LOG_LEVELS",
     "MAX_MESSAGE_CHARS",
     "MCP_SESSION_ID_HEADER",
+    "REQUEST_STATE_KEYS_ENV",
+    "REQUEST_STATE_TTL_ENV",
     "SERVER_LOG_LEVELS",
     "BoundedEventStore",
     "CacheHint",
@@ -59,6 +67,7 @@ __all__ = [
     "StatefulServer",
     "ToolError",
     "TruncateLongMessages",
+    "ask_client",
     "call_state",
     "client_features",
     "client_log_level",
@@ -67,10 +76,14 @@ __all__ = [
     "elicitation_timeout_from",
     "enable_resource_subscriptions",
     "enter_with_app",
+    "flow_id",
     "http_request",
     "install_log_level_handler",
+    "list_roots",
     "notify_list_changed",
     "notify_session",
+    "once",
+    "replayable",
     "request_header",
     "require_elicitation",
     "require_sampling",

@@ -18,15 +18,23 @@ timeout) on the loopback interface. A deployment binds all interfaces explicitly
 | elicitation_timeout | `MCP_ELICITATION_TIMEOUT` (seconds, or `none`) | `300` seconds |
 | default_log_level | `MCP_LOG_LEVEL` | `debug` |
 | log_level | `FASTMCP_LOG_LEVEL` | `INFO` |
+| request_state_keys | `MCP_REQUEST_STATE_KEYS` (comma separated) | a key made for this process (and a warning) |
+| request_state_ttl | `MCP_REQUEST_STATE_TTL` | `600` seconds |
+
+The request-state settings matter on mcp 2.x, which also serves protocol revision 2026-07-28:
+there a tool that asks questions answers in rounds, and each round's `requestState` is sealed
+(AES-256-GCM) with the first key and opened with any of them. Replicas, and a restarted
+process, accept each other's states only when they share the keys.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any, Literal, cast
@@ -35,16 +43,20 @@ import anyio
 import uvicorn
 from starlette.applications import Starlette
 
-from .._sdk import LOG_LEVELS, LoggingLevel, TransportOptions, sdk
+from .._sdk import LOG_LEVELS, SESSIONLESS_REVISION, LoggingLevel, RequestStateOptions, TransportOptions, sdk
 from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
 from .freshness import CacheHint, cache_hint_options
 from .logs import SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
+from .rounds import replayable
 from .state import ServerState, state_of
 
 __all__ = [
     "DEFAULT_ELICITATION_TIMEOUT",
+    "DEFAULT_REQUEST_STATE_TTL",
     "ELICITATION_TIMEOUT_ENV",
+    "REQUEST_STATE_KEYS_ENV",
+    "REQUEST_STATE_TTL_ENV",
     "ServerSettings",
     "StatefulServer",
     "elicitation_timeout_from",
@@ -65,7 +77,16 @@ DEFAULT_ELICITATION_TIMEOUT = 300.0
 ELICITATION_TIMEOUT_ENV = "MCP_ELICITATION_TIMEOUT"
 #: The spelling of "no limit" for `elicitation_timeout`, as argument or environment value.
 NO_LIMIT = "none"
+#: The environment variable with the request-state keys, comma separated: the first seals.
+REQUEST_STATE_KEYS_ENV = "MCP_REQUEST_STATE_KEYS"
+#: The environment variable with the seconds a sealed request state stays valid.
+REQUEST_STATE_TTL_ENV = "MCP_REQUEST_STATE_TTL"
+#: Seconds a sealed request state stays valid by default: ten minutes to answer a question.
+DEFAULT_REQUEST_STATE_TTL = 600.0
+#: The fewest bytes a request-state key may have (the SDK's rule for its AES-256-GCM codec).
+MIN_KEY_BYTES = 32
 _LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
+logger = logging.getLogger(__name__)
 _LOOPBACK_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*")
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
@@ -89,6 +110,9 @@ class ServerSettings:
     elicitation_timeout: float | None = DEFAULT_ELICITATION_TIMEOUT
     default_log_level: LoggingLevel = "debug"
     log_level: str = "INFO"
+    # Secrets: kept out of every repr, so they never reach a log line.
+    request_state_keys: tuple[str, ...] | None = field(default=None, repr=False)
+    request_state_ttl: float = DEFAULT_REQUEST_STATE_TTL
 
     @classmethod
     def resolve(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ServerSettings:
@@ -106,12 +130,16 @@ class ServerSettings:
             "elicitation_timeout": _parse(env, ELICITATION_TIMEOUT_ENV, _timeout),
             "default_log_level": _parse(env, "MCP_LOG_LEVEL", _log_level),
             "log_level": _parse(env, "FASTMCP_LOG_LEVEL", _server_log_level),
+            "request_state_keys": _split(env.get(REQUEST_STATE_KEYS_ENV)),
+            "request_state_ttl": _parse(env, REQUEST_STATE_TTL_ENV, _seconds),
         }
         chosen = {k: v for k, v in from_env.items() if v is not None}
         chosen.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("allowed_hosts", "allowed_origins"):
+        for key in ("allowed_hosts", "allowed_origins", "request_state_keys"):
             if chosen.get(key) is not None:
                 chosen[key] = tuple(chosen[key])
+        if overrides.get("request_state_ttl") is not None:
+            chosen["request_state_ttl"] = _argument(_seconds, overrides["request_state_ttl"], "request_state_ttl")
         if overrides.get("log_level") is not None:
             chosen["log_level"] = _argument(_server_log_level, overrides["log_level"], "log_level")
         if overrides.get("elicitation_timeout") is not None:
@@ -129,6 +157,12 @@ class ServerSettings:
             raise ConfigurationError(f"path {self.path!r} must start with '/' (MCP_PATH).")
         if not self.session_idle_timeout > 0:
             raise ConfigurationError("session_idle_timeout must be a positive number of seconds.")
+        _check_keys(self.request_state_keys)
+
+    def request_state(self) -> RequestStateOptions:
+        """How 2026-07-28 request states are sealed: these keys, or the process's own key."""
+        keys = tuple(key.encode() for key in self.request_state_keys or ()) or (_process_key(),)
+        return RequestStateOptions(keys=keys, ttl=self.request_state_ttl)
 
     def dns_rebinding_protection(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The accepted `(hosts, origins)` when DNS-rebinding protection is on, else None.
@@ -183,6 +217,35 @@ class StatefulServer(sdk.ServerBase):  # type: ignore[misc,name-defined]
     toolkit: ServerState
     event_store: BoundedEventStore | None
     _own_event_store: Any
+
+    def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Register `fn` as a tool (what `@server.tool()` does), answered in rounds on 2026-07-28.
+
+        On a 2026-07-28 request a question asked in the tool (`toolkit.elicit`, `sample`, ...)
+        ends the round with an input-required result, and the tool replays with the answer
+        on the next round (see `toolkit.server.rounds`). The SDK sees `fn`'s own signature.
+        """
+        super().add_tool(_replayable(fn), *args, **kwargs)
+
+    def prompt(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        """The SDK's `@server.prompt(...)`, with the prompt answered in rounds on 2026-07-28 (see `add_tool`)."""
+        register = super().prompt(*args, **kwargs)
+
+        def decorator(fn: Any) -> Any:
+            register(_replayable(fn))
+            return fn
+
+        return decorator
+
+    def resource(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        """The SDK's `@server.resource(uri, ...)`; a template with a context parameter is answered in rounds."""
+        register = super().resource(*args, **kwargs)
+
+        def decorator(fn: Any) -> Any:
+            register(_replayable(fn))
+            return fn
+
+        return decorator
 
     @property
     def toolkit_settings(self) -> ServerSettings:
@@ -239,6 +302,43 @@ class StatefulServer(sdk.ServerBase):  # type: ignore[misc,name-defined]
             log_config=None,
         )
         await uvicorn.Server(config).serve()
+
+
+def _replayable(fn: Any) -> Any:
+    # Only coroutine functions with a context parameter can ask the client anything.
+    return replayable(fn) if callable(fn) else fn
+
+
+_process_keys: list[bytes] = []
+
+
+def _process_key() -> bytes:
+    """The request-state key of this process, made (and warned about) on first use."""
+    if not _process_keys:
+        _process_keys.append(os.urandom(MIN_KEY_BYTES))
+        logger.warning(
+            "%s is not set: 2026-07-28 request states are sealed with a key made for this process, so other "
+            "replicas (and this process after a restart) will refuse them; set %s to the same secret on every replica.",
+            REQUEST_STATE_KEYS_ENV,
+            REQUEST_STATE_KEYS_ENV,
+        )
+    return _process_keys[0]
+
+
+def _check_keys(keys: tuple[str, ...] | None) -> None:
+    if keys is None:
+        return
+    if not keys:
+        raise ConfigurationError(f"request_state_keys is empty; give at least one key ({REQUEST_STATE_KEYS_ENV}).")
+    for index, key in enumerate(keys):
+        if not isinstance(key, str) or len(key.encode()) < MIN_KEY_BYTES:
+            # The key itself stays out of the message: it is a secret, even when too short.
+            raise ConfigurationError(
+                f"request-state key {index + 1} is shorter than {MIN_KEY_BYTES} bytes ({REQUEST_STATE_KEYS_ENV}); "
+                'make one with: python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+    if len(set(keys)) != len(keys):
+        raise ConfigurationError(f"request_state_keys repeats a key ({REQUEST_STATE_KEYS_ENV}); list each key once.")
 
 
 def enter_with_app(server: Any, resource: AbstractAsyncContextManager[Any]) -> None:
@@ -299,6 +399,8 @@ def stateful_server(
     default_log_level: LoggingLevel | None = None,
     log_level: str | None = None,
     version: str | None = None,
+    request_state_keys: Sequence[str] | None = None,
+    request_state_ttl: float | None = None,
     cache_hints: Mapping[str, CacheHint] | None = None,
     **overrides: Any,
 ) -> StatefulServer:
@@ -329,6 +431,11 @@ def stateful_server(
         log_level: Level of the server's own log, `DEBUG` to `CRITICAL` (`FASTMCP_LOG_LEVEL`,
             default `INFO`).
         version: Server version reported on `initialize` (default: the toolkit's version).
+        request_state_keys: The secrets that seal 2026-07-28 request states (each at least
+            32 bytes): the first seals, all open, so a new key can be rotated in first
+            (`MCP_REQUEST_STATE_KEYS`, comma separated). Without them a key is made for this
+            process, with a warning that replicas will not share it.
+        request_state_ttl: Seconds a request state stays valid (`MCP_REQUEST_STATE_TTL`, 600).
         cache_hints: Caching hints for 2026-07-28 results, by method (`tools/list`,
             `resources/read`, ...; see `toolkit.server.freshness`); methods left out are
             fresh for 0 ms, private. mcp 1.x serves no 2026-07-28 and ignores them.
@@ -362,12 +469,18 @@ def stateful_server(
         elicitation_timeout=elicitation_timeout,
         default_log_level=default_log_level,
         log_level=log_level,
+        request_state_keys=request_state_keys,
+        request_state_ttl=request_state_ttl,
     )
     configure_server_logging(settings.log_level)
     store = own_store or (BoundedEventStore() if settings.event_store else None)
+    # A policy of the caller's own (e.g. a KMS codec) replaces the toolkit's keys.
+    sealing = None
+    if SESSIONLESS_REVISION in sdk.REVISIONS and "request_state_security" not in overrides:
+        sealing = settings.request_state()
     options = {**overrides, **cache_hint_options(cache_hints)}
     try:
-        server = sdk.make_server(StatefulServer, name, settings.log_level, options)
+        server = sdk.make_server(StatefulServer, name, settings.log_level, options, sealing)
     except ValueError as exc:
         raise ConfigurationError(f"stateful_server({name!r}): {exc}") from exc
     sdk.set_server_version(server, version or toolkit_version())
@@ -430,6 +543,16 @@ def _timeout(raw: object) -> float | str:
     # inf would read as "no limit" by accident; `none` says it on purpose.
     if not (math.isfinite(seconds) and seconds > 0):
         raise ValueError(f"use a positive number of seconds, e.g. 300, or '{NO_LIMIT}' to wait without a limit")
+    return seconds
+
+
+def _seconds(raw: object) -> float:
+    try:
+        seconds = float(raw) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else math.nan
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError("use a positive number of seconds, e.g. 600")
     return seconds
 
 
