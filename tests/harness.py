@@ -125,19 +125,23 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def in_memory_client(server: Any, **callbacks: Any) -> AsyncIterator[Any]:
+async def in_memory_client(server: Any, *, revision: str | None = None, **callbacks: Any) -> AsyncIterator[Any]:
     """A client connected to `server` in this process, on a 2025-11-25 session, already initialized.
 
     On mcp 1.x it is a `ClientSession` over in-memory streams; on mcp 2.x an `mcp.Client` in
     legacy mode (the `initialize` handshake over an in-memory transport). Both have `call_tool`,
     `list_tools`, `get_prompt`, ...; `callbacks` are the client's callbacks and options
     (`elicitation_callback`, `message_handler`, `raise_exceptions`, `sampling_capabilities`,
-    ...), e.g. from `sdk_compat.wire_callbacks`.
+    ...), e.g. from `sdk_compat.wire_callbacks`. `revision="2026-07-28"` (mcp 2.x only) speaks
+    that revision instead: every request on its own, with no session.
     """
     if SDK_LINE >= 2:
-        async with Client(server, mode="legacy", **callbacks) as client:
+        mode = "legacy" if revision is None else revision
+        async with Client(server, mode=mode, **callbacks) as client:
             yield client
         return
+    if revision is not None:
+        raise ValueError(f"mcp 1.x speaks no protocol revision {revision}")
     timeout = callbacks.get("read_timeout_seconds")
     if isinstance(timeout, int | float):
         # 1.x takes a timedelta where 2.x takes seconds; tests pass seconds.

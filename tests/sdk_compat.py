@@ -13,6 +13,8 @@ need the same kind of fence on the client side:
 - `quietly`: a client call mcp 2.x marks deprecated (logging, subscriptions), without its warning.
 - `wire_callbacks`: client callbacks written once, over wire dicts, for either line's client.
 - `open_http_session`: an initialized client over streamable HTTP; `make_mcp_error` builds an error.
+- `call_round`, `prompt_round`, `read_round`: one round of a 2026-07-28 multi round-trip request
+  driven by hand (mcp 2.x): answers and state in, the result (input-required or complete) out.
 
 Only the installed `mcp` decides the line; nothing here imports the toolkit.
 """
@@ -40,6 +42,8 @@ __all__ = [
     "SUPPORTED_REVISIONS",
     "McpError",
     "SDKServer",
+    "accept",
+    "call_round",
     "error_of",
     "from_wire",
     "is_error",
@@ -47,7 +51,9 @@ __all__ = [
     "make_mcp_error",
     "message_wire",
     "open_http_session",
+    "prompt_round",
     "quietly",
+    "read_round",
     "send_notification",
     "server_capabilities",
     "structured",
@@ -395,3 +401,65 @@ def error_of(exc: BaseException) -> Wire:
     if getattr(exc, "data", None) is not None:
         wire["data"] = exc.data  # type: ignore[attr-defined]
     return wire
+
+
+# -- 2026-07-28 multi round-trip requests, one round at a time (mcp 2.x) ------------------------
+
+
+def accept(content: Mapping[str, Any]) -> Wire:
+    """An `ElicitResult` in wire form that accepts the form with `content`."""
+    return {"action": "accept", "content": dict(content)}
+
+
+def _round_options(responses: Mapping[str, Any] | None, state: str | None, meta: Mapping[str, Any] | None) -> Wire:
+    if SDK_LINE < 2:
+        raise RuntimeError(f"mcp {MCP_VERSION} has no 2026-07-28 rounds")
+    options: Wire = {"allow_input_required": True}
+    if responses is not None:
+        options["input_responses"] = {key: dict(value) for key, value in responses.items()}
+    if state is not None:
+        options["request_state"] = state
+    if meta is not None:
+        options["meta"] = dict(meta)
+    return options
+
+
+async def call_round(
+    client: Any,
+    name: str,
+    arguments: Mapping[str, Any] | None = None,
+    *,
+    responses: Mapping[str, Any] | None = None,
+    state: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> Wire:
+    """One `tools/call` round on a 2026-07-28 client (`mcp.Client`), driven by hand.
+
+    Sends `responses` (answers by key, in wire form) and `state` (the `requestState` of the
+    round before, echoed as given) and returns the result in wire form: an input-required
+    result keeps `resultType: "input_required"`, `inputRequests` and `requestState`; a complete
+    one is a `CallToolResult`. A JSON-RPC error raises the SDK's `McpError`.
+    """
+    result = await client.session.call_tool(name, dict(arguments or {}), **_round_options(responses, state, meta))
+    return to_wire(result)
+
+
+async def prompt_round(
+    client: Any,
+    name: str,
+    arguments: Mapping[str, str] | None = None,
+    *,
+    responses: Mapping[str, Any] | None = None,
+    state: str | None = None,
+) -> Wire:
+    """One `prompts/get` round on a 2026-07-28 client, as `call_round` does for tools."""
+    result = await client.session.get_prompt(name, dict(arguments or {}), **_round_options(responses, state, None))
+    return to_wire(result)
+
+
+async def read_round(
+    client: Any, uri: str, *, responses: Mapping[str, Any] | None = None, state: str | None = None
+) -> Wire:
+    """One `resources/read` round on a 2026-07-28 client, as `call_round` does for tools."""
+    result = await client.session.read_resource(uri, **_round_options(responses, state, None))
+    return to_wire(result)

@@ -6,6 +6,11 @@ Single-table layout, one partition per user:
 | --- | --- | --- | --- |
 | expense | `USER#alias` | `TRANSACTION#<expense_id>` | amount (Number), description, category, spent_on, recorded_at |
 | budget | `USER#alias` | `BUDGET#<category>` or `BUDGET#ALL` | monthly_limit (Number), category |
+| idempotency key | `USER#alias` | `IDEMPOTENCY#<key>` | expense_id (of the expense its write stored) |
+
+An expense written with an idempotency key goes in one transaction with its key's item, each
+on the condition that it does not exist yet: of two writes with the same key (two replicas
+answering the same round at once) exactly one stores, and the other reads back what it stored.
 
 Expense ids start with their recording time, so a `begins_with(sk, "TRANSACTION#")` query
 returns a user's expenses oldest first. Amounts travel as `Decimal`, which boto3 maps to
@@ -32,6 +37,7 @@ __all__ = ["DynamoDBExpenseStore", "check_table_name", "create_expense_table", "
 
 TRANSACTION = "TRANSACTION#"
 BUDGET = "BUDGET#"
+IDEMPOTENCY = "IDEMPOTENCY#"
 ALL_CATEGORIES = "ALL"
 TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 # Fail within seconds, not minutes, when the endpoint is unreachable.
@@ -103,8 +109,11 @@ class DynamoDBExpenseStore:
         """Where the data lives."""
         return f"DynamoDB table {self.table}"
 
-    def add_expense(self, expense: Expense) -> None:
-        """Store a new expense; an existing item with the same key is never overwritten."""
+    def add_expense(self, expense: Expense, *, idempotency_key: str | None = None) -> Expense:
+        """Store a new expense and return the expense stored; an existing item is never overwritten.
+
+        With `idempotency_key`, a key already used returns the expense its first write stored.
+        """
         item = {
             "pk": _pk(expense.user_alias),
             "sk": TRANSACTION + expense.expense_id,
@@ -117,12 +126,53 @@ class DynamoDBExpenseStore:
             "spent_on": expense.spent_on.isoformat(),
             "recorded_at": expense.recorded_at.isoformat(),
         }
-        self._call(
-            lambda: self.client.put_item(
-                TableName=self.table, Item=_to_wire(item), ConditionExpression="attribute_not_exists(sk)"
-            ),
-            writing=True,
+        if idempotency_key is None:
+            self._call(
+                lambda: self.client.put_item(
+                    TableName=self.table, Item=_to_wire(item), ConditionExpression="attribute_not_exists(sk)"
+                ),
+                writing=True,
+            )
+            return expense
+        marker = {
+            "pk": _pk(expense.user_alias),
+            "sk": IDEMPOTENCY + idempotency_key,
+            "entity": "IDEMPOTENCY",
+            "expense_id": expense.expense_id,
+        }
+        condition = "attribute_not_exists(sk)"
+        puts = [
+            {"Put": {"TableName": self.table, "Item": _to_wire(entry), "ConditionExpression": condition}}
+            for entry in (marker, item)
+        ]
+        try:
+            self.client.transact_write_items(TransactItems=puts)
+        except ClientError as exc:
+            if not _key_taken(exc):
+                raise _translate(self.table, exc, writing=True) from exc
+            return self._stored_under(expense.user_alias, idempotency_key)
+        except BotoCoreError as exc:
+            raise _translate(self.table, exc, writing=True) from exc
+        return expense
+
+    def _stored_under(self, user_alias: str, idempotency_key: str) -> Expense:
+        """The expense the first write with `idempotency_key` stored."""
+        marker = self._get(user_alias, IDEMPOTENCY + idempotency_key)
+        stored = self._get(user_alias, TRANSACTION + marker["expense_id"]) if marker is not None else None
+        if stored is None:
+            raise StoreUnavailable(
+                f"DynamoDB table {self.table!r} holds the idempotency key of this write but not its expense. "
+                "Nothing was stored."
+            )
+        return _expense(stored)
+
+    def _get(self, user_alias: str, sort_key: str) -> dict[str, Any] | None:
+        key = _to_wire({"pk": _pk(user_alias), "sk": sort_key})
+        found = self._call(
+            lambda: self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True), writing=False
         )
+        item = found.get("Item")
+        return _from_wire(item) if item is not None else None
 
     def list_expenses(self, user_alias: str) -> list[Expense]:
         """Every expense of `user_alias`, oldest first."""
@@ -175,6 +225,14 @@ def _translate(table: str, exc: ClientError | BotoCoreError, *, writing: bool) -
     return StoreUnavailable(
         f"DynamoDB table {table!r} is unreachable: {exc}. Check AWS credentials, region and endpoint."
     )
+
+
+def _key_taken(exc: ClientError) -> bool:
+    """Whether a transaction was refused because its idempotency key (its first item) exists."""
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False
+    reasons = exc.response.get("CancellationReasons") or []
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 def _pk(user_alias: str) -> str:

@@ -61,9 +61,11 @@ def add_expense_flow(user_alias: str) -> toolkit.Flow:
 
 
 async def ask_and_store(
-    ctx: Context, user_alias: str, store_expense: Callable[[Expense], Awaitable[None]]
+    ctx: Context, user_alias: str, store_expense: Callable[[Expense], Awaitable[Expense]]
 ) -> InteractiveResult:
     """Run the flow and call `store_expense` only after an accepted, still ticked, confirmation.
+
+    `store_expense` returns the expense stored, which for a repeated write is the first one.
 
     Raises:
         NothingStored: The client cannot show forms, or kept sending invalid answers.
@@ -87,7 +89,7 @@ async def ask_and_store(
     expense = new_expense(
         user_alias, answers[AmountForm].amount, answers[DescriptionForm].description, answers[CategoryForm].category
     )
-    await store_expense(expense)
+    expense = await store_expense(expense)
     title = CATEGORY_TITLES[expense.category]
     return InteractiveResult(
         "stored", f'Stored {expense.amount} for "{expense.description}" under {title}.', expense=expense

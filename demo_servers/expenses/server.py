@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated
 
 import anyio
@@ -86,8 +87,10 @@ def create_server(store: ExpenseStore, *, fallback_sampler: toolkit.Sampler | No
         Needs a client with form elicitation. Declining or cancelling any question stores nothing.
         """
 
-        async def store_expense(expense: Expense) -> None:
-            await anyio.to_thread.run_sync(store.add_expense, expense)
+        async def store_expense(expense: Expense) -> Expense:
+            # The flow's id: a last round answered twice (a retry, two replicas) stores once.
+            write = partial(store.add_expense, expense, idempotency_key=toolkit.flow_id(ctx))
+            return await anyio.to_thread.run_sync(write)
 
         return await ask_and_store(ctx, check_alias(user_alias), store_expense)
 

@@ -2,7 +2,9 @@
 
 Amounts are stored as decimal text, not REAL, so they come back exactly as written. Each
 operation opens its own short connection: the server calls the store from worker threads,
-and sqlite3 connections must not be shared across threads.
+and sqlite3 connections must not be shared across threads. Several server processes may
+share one file: a write with an idempotency key is unique per user by a UNIQUE index, so two
+processes writing the same key at once store one row.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ CREATE TABLE IF NOT EXISTS expenses (
     category    TEXT NOT NULL,
     spent_on    TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
+    idempotency_key TEXT,
     PRIMARY KEY (user_alias, expense_id)
 );
 CREATE TABLE IF NOT EXISTS budgets (
@@ -38,6 +41,13 @@ CREATE TABLE IF NOT EXISTS budgets (
     PRIMARY KEY (user_alias, category)
 );
 """
+# Files made before writes had idempotency keys lack the column; it is added on first use.
+ADD_IDEMPOTENCY = "ALTER TABLE expenses ADD COLUMN idempotency_key TEXT"
+# NULL keys never collide, so expenses written without a key are not limited by it.
+IDEMPOTENCY_INDEX = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS expenses_idempotency ON expenses (user_alias, idempotency_key)"
+)
+COLUMNS = "user_alias, expense_id, amount, description, category, spent_on, recorded_at, idempotency_key"
 # Budgets for all spending are keyed by this marker, which is never a category name.
 ALL_CATEGORIES = "*"
 
@@ -53,11 +63,12 @@ class SqliteExpenseStore:
         """Where the data lives."""
         return f"SQLite file {self.path}"
 
-    def add_expense(self, expense: Expense) -> None:
-        """Store a new expense."""
+    def add_expense(self, expense: Expense, *, idempotency_key: str | None = None) -> Expense:
+        """Store a new expense and return the expense stored (the earlier one for a key already used)."""
         with self._connect() as db:
-            db.execute(
-                "INSERT INTO expenses VALUES (?, ?, ?, ?, ?, ?, ?)",
+            inserted = db.execute(
+                f"INSERT INTO expenses ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (user_alias, idempotency_key) DO NOTHING",
                 (
                     expense.user_alias,
                     expense.expense_id,
@@ -66,14 +77,22 @@ class SqliteExpenseStore:
                     expense.category,
                     expense.spent_on.isoformat(),
                     expense.recorded_at.isoformat(),
+                    idempotency_key,
                 ),
             )
+            if inserted.rowcount == 1:
+                return expense
+            row = db.execute(
+                f"SELECT {COLUMNS} FROM expenses WHERE user_alias = ? AND idempotency_key = ?",
+                (expense.user_alias, idempotency_key),
+            ).fetchone()
+        return _expense(row)
 
     def list_expenses(self, user_alias: str) -> list[Expense]:
         """Every expense of `user_alias`, oldest first."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT * FROM expenses WHERE user_alias = ? ORDER BY expense_id", (user_alias,)
+                f"SELECT {COLUMNS} FROM expenses WHERE user_alias = ? ORDER BY expense_id", (user_alias,)
             ).fetchall()
         return [_expense(row) for row in rows]
 
@@ -107,6 +126,10 @@ class SqliteExpenseStore:
             with db:  # one transaction: committed on success, rolled back on any error
                 if not self._ready:
                     db.executescript(SCHEMA)
+                    columns = {row["name"] for row in db.execute("PRAGMA table_info(expenses)")}
+                    if "idempotency_key" not in columns:
+                        db.execute(ADD_IDEMPOTENCY)
+                    db.execute(IDEMPOTENCY_INDEX)
                     self._ready = True
                 yield db
         except sqlite3.Error as exc:

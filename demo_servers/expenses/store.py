@@ -28,8 +28,14 @@ STORE_ENV = "EXPENSES_STORE"
 class ExpenseStore(Protocol):
     """What the expense tools need from storage. Inputs are already validated records."""
 
-    def add_expense(self, expense: Expense) -> None:
-        """Store a new expense."""
+    def add_expense(self, expense: Expense, *, idempotency_key: str | None = None) -> Expense:
+        """Store a new expense and return the expense stored.
+
+        With `idempotency_key`, only the first write under that key (for the expense's user)
+        stores anything; a later one, even from another process, returns the expense the
+        first one stored. `add_expense_interactive` passes its flow's id, so a round of the
+        conversation that arrives twice, or on two replicas at once, stores one expense.
+        """
         ...
 
     def list_expenses(self, user_alias: str) -> list[Expense]:

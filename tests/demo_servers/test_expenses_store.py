@@ -254,3 +254,77 @@ def test_default_store_url_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("EXPENSES_STORE")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_store_url() == f"sqlite:///{tmp_path}/stateful-mcp-toolkit/expenses.db"
+
+
+# --- idempotency keys: one flow stores one expense, however often its last round arrives -------------
+
+
+def test_a_write_repeated_with_its_idempotency_key_stores_once_and_returns_the_first(store):
+    first = new_expense("ivy", "12.50", "lunch", "food")
+    again = new_expense("ivy", "12.50", "lunch", "food")  # the replayed round builds a new record
+
+    stored_first = store.add_expense(first, idempotency_key="flow-1")
+    stored_again = store.add_expense(again, idempotency_key="flow-1")
+
+    assert stored_first == first
+    assert stored_again == first
+    assert store.list_expenses("ivy") == [first]
+
+
+def test_different_idempotency_keys_and_writes_without_one_all_store(store):
+    expenses = [new_expense("jo", i + 1, f"item {i}", "other") for i in range(4)]
+
+    store.add_expense(expenses[0], idempotency_key="flow-a")
+    store.add_expense(expenses[1], idempotency_key="flow-b")
+    store.add_expense(expenses[2])
+    store.add_expense(expenses[3])
+
+    assert sorted(e.expense_id for e in store.list_expenses("jo")) == sorted(e.expense_id for e in expenses)
+
+
+def test_an_idempotency_key_belongs_to_its_user(store):
+    store.add_expense(new_expense("kim", 1, "tea", "food"), idempotency_key="flow-1")
+    store.add_expense(new_expense("lee", 2, "tea", "food"), idempotency_key="flow-1")
+
+    assert len(store.list_expenses("kim")) == 1
+    assert len(store.list_expenses("lee")) == 1
+
+
+def test_concurrent_writes_with_one_key_store_one_expense(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    writes = [new_expense("max", "9.99", f"attempt {i}", "other") for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda e: store.add_expense(e, idempotency_key="flow-x"), writes))
+
+    stored = store.list_expenses("max")
+    assert len(stored) == 1
+    assert all(result == stored[0] for result in results)
+
+
+def test_sqlite_file_from_before_idempotency_keys_gains_them(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE expenses (user_alias TEXT NOT NULL, expense_id TEXT NOT NULL, amount TEXT NOT NULL, "
+            "description TEXT NOT NULL, category TEXT NOT NULL, spent_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+            "PRIMARY KEY (user_alias, expense_id));"
+        )
+    db.close()
+    old = new_expense("nia", 3, "old", "other")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO expenses VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (old.user_alias, old.expense_id, "3.00", "old", "other", old.spent_on.isoformat(),
+             old.recorded_at.isoformat()),
+        )
+    db.close()
+    store = SqliteExpenseStore(path)
+    new = new_expense("nia", 4, "new", "other")
+
+    store.add_expense(new, idempotency_key="flow-1")
+    store.add_expense(new_expense("nia", 4, "new", "other"), idempotency_key="flow-1")
+
+    assert [e.description for e in store.list_expenses("nia")] == ["old", "new"]

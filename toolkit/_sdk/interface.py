@@ -313,6 +313,15 @@ class SDKLine(Protocol):
         """
         ...
 
+    def request_log_level(self, ctx: Any) -> LoggingLevel | None:
+        """The least severe log level this very request asks for, or None.
+
+        2026-07-28: the level in the request's `_meta` (`io.modelcontextprotocol/logLevel`);
+        None when it names none, and then no log notification reaches the client. 2025-11-25,
+        mcp 1.x and outside a request: None (the session's `logging/setLevel` decides there).
+        """
+        ...
+
     async def send_log(self, ctx: Any, level: LoggingLevel, data: Any, logger: str | None) -> None:
         """Send `notifications/message` tied to the call, unfiltered.
 

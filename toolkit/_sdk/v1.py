@@ -263,6 +263,11 @@ async def send_progress(ctx: Any, token: str | int, progress: float, total: floa
     )
 
 
+def request_log_level(ctx: Any) -> LoggingLevel | None:
+    """Always None: on mcp 1.x a session's `logging/setLevel` decides."""
+    return None
+
+
 async def send_log(ctx: Any, level: LoggingLevel, data: Any, logger: str | None) -> None:
     """Send `notifications/message` on the call's stream."""
     await ctx.session.send_log_message(level=level, data=data, logger=logger, related_request_id=request_id(ctx))

@@ -308,6 +308,16 @@ async def send_progress(ctx: Any, token: str | int, progress: float, total: floa
     )
 
 
+def request_log_level(ctx: Any) -> LoggingLevel | None:
+    """The level a 2026-07-28 request's `_meta` asks for, or None (none named, or a 2025-11-25 call)."""
+    if not in_request(ctx) or not _sessionless(ctx):
+        return None
+    meta = ctx.request_context.meta
+    level = None if meta is None else meta.get(types.LOG_LEVEL_META_KEY)
+    # The SDK refuses a request naming an unknown level before any handler runs.
+    return level if isinstance(level, str) else None  # type: ignore[return-value]
+
+
 async def send_log(ctx: Any, level: LoggingLevel, data: Any, logger: str | None) -> None:
     """Send `notifications/message` on the call's stream.
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 
-from .._sdk import LOG_LEVELS, LoggingLevel, sdk
+from .._sdk import LOG_LEVELS, SESSIONLESS_REVISION, LoggingLevel, sdk
 from .state import call_state, session_state, state_of
 
 if TYPE_CHECKING:
@@ -68,8 +68,15 @@ def install_log_level_handler(server: Any, default_level: LoggingLevel = "debug"
     state_of(server).default_log_level = default_level
 
 
-def client_log_level(ctx: Context) -> LoggingLevel:
-    """The minimum level the client of `ctx` wants to receive."""
+def client_log_level(ctx: Context) -> LoggingLevel | None:
+    """The minimum level the client of `ctx` wants to receive.
+
+    2025-11-25: what the session set with `logging/setLevel`, else the server's default.
+    2026-07-28: what this very request asks for in its `_meta`; None when it names no level,
+    and then nothing is sent.
+    """
+    if sdk.protocol_version(ctx) == SESSIONLESS_REVISION:
+        return sdk.request_log_level(ctx)
     state = call_state(ctx)
     session = state.session(ctx)
     if session is not None and session.log_level is not None:
@@ -79,7 +86,8 @@ def client_log_level(ctx: Context) -> LoggingLevel:
 
 def should_send(ctx: Context, level: LoggingLevel) -> bool:
     """Whether a notification at `level` passes the client's chosen minimum."""
-    return _RANK[level] >= _RANK[client_log_level(ctx)]
+    minimum = client_log_level(ctx)
+    return minimum is not None and _RANK[level] >= _RANK[minimum]
 
 
 async def send_log(ctx: Context, level: LoggingLevel, data: Any, *, logger: str | None = None) -> bool:

@@ -377,14 +377,24 @@ def required_capabilities(capability: str) -> dict[str, Any]:
     return required
 
 
-def _missing_capability(exc: BaseException) -> CapabilityError | None:
-    """The `CapabilityError` behind `exc` (itself, or what it was raised from), if any."""
+def _missing_capability(exc: BaseException) -> tuple[BaseException, CapabilityError] | None:
+    """The `CapabilityError` behind `exc` (itself, what it was raised from, or in its group), if any.
+
+    Returns the error that ended the tool (a group's member, when questions ran
+    concurrently) and the capability error behind it.
+    """
+    if isinstance(exc, BaseExceptionGroup):
+        for member in exc.exceptions:
+            found = _missing_capability(member)
+            if found is not None:
+                return found
+        return None
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, CapabilityError):
-            return current
+            return exc, current
         current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
     return None
 
@@ -441,7 +451,7 @@ def replayable(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any
                     return call.input_required()
                 missing = _missing_capability(exc)
                 if missing is not None:
-                    raise _capability_error(exc, missing) from exc
+                    raise _capability_error(*missing) from exc
                 raise
             # A body that swallowed the end of its round still has a question without an answer.
             return call.input_required() if call.pending else result
