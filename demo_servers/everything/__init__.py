@@ -21,7 +21,7 @@ from .interactive import register_interactive_tools
 from .list_changes import register_list_change_tools
 from .prompts import register_prompts
 from .resources import register_resources
-from .schemas import json_schema_2020_12_tool
+from .schemas import json_schema_2020_12_tool, x_mcp_header_tool
 from .stateless import register_stateless_diagnostics
 
 __all__ = ["build_server"]
@@ -38,7 +38,7 @@ def build_server(host: str | None = None, port: int | None = None) -> toolkit.St
         host=host,
         port=port,
         instructions="Conformance server: every tool, resource and prompt the MCP conformance suite calls.",
-        tools=[json_schema_2020_12_tool()],
+        tools=[json_schema_2020_12_tool(), x_mcp_header_tool()],
         # The resource listings never change (the watched resource's text does, so reads stay
         # uncached); tools and prompts can, through the trigger tools.
         cache_hints={
