@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 RequirementRun = Callable[[str], dict[str, ScenarioResult]]
 
 
-
 def _revision_param(revision: str) -> object:
     return pytest.param(revision, marks=[pytest.mark.requires_revision(revision)], id=revision)
 

@@ -18,6 +18,7 @@ from pydantic import Field
 
 import toolkit
 from toolkit import Accepted, Context
+from toolkit.server import require_sampling
 
 if TYPE_CHECKING:
     from toolkit import StatefulServer
@@ -33,7 +34,7 @@ class Go(toolkit.Form):
 
 async def test_missing_capability(ctx: Context) -> str:
     """Needs the client's sampling capability, and refuses the call when it was not declared."""
-    toolkit.require_sampling(ctx)
+    require_sampling(ctx)
     return "The client declared sampling, so this tool can run."
 
 
