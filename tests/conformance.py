@@ -8,10 +8,12 @@ on `PATH`, saves each scenario's `checks.json` under an output folder, and reads
 back: a scenario fails when one of its checks is a `FAILURE` (server mode) or when the
 suite's own verdict is a failure (client mode).
 
-Used by `tests/test_conformance.py` (0.1.16) and `tests/test_conformance_client_2026.py`
-(0.2.0-alpha.12), and runnable by hand:
+Used by `tests/test_conformance.py` (0.1.16), `tests/test_conformance_2026.py` (server mode,
+0.2.0-alpha.12) and `tests/test_conformance_client_2026.py` (client mode, 0.2.0-alpha.12), and
+runnable by hand:
 
     .venv/bin/python tests/conformance.py server [--suite active|pending|all] [--url URL]
+    .venv/bin/python tests/conformance.py server --version 0.2.0-alpha.12 --requirements 2026-07-28 [--url URL]
     .venv/bin/python tests/conformance.py client [SCENARIO ...] [--version V] [--spec-version REV]
 
 Without `--url` the server command starts `python -m demo_servers.everything` itself.
@@ -29,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,55 @@ CLIENT_SCENARIOS_2026 = (
     "http-invalid-tool-headers",
     "json-schema-ref-no-deref",
 )
+
+#: The revisions whose frozen requirement sets SUITE_2026_VERSION runs with `--requirements`.
+REQUIREMENT_REVISIONS = ("2025-11-25", "2026-07-28")
+#: The scored server scenarios of the 2026-07-28 requirement set at SUITE_2026_VERSION, in run order
+#: (`conformance list --server --requirements 2026-07-28`, "Server scenarios").
+SCORED_SERVER_SCENARIOS_2026 = (
+    "server-stateless",
+    "completion-complete",
+    "tools-list",
+    "tools-call-simple-text",
+    "tools-call-image",
+    "tools-call-audio",
+    "tools-call-embedded-resource",
+    "tools-call-mixed-content",
+    "tools-call-error",
+    "tools-call-with-progress",
+    "server-sse-multiple-streams",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-templates-read",
+    "sep-2164-resource-not-found",
+    "prompts-list",
+    "prompts-get-simple",
+    "prompts-get-with-args",
+    "prompts-get-embedded-resource",
+    "prompts-get-with-image",
+    "dns-rebinding-protection",
+    "caching",
+    "input-required-result-basic-elicitation",
+    "input-required-result-basic-sampling",
+    "input-required-result-basic-list-roots",
+    "input-required-result-request-state",
+    "input-required-result-multiple-input-requests",
+    "input-required-result-multi-round",
+    "input-required-result-missing-input-response",
+    "input-required-result-non-tool-request",
+    "input-required-result-result-type",
+    "input-required-result-unsupported-methods",
+    "input-required-result-tampered-state",
+    "input-required-result-capability-check",
+    "input-required-result-ignore-extra-params",
+    "input-required-result-validate-input",
+)
+#: The scored server scenarios of each revision's requirement set at SUITE_2026_VERSION; 2025-11-25's
+#: is 0.1.16's active suite.
+SCORED_SERVER_SCENARIOS = {"2025-11-25": ACTIVE_SERVER_SCENARIOS, "2026-07-28": SCORED_SERVER_SCENARIOS_2026}
+#: Seconds a whole `--requirements` server run may take: 2026-07-28 also runs its 13 unscored scenarios.
+REQUIREMENTS_RUN_TIMEOUT = 900
 
 CLIENT_TIMEOUT_MS = 20_000
 # `createResultDir` names a folder `<prefix-><scenario>-<ISO timestamp with : and . as ->`.
@@ -241,6 +293,46 @@ def run_server_suite(suite: Suite, url: str, out_dir: Path, which: str = "all") 
     return results
 
 
+@dataclass(frozen=True)
+class Requirements:
+    """A revision's frozen requirement set for servers, as the installed suite lists it."""
+
+    revision: str
+    scored: tuple[str, ...]
+    not_scored: tuple[str, ...]
+
+
+def server_requirements(suite: Suite, revision: str) -> Requirements:
+    """The server scenarios `revision` requires (scored) and runs without scoring, from `conformance list`."""
+    listing = suite.run("list", "--server", "--requirements", revision, timeout=60).stdout
+    scored_part, _, unscored_part = listing.partition("never scored")
+    server_part = scored_part.partition("Server scenarios")[2].partition("Client scenarios")[0]
+    scored = re.findall(r"^\s+- (\S+)", server_part, flags=re.MULTILINE)
+    not_scored = re.findall(r"^\s+- (\S+) \[server\]", unscored_part, flags=re.MULTILINE)
+    if not scored:
+        raise ConformanceSetupError(f"suite {suite.version} lists no server scenarios for {revision}:\n{listing}")
+    return Requirements(revision, tuple(scored), tuple(not_scored))
+
+
+def run_server_requirements(suite: Suite, url: str, revision: str, out_dir: Path) -> dict[str, ScenarioResult]:
+    """Run every server scenario of `revision`'s frozen requirement set, at its wire, against `url`.
+
+    The suite runs the scored scenarios and the unscored ones (extensions, pending) alike; the
+    caller decides which count. No expected-failures file is passed: the suite's exit code is
+    1 exactly when a scored scenario has a failed check.
+    """
+    done = suite.run(
+        "server", "--url", url, "--requirements", revision, "-o", str(out_dir), timeout=REQUIREMENTS_RUN_TIMEOUT
+    )
+    results = read_results(out_dir, prefix="server-")
+    if not results:
+        raise ConformanceSetupError(
+            f"the {revision} requirement run saved no results (exit code {done.returncode}):\n"
+            f"{(done.stdout + done.stderr)[-3000:]}"
+        )
+    return results
+
+
 def run_client_scenario(
     suite: Suite, command: list[str], scenario: str, out_dir: Path, *, spec_version: str | None = None
 ) -> ScenarioResult:
@@ -285,6 +377,12 @@ def _main(argv: list[str] | None = None) -> int:
     server = modes.add_parser("server", help="run the server suite against the everything server")
     server.add_argument("--suite", default="all", choices=["active", "pending", "all"])
     server.add_argument("--url", help="test this server instead of starting demo_servers.everything")
+    server.add_argument("--version", default=SUITE_VERSION, choices=SUITE_VERSIONS, help="the suite to run")
+    server.add_argument(
+        "--requirements",
+        choices=REQUIREMENT_REVISIONS,
+        help=f"run a revision's frozen requirement set instead of --suite (suite {SUITE_2026_VERSION})",
+    )
     client = modes.add_parser("client", help="run client scenarios against the reference client")
     client.add_argument("scenarios", nargs="*", default=list(CORE_CLIENT_SCENARIOS))
     client.add_argument("--version", default=SUITE_VERSION, choices=SUITE_VERSIONS, help="the suite to run")
@@ -292,8 +390,12 @@ def _main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     suite = install(version=getattr(options, "version", SUITE_VERSION))
     out_dir = Path(tempfile.mkdtemp(prefix="conformance-"))
+    if options.mode == "server" and options.requirements:
+        return _main_requirements(suite, options.url, out_dir, options.requirements)
     if options.mode == "server":
-        results = _main_server(suite, options.url, out_dir, options.suite)
+        results = _main_server(
+            suite, options.url, out_dir, lambda url: run_server_suite(suite, url, out_dir, options.suite)
+        )
     else:
         command = client_command() if suite.version == SUITE_VERSION else conformance_command()
         results = {
@@ -307,16 +409,30 @@ def _main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _main_server(suite: Suite, url: str | None, out_dir: Path, which: str) -> dict[str, ScenarioResult]:
+def _main_server(
+    suite: Suite, url: str | None, out_dir: Path, run: Callable[[str], dict[str, ScenarioResult]]
+) -> dict[str, ScenarioResult]:
     if url:
-        return run_server_suite(suite, url, out_dir, which)
+        return run(url)
     from harness import ServerProcess
 
     process = ServerProcess("demo_servers.everything", log_path=out_dir / "server.log").start()
     try:
-        return run_server_suite(suite, process.url, out_dir, which)
+        return run(process.url)
     finally:
         process.stop()
+
+
+def _main_requirements(suite: Suite, url: str | None, out_dir: Path, revision: str) -> int:
+    requirements = server_requirements(suite, revision)
+    results = _main_server(suite, url, out_dir, lambda url: run_server_requirements(suite, url, revision, out_dir))
+    for name in requirements.scored:
+        print(results[name].summary() if name in results else f"FAIL {name}: no result saved")
+    passed = [name for name in requirements.scored if name in results and results[name].passed]
+    unscored = [results[name] for name in requirements.not_scored if name in results]
+    print(f"\nnot scored: {sum(result.passed for result in unscored)}/{len(unscored)} passed")
+    print(f"{revision}: {len(passed)}/{len(requirements.scored)} scored scenarios passed; results in {out_dir}")
+    return 0 if len(passed) == len(requirements.scored) else 1
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ __all__ = [
     "LOG_LEVELS",
     "MISSING_CLIENT_CAPABILITY",
     "SESSIONLESS_REVISION",
+    "CacheHintValue",
     "ClientRequestError",
     "ClientRequestTimeout",
+    "ListKind",
     "LoggingLevel",
     "NoBackChannel",
     "RequestHandler",
@@ -55,6 +57,11 @@ SESSIONLESS_REVISION = "2026-07-28"
 INVALID_REQUEST = -32600
 #: The 2026-07-28 error for "this request did not declare a client capability the server needs".
 MISSING_CLIENT_CAPABILITY = -32021
+
+#: What `notify_list_changed` announces a change of.
+ListKind = Literal["tools", "prompts", "resources"]
+#: A caching hint: milliseconds a result stays fresh, and who may share it ("public" or "private").
+CacheHintValue = tuple[int, Literal["public", "private"]]
 
 #: A low-level request handler: (the call's context, the request's params in wire form) ->
 #: the result in wire form, or None for an empty result.
@@ -338,6 +345,15 @@ class SDKLine(Protocol):
         """
         ...
 
+    async def notify_list_changed(self, ctx: Any, kind: ListKind) -> None:
+        """Tell clients that the server's list of `kind` (tools, prompts or resources) changed.
+
+        2025-11-25: `notifications/<kind>/list_changed` on the calling session's standalone
+        stream. mcp 2.x also publishes the change to every open `subscriptions/listen`
+        stream (2026-07-28) that asked for it, from a call of either revision.
+        """
+        ...
+
     def init_url_elicitation_required(
         self, error: Exception, elicitations: list[dict[str, Any]], message: str | None
     ) -> None:
@@ -451,6 +467,17 @@ class SDKLine(Protocol):
 
     def set_server_version(self, server: Any, version: str) -> None:
         """Make the server report `version` as its own (`serverInfo.version`)."""
+        ...
+
+    def cache_hint_options(self, hints: Mapping[str, CacheHintValue]) -> dict[str, Any]:
+        """The `make_server` options that put caching hints on 2026-07-28 results.
+
+        `hints` maps a cacheable method (`tools/list`, `prompts/list`, `resources/list`,
+        `resources/templates/list`, `resources/read`, `server/discover`) to `(ttl_ms, scope)`,
+        `scope` being "public" or "private"; methods left out keep the SDK's default (0 ms,
+        private). A line that serves no 2026-07-28 (mcp 1.x) has no hints to send: `{}`.
+        The caller has checked the methods and values.
+        """
         ...
 
     def handle_request(self, server: Any, method: str, handler: RequestHandler) -> None:

@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
 
+    from .interface import CacheHintValue, ListKind
+
 __all__ = [
     "LINE",
     "REVISIONS",
@@ -279,6 +281,16 @@ async def notify_session(
     await session.send_notification(notification, related_request_id=related_request_id)  # type: ignore[attr-defined]
 
 
+async def notify_list_changed(ctx: Any, kind: ListKind) -> None:
+    """Send `notifications/<kind>/list_changed` on the calling session's standalone stream."""
+    send = {
+        "tools": ctx.session.send_tool_list_changed,
+        "prompts": ctx.session.send_prompt_list_changed,
+        "resources": ctx.session.send_resource_list_changed,
+    }[kind]
+    await send()
+
+
 def init_url_elicitation_required(error: Exception, elicitations: list[dict[str, Any]], message: str | None) -> None:
     """Initialise `error` (a `UrlElicitationRequiredError` subclass) with URL-mode params in wire form."""
     params = [types.ElicitRequestURLParams.model_validate({"mode": "url", **item}) for item in elicitations]
@@ -372,6 +384,11 @@ def _negotiate(requested: str) -> str:
 def set_server_version(server: Any, version: str) -> None:
     """Make `initialize` report `version` as the server's own version."""
     server._mcp_server.version = version
+
+
+def cache_hint_options(hints: Mapping[str, CacheHintValue]) -> dict[str, Any]:
+    """Nothing: mcp 1.x serves no 2026-07-28, whose results are the ones that carry caching hints."""
+    return {}
 
 
 _REQUEST_TYPES: dict[str, type] = {

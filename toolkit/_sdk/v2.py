@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import mcp_types as types
+from mcp.server import CacheHint
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -87,6 +88,8 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from .interface import CacheHintValue, ListKind
 
 LINE = 2
 VERSION = metadata.version("mcp")
@@ -354,6 +357,27 @@ async def notify_session(
     )
 
 
+async def notify_list_changed(ctx: Any, kind: ListKind) -> None:
+    """Announce a changed list: to the calling 2025-11-25 session, and to every `subscriptions/listen` stream.
+
+    The listen streams (2026-07-28) hear it through the server's subscription bus, which
+    sends each stream only the kinds it asked for.
+    """
+    if not _sessionless(ctx):
+        session_send = {
+            "tools": ctx.session.send_tool_list_changed,
+            "prompts": ctx.session.send_prompt_list_changed,
+            "resources": ctx.session.send_resource_list_changed,
+        }[kind]
+        await session_send()
+    publish = {
+        "tools": ctx.notify_tools_changed,
+        "prompts": ctx.notify_prompts_changed,
+        "resources": ctx.notify_resources_changed,
+    }[kind]
+    await publish()
+
+
 def init_url_elicitation_required(error: Exception, elicitations: list[dict[str, Any]], message: str | None) -> None:
     """Initialise `error` (a `UrlElicitationRequiredError` subclass) with URL-mode params in wire form."""
     params = [types.ElicitRequestURLParams.model_validate({"mode": "url", **item}) for item in elicitations]
@@ -486,6 +510,13 @@ def set_server_version(server: Any, version: str) -> None:
     lowlevel.version = version
     # The stamp is computed once per server; drop it so the next result carries the new version.
     vars(lowlevel).pop("_server_info_stamp_source", None)
+
+
+def cache_hint_options(hints: Mapping[str, CacheHintValue]) -> dict[str, Any]:
+    """MCPServer's `cache_hints` option for `hints`; the SDK stamps them on 2026-07-28 results."""
+    if not hints:
+        return {}
+    return {"cache_hints": {method: CacheHint(ttl_ms=ttl_ms, scope=scope) for method, (ttl_ms, scope) in hints.items()}}
 
 
 _PARAMS_TYPES: dict[str, type[types.RequestParams]] = {

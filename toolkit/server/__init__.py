@@ -1,4 +1,4 @@
-"""The server preset: settings, the HTTP app, per-server state, content, events, log levels, subscriptions, rounds."""
+"""The server preset: settings, the HTTP app, per-server state, content, events, logs, subscriptions, rounds, caches."""
 
 from . import content
 from .capabilities import ClientFeatures, client_features, require_elicitation, require_sampling
@@ -10,6 +10,7 @@ from .context import (
     session_id,
 )
 from .event_store import BoundedEventStore, SessionEventStore
+from .freshness import CacheHint, CacheScope, ListKind, notify_list_changed
 from .logs import LOG_LEVELS, TruncateLongMessages, client_log_level, configure_server_logging, send_log
 from .preset import ServerSettings, StatefulServer, stateful_server, toolkit_version
 from .roots import list_roots
@@ -20,8 +21,11 @@ from .subscriptions import ResourceSubscriptions, enable_resource_subscriptions
 __all__ = [
     "LOG_LEVELS",
     "BoundedEventStore",
+    "CacheHint",
+    "CacheScope",
     "ClientFeatures",
     "Context",
+    "ListKind",
     "ResourceSubscriptions",
     "ServerSettings",
     "ServerState",
@@ -37,6 +41,7 @@ __all__ = [
     "flow_id",
     "http_request",
     "list_roots",
+    "notify_list_changed",
     "notify_session",
     "once",
     "replayable",

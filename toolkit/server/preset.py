@@ -46,6 +46,7 @@ from starlette.applications import Starlette
 from .._sdk import LOG_LEVELS, SESSIONLESS_REVISION, LoggingLevel, RequestStateOptions, TransportOptions, sdk
 from ..errors import ConfigurationError
 from .event_store import BoundedEventStore, SessionEventStore
+from .freshness import CacheHint, cache_hint_options
 from .logs import SERVER_LOG_LEVELS, configure_server_logging, install_log_level_handler
 from .rounds import replayable
 from .state import ServerState, state_of
@@ -400,6 +401,7 @@ def stateful_server(
     version: str | None = None,
     request_state_keys: Sequence[str] | None = None,
     request_state_ttl: float | None = None,
+    cache_hints: Mapping[str, CacheHint] | None = None,
     **overrides: Any,
 ) -> StatefulServer:
     """Create a server preset for stateful streamable HTTP, on the installed SDK line.
@@ -434,6 +436,9 @@ def stateful_server(
             (`MCP_REQUEST_STATE_KEYS`, comma separated). Without them a key is made for this
             process, with a warning that replicas will not share it.
         request_state_ttl: Seconds a request state stays valid (`MCP_REQUEST_STATE_TTL`, 600).
+        cache_hints: Caching hints for 2026-07-28 results, by method (`tools/list`,
+            `resources/read`, ...; see `toolkit.server.freshness`); methods left out are
+            fresh for 0 ms, private. mcp 1.x serves no 2026-07-28 and ignores them.
         **overrides: Passed to the SDK's server class unchanged (instructions, lifespan,
             auth, token_verifier, tools, ...); not transport settings, which the arguments
             above cover.
@@ -473,8 +478,9 @@ def stateful_server(
     sealing = None
     if SESSIONLESS_REVISION in sdk.REVISIONS and "request_state_security" not in overrides:
         sealing = settings.request_state()
+    options = {**overrides, **cache_hint_options(cache_hints)}
     try:
-        server = sdk.make_server(StatefulServer, name, settings.log_level, overrides, sealing)
+        server = sdk.make_server(StatefulServer, name, settings.log_level, options, sealing)
     except ValueError as exc:
         raise ConfigurationError(f"stateful_server({name!r}): {exc}") from exc
     sdk.set_server_version(server, version or toolkit_version())
