@@ -1,9 +1,7 @@
 """The reference client against the expense demo server in both protocol revisions.
 
 On 2025-11-25 the server asks its questions as requests on the call's stream; on 2026-07-28 it
-asks them as input requests of a multi round-trip call, which needs the toolkit's MRTR. The
-2026-07-28 cases carry `needs_toolkit_mrtr`: they skip, after one probe of a real expense
-server, while it does not answer with input requests (see `conftest.py`). Every handler is
+asks them as input requests of a multi round-trip call, answered by replay. Every handler is
 used: scripted answers, the terminal form fed with keys, the offline sampler, the rejecting
 sampler. A restart of the server mid-session is recovered on 2025-11-25 (one new session, no
 expense stored twice), and on 2026-07-28 a restart between two rounds of one flow completes
@@ -27,7 +25,7 @@ LEGACY = "2025-11-25"
 MODERN = "2026-07-28"
 BOTH = [
     LEGACY,
-    pytest.param(MODERN, marks=[pytest.mark.requires_revision(MODERN), pytest.mark.needs_toolkit_mrtr], id=MODERN),
+    pytest.param(MODERN, marks=pytest.mark.requires_revision(MODERN), id=MODERN),
 ]
 ALIAS = "sam"
 ANSWERS = [
@@ -113,7 +111,6 @@ async def test_a_restart_mid_session_on_2025_recovers_once_and_stores_nothing_tw
 
 
 @pytest.mark.requires_revision(MODERN)
-@pytest.mark.needs_toolkit_mrtr
 async def test_a_restart_between_two_rounds_on_2026_completes_with_shared_keys(expenses):
     server = expenses(MCP_REQUEST_STATE_KEYS=STATE_KEYS)
     answers = iter(ANSWERS)
