@@ -146,7 +146,7 @@ def build(counters: Counters, **settings: Any) -> toolkit.StatefulServer:
 
     @server.tool()
     async def roots(ctx: Context) -> list[str]:
-        return [root["uri"] for root in await toolkit.list_roots(ctx)]
+        return [root["uri"] for root in await toolkit.server.list_roots(ctx)]
 
     @server.tool()
     async def ten_questions(ctx: Context) -> str:

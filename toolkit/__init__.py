@@ -5,7 +5,8 @@ the ways to ask the user and their outcomes, sampling, progress, background task
 roots of the error tree. Everything else is reachable from the subpackage it belongs to:
 
 - `toolkit.server`: settings, the event store, log levels, client capabilities, the request
-  behind a call, content blocks, resource subscriptions;
+  behind a call, content blocks, resource subscriptions, the client's roots, questions in rounds
+  and caching hints;
 - `toolkit.elicitation`: flows' answers, URL-mode bookkeeping, the timeout settings, and the
   checkers of `requestedSchema`s and answers;
 - `toolkit.sampling`: the request and result types, `prefer_models`, sampling options;
@@ -31,6 +32,7 @@ from .errors import (
     ConfigurationError,
     ElicitationError,
     MissingExtra,
+    RootsFailed,
     SamplingError,
     TaskError,
     ToolError,
@@ -45,7 +47,6 @@ from .server.capabilities import client_features
 from .server.context import Context
 from .server.logs import send_log
 from .server.preset import StatefulServer, stateful_server
-from .server.roots import list_roots
 from .server.rounds import flow_id, once
 from .tasks.manager import TaskContext, TaskManager
 from .tasks.record import TaskStatus
@@ -66,6 +67,7 @@ __all__ = [
     "MissingExtra",
     "OfflineSampler",
     "Progress",
+    "RootsFailed",
     "Sampler",
     "SamplingError",
     "StatefulServer",
@@ -85,7 +87,6 @@ __all__ = [
     "elicit_url",
     "flow_id",
     "heartbeat",
-    "list_roots",
     "once",
     "open_task_store",
     "register_task_tools",

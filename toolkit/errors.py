@@ -7,9 +7,9 @@
     │   ├── InvalidArgument           (also a ValueError) a value the toolkit cannot use: a progress number,
     │   │                             a prompt or sampling option, a task id, job arguments, a header value,
     │   │                             a requestedSchema
-    │   └── InvalidDefinition         (also a TypeError) a form the protocol cannot carry
+    │   ├── InvalidDefinition         (also a TypeError) a form the protocol cannot carry
+    │   └── ReplayError               a 2026-07-28 call cannot replay: a question changed, or the state is foreign
     ├── CapabilityError               the client did not declare what a helper needs; `.capability` names it
-    ├── ReplayError                   a 2026-07-28 call cannot replay: a question changed, or the state is foreign
     ├── RootsFailed                   `roots/list` got an error, a malformed result, or no answer in time
     ├── ElicitationError              an elicitation could not produce an answer
     │   ├── InvalidFormContent        (also a ValueError) an answer that does not fit its form
@@ -238,7 +238,7 @@ class RootsFailed(ToolkitError):
         super().__init__(f"The client could not list its roots: {detail}{suffix}.")
 
 
-class ReplayError(ToolkitError):
+class ReplayError(ConfigurationError):
     """A 2026-07-28 call answered in rounds cannot be replayed.
 
     The tool asked a different question at a key than in an earlier round (its questions

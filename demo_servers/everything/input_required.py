@@ -74,7 +74,7 @@ async def test_input_required_result_sampling(ctx: Context) -> str:
 
 async def test_input_required_result_list_roots(ctx: Context) -> str:
     """Ask the client for its roots (key `client_roots`) and count them."""
-    roots = await toolkit.list_roots(ctx, key="client_roots")
+    roots = await toolkit.server.list_roots(ctx, key="client_roots")
     listed = ", ".join(str(root.get("uri")) for root in roots)
     return f"Client exposed {len(roots)} root(s)" + (f": {listed}" if listed else ".")
 
@@ -98,7 +98,7 @@ async def test_input_required_result_multiple_inputs(ctx: Context) -> str:
         answers["greeting"] = await toolkit.sample_text(ctx, "Generate a greeting", max_tokens=50, key="greeting")
 
     async def roots() -> None:
-        answers["roots"] = await toolkit.list_roots(ctx, key="client_roots")
+        answers["roots"] = await toolkit.server.list_roots(ctx, key="client_roots")
 
     # Questions asked concurrently go to the client together: one round, three input requests.
     async with anyio.create_task_group() as group:
