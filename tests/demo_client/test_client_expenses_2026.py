@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 import demo_client
-from demo_client import RejectSampling, ScriptedAnswers, TerminalForm
+from demo_client import RejectSampling, RequestFailed, ScriptedAnswers, TerminalForm
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e, pytest.mark.toolkit_server]
 
@@ -92,12 +92,22 @@ async def test_the_offline_sampler(expenses, protocol):
     assert analysis["model"] == "offline-extractive"
 
 
-@pytest.mark.parametrize("protocol", BOTH)
-async def test_the_rejecting_sampler(expenses, protocol):
-    async with demo_client.connect(expenses().url, sampling=RejectSampling(), protocol=protocol) as client:
+async def test_the_rejecting_sampler_on_2025_gets_the_servers_computed_fallback(expenses):
+    async with demo_client.connect(expenses().url, sampling=RejectSampling(), protocol=LEGACY) as client:
         analysis = stored(await client.call_tool("analyze_spending", {"user_alias": ALIAS}))
     assert analysis["source"] == "computed"
     assert "declined the LLM request" in analysis["label"]
+
+
+@pytest.mark.requires_revision(MODERN)
+async def test_the_rejecting_sampler_on_2026_ends_the_call_with_its_own_error(expenses):
+    # An input response carries a result, never an error: a refusal cannot reach the server, so
+    # the client ends the call itself with the handler's -1 and the server has nothing to fall back on.
+    async with demo_client.connect(expenses().url, sampling=RejectSampling(), protocol=MODERN) as client:
+        with pytest.raises(RequestFailed) as failed:
+            await client.call_tool("analyze_spending", {"user_alias": ALIAS})
+    assert failed.value.code == -1
+    assert "rejected the sampling request" in failed.value.detail
 
 
 async def test_a_restart_mid_session_on_2025_recovers_once_and_stores_nothing_twice(expenses):
