@@ -65,6 +65,8 @@ def test_the_line_constants_and_classes():
     assert issubclass(toolkit.UrlElicitationRequired, sdk.UrlElicitationRequiredBase)
     assert issubclass(toolkit.StatefulServer, sdk.ServerBase)
     assert issubclass(toolkit.BoundedEventStore, sdk.EventStoreBase)
+    assert issubclass(toolkit.ToolkitError, sdk.ToolErrorBase)
+    assert toolkit.server.ToolError is sdk.ToolErrorBase
     assert toolkit.Context is sdk.Context
 
 
@@ -380,6 +382,7 @@ def test_v2_session_transports_appear_where_the_line_looks_for_them():
         server = toolkit.stateful_server("boundary-v2-table")
         server.streamable_http_app()
         assert isinstance(server.session_manager._server_instances, dict), "._server_instances"
+        assert callable(server.session_manager.asgi_app), "StreamableHTTPSessionManager.asgi_app"
         assert "idle_scope" in vars(transport), "StreamableHTTPServerTransport.idle_scope"
 
 
