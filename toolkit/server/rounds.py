@@ -175,8 +175,9 @@ class _Call:
             asked = self.asked_before.get(key)
             if asked is not None and asked != digest:
                 raise _mismatch(key, method)
-            self.answers[key] = (digest, _kept(response))
-            return response
+            # What later rounds will replay, so this round sees the same answer they will.
+            kept = self.answers[key] = (digest, _kept(response))
+            return kept[1]
         self.pending[key] = _Question(method, params, digest)
         # Let concurrent siblings reach their own questions first, so they go out together.
         quiet = 0
