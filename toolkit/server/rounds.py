@@ -54,6 +54,7 @@ __all__ = [
     "InputNeeded",
     "ask_client",
     "attempt_key",
+    "current_call",
     "flow_id",
     "is_replayed",
     "once",
@@ -174,8 +175,9 @@ class _Call:
             asked = self.asked_before.get(key)
             if asked is not None and asked != digest:
                 raise _mismatch(key, method)
-            self.answers[key] = (digest, _kept(response))
-            return response
+            # What later rounds will replay, so this round sees the same answer they will.
+            kept = self.answers[key] = (digest, _kept(response))
+            return kept[1]
         self.pending[key] = _Question(method, params, digest)
         # Let concurrent siblings reach their own questions first, so they go out together.
         quiet = 0
@@ -271,12 +273,10 @@ def current_call(ctx: Context) -> _Call | None:
     return call if call is not None and call.ctx is ctx else None
 
 
-_current = current_call
-
 
 def _call_of(ctx: Context) -> _Call:
     """The call of `ctx`; for a function the toolkit did not wrap, one made for this call now."""
-    call = _current(ctx)
+    call = current_call(ctx)
     if call is None:
         call = _Call(ctx, replaying=False)
         # Set inside the running request, so it lasts exactly as long as the call's task.
@@ -286,7 +286,7 @@ def _call_of(ctx: Context) -> _Call:
 
 def is_replayed(ctx: Context) -> bool:
     """Whether the call of `ctx` is answered in rounds (2026-07-28, through a toolkit server)."""
-    call = _current(ctx)
+    call = current_call(ctx)
     return call is not None and call.replaying
 
 
@@ -331,7 +331,7 @@ async def ask_client(
         ReplayError: The question differs from the one answered at its key in an earlier round.
         ConfigurationError: Two questions of the call use the same key.
     """
-    call = _current(ctx)
+    call = current_call(ctx)
     if call is not None:
         chosen = call.claim(key)
         if call.replaying:
